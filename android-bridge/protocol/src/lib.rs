@@ -1,0 +1,1 @@
+//! Wire protocol v1 of the facekiosk bridge (see android-bridge/README.md).
