@@ -1,0 +1,130 @@
+//! Loading keys from PEM files. Key material is never typed into the kiosk and never
+//! printed: `Debug` shows only what kind of key it is.
+
+use std::fmt;
+use std::path::Path;
+
+use rsa::pkcs1::DecodeRsaPrivateKey;
+use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use rsa::traits::PublicKeyParts;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum KeyError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{what} is not a PEM {expected} (expected a `-----BEGIN {expected}-----` block)")]
+    NotPem { what: String, expected: &'static str },
+    #[error("{what} is not a valid RSA key: {reason}")]
+    Invalid { what: String, reason: String },
+    #[error("{what} is a {bits}-bit RSA key; WeChat Pay uses 2048-bit keys or larger")]
+    TooShort { what: String, bits: usize },
+}
+
+/// An RSA private key: the merchant API key that signs APIv3 requests and decrypts facemch
+/// fields (or, in the sandbox, WeChat Pay's own key).
+#[derive(Clone)]
+pub struct PrivateKey(pub(crate) rsa::PrivateKey);
+
+/// An RSA public key: a WeChat Pay public key (`PUB_KEY_ID_...`) or a certificate's key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PublicKey(pub(crate) rsa::PublicKey);
+
+impl fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PrivateKey(RSA-{}, [redacted])", self.0.size() * 8)
+    }
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PublicKey(RSA-{})", self.0.size() * 8)
+    }
+}
+
+const MIN_BITS: usize = 2048;
+
+fn check_size(what: &str, size_bytes: usize) -> Result<(), KeyError> {
+    let bits = size_bytes * 8;
+    if bits < MIN_BITS {
+        return Err(KeyError::TooShort { what: what.to_owned(), bits });
+    }
+    Ok(())
+}
+
+pub(crate) fn read(path: &Path) -> Result<String, KeyError> {
+    std::fs::read_to_string(path)
+        .map_err(|source| KeyError::Read { path: path.display().to_string(), source })
+}
+
+impl PrivateKey {
+    /// Reads a PKCS#8 (`PRIVATE KEY`, what WeChat's tool writes as `apiclient_key.pem`) or
+    /// PKCS#1 (`RSA PRIVATE KEY`) PEM.
+    pub fn from_pem(what: &str, pem: &str) -> Result<Self, KeyError> {
+        let key = if pem.contains("-----BEGIN PRIVATE KEY-----") {
+            rsa::PrivateKey::from_pkcs8_pem(pem)
+                .map_err(|e| KeyError::Invalid { what: what.to_owned(), reason: e.to_string() })?
+        } else if pem.contains("-----BEGIN RSA PRIVATE KEY-----") {
+            rsa::PrivateKey::from_pkcs1_pem(pem)
+                .map_err(|e| KeyError::Invalid { what: what.to_owned(), reason: e.to_string() })?
+        } else {
+            return Err(KeyError::NotPem { what: what.to_owned(), expected: "PRIVATE KEY" });
+        };
+        check_size(what, key.size())?;
+        Ok(Self(key))
+    }
+
+    pub fn from_file(path: &Path) -> Result<Self, KeyError> {
+        Self::from_pem(&path.display().to_string(), &read(path)?)
+    }
+
+    pub fn public_key(&self) -> PublicKey {
+        PublicKey(self.0.to_public_key())
+    }
+
+    pub fn bits(&self) -> usize {
+        self.0.size() * 8
+    }
+}
+
+impl PublicKey {
+    /// Reads a `PUBLIC KEY` (SubjectPublicKeyInfo) PEM, as WeChat's `pub_key.pem`.
+    pub fn from_pem(what: &str, pem: &str) -> Result<Self, KeyError> {
+        if !pem.contains("-----BEGIN PUBLIC KEY-----") {
+            return Err(KeyError::NotPem { what: what.to_owned(), expected: "PUBLIC KEY" });
+        }
+        let key = rsa::PublicKey::from_public_key_pem(pem)
+            .map_err(|e| KeyError::Invalid { what: what.to_owned(), reason: e.to_string() })?;
+        check_size(what, key.size())?;
+        Ok(Self(key))
+    }
+
+    pub fn from_file(path: &Path) -> Result<Self, KeyError> {
+        Self::from_pem(&path.display().to_string(), &read(path)?)
+    }
+
+    pub(crate) fn from_spki_der(what: &str, der: &[u8]) -> Result<Self, KeyError> {
+        let key = rsa::PublicKey::from_public_key_der(der)
+            .map_err(|e| KeyError::Invalid { what: what.to_owned(), reason: e.to_string() })?;
+        Ok(Self(key))
+    }
+
+    pub fn bits(&self) -> usize {
+        self.0.size() * 8
+    }
+}
+
+/// The permission bits that let others than the owner read a key file, if any (Unix).
+pub fn permissions_too_open(path: &Path) -> std::io::Result<Option<u32>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
+        Ok((mode & 0o077 != 0).then_some(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(None)
+    }
+}

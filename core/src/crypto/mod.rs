@@ -1,0 +1,10 @@
+//! RSA keys and operations WeChat Pay needs: SHA256withRSA signatures (APIv3 requests and
+//! responses) and decryption of the facemch fields (PKCS#1 v1.5, or OAEP-SHA1).
+
+mod certificate;
+mod keys;
+mod rsa_ops;
+
+pub use certificate::Certificate;
+pub use keys::{KeyError, PrivateKey, PublicKey, permissions_too_open};
+pub use rsa_ops::{DecryptError, Padding};

@@ -1,0 +1,97 @@
+//! The three RSA operations of the protocol.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use rsa::sha2::Sha256;
+use thiserror::Error;
+use zeroize::Zeroizing;
+
+use super::keys::{PrivateKey, PublicKey};
+
+/// How the facemch fields are padded. WeChat uses PKCS#1 v1.5 for this API (unlike the rest of
+/// APIv3, which uses OAEP); OAEP-SHA1 is kept as a configurable fallback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Padding {
+    #[default]
+    Pkcs1v15,
+    OaepSha1,
+}
+
+impl Padding {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "pkcs1" => Some(Self::Pkcs1v15),
+            "oaep" => Some(Self::OaepSha1),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Pkcs1v15 => "pkcs1",
+            Self::OaepSha1 => "oaep",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DecryptError {
+    #[error("is not valid base64")]
+    Base64,
+    #[error("is {got} bytes, not the {want} bytes of an RSA-{bits} ciphertext")]
+    Length { got: usize, want: usize, bits: usize },
+    #[error("does not decrypt with this key and {0} padding")]
+    Rejected(&'static str),
+}
+
+impl PrivateKey {
+    /// SHA256withRSA (RSASSA-PKCS1-v1_5), base64: the APIv3 request signature.
+    pub fn sign_sha256(&self, message: &[u8]) -> String {
+        let sig = self
+            .0
+            .pkcs1v15_sign::<Sha256>(message)
+            .expect("PKCS#1 v1.5 signing with a validated 2048+ bit key cannot fail");
+        B64.encode(sig)
+    }
+
+    /// Decrypts one base64 field. The plaintext is wiped when dropped.
+    ///
+    /// PKCS#1 v1.5 decryption uses implicit rejection (a wrong key or padding yields
+    /// deterministic noise, not an error, to resist Bleichenbacher/Marvin): callers must
+    /// validate what comes out, and do.
+    pub fn decrypt_b64(
+        &self,
+        padding: Padding,
+        ciphertext_b64: &str,
+    ) -> Result<Zeroizing<Vec<u8>>, DecryptError> {
+        let ciphertext = B64.decode(ciphertext_b64.trim()).map_err(|_| DecryptError::Base64)?;
+        let want = self.bits() / 8;
+        if ciphertext.len() != want {
+            return Err(DecryptError::Length { got: ciphertext.len(), want, bits: self.bits() });
+        }
+        let plain = match padding {
+            Padding::Pkcs1v15 => self.0.pkcs1v15_decrypt(&ciphertext),
+            Padding::OaepSha1 => self.0.oaep_decrypt::<sha1::Sha1>(&ciphertext),
+        };
+        plain.map(Zeroizing::new).map_err(|_| DecryptError::Rejected(padding.name()))
+    }
+}
+
+impl PublicKey {
+    /// Checks a base64 SHA256withRSA signature. Any malformation is simply "invalid".
+    pub fn verify_sha256(&self, message: &[u8], signature_b64: &str) -> bool {
+        let Ok(sig) = B64.decode(signature_b64.trim()) else {
+            return false;
+        };
+        self.0.pkcs1v15_verify::<Sha256>(message, &sig).is_ok()
+    }
+
+    /// Encrypts for the holder of the private key (the sandbox encrypts facemch fields).
+    pub fn encrypt_b64(&self, padding: Padding, plaintext: &[u8]) -> Result<String, DecryptError> {
+        let out = match padding {
+            Padding::Pkcs1v15 => self.0.pkcs1v15_encrypt(plaintext),
+            Padding::OaepSha1 => self.0.oaep_encrypt::<sha1::Sha1>(plaintext),
+        };
+        out.map(|c| B64.encode(c)).map_err(|_| DecryptError::Rejected(padding.name()))
+    }
+}

@@ -1,0 +1,29 @@
+//! WeChat Pay: the two protocols the face real-name flow speaks, and the client that runs
+//! them over HTTPS.
+
+pub mod clock;
+pub mod client;
+pub mod error;
+pub mod facemch;
+pub mod http;
+pub mod v2;
+pub mod v3;
+
+pub use client::WxpayClient;
+pub use clock::ClockOffset;
+pub use error::WxpayError;
+pub use facemch::InfoType;
+
+/// A random `nonce_str`: 32 letters and digits, as WeChat's own SDKs make them.
+pub fn nonce() -> String {
+    use rand::distr::{Alphanumeric, SampleString};
+    Alphanumeric.sample_string(&mut rand::rng(), 32)
+}
+
+/// Seconds since the Unix epoch on this machine's clock.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
