@@ -82,6 +82,25 @@ impl PrivateKey {
         PublicKey(self.0.to_public_key())
     }
 
+    /// A new 2048-bit key (the sandbox mints its merchant and WeChat keys with this).
+    pub fn generate() -> Self {
+        let key = rsa::PrivateKey::new(&mut rand::rngs::SysRng, 2048);
+        Self(key.expect("2048-bit RSA key generation with the OS RNG"))
+    }
+
+    /// PKCS#8 PEM, as WeChat's certificate tool writes `apiclient_key.pem`.
+    pub fn to_pem(&self) -> zeroize::Zeroizing<String> {
+        use rsa::pkcs8::EncodePrivateKey;
+        self.0
+            .to_pkcs8_pem(rsa::pkcs8::LineEnding::LF)
+            .expect("a valid RSA key encodes as PKCS#8")
+    }
+
+    /// The underlying RustCrypto key, for building certificates with `x509-cert`.
+    pub fn as_rsa(&self) -> &rsa::PrivateKey {
+        &self.0
+    }
+
     pub fn bits(&self) -> usize {
         self.0.size() * 8
     }
@@ -101,6 +120,16 @@ impl PublicKey {
 
     pub fn from_file(path: &Path) -> Result<Self, KeyError> {
         Self::from_pem(&path.display().to_string(), &read(path)?)
+    }
+
+    /// SubjectPublicKeyInfo PEM, as WeChat's `pub_key.pem`.
+    pub fn to_pem(&self) -> String {
+        use rsa::pkcs8::EncodePublicKey;
+        self.0.to_public_key_pem(rsa::pkcs8::LineEnding::LF).expect("a valid RSA key encodes")
+    }
+
+    pub fn as_rsa(&self) -> &rsa::PublicKey {
+        &self.0
     }
 
     pub(crate) fn from_spki_der(what: &str, der: &[u8]) -> Result<Self, KeyError> {
