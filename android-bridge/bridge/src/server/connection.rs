@@ -2,7 +2,8 @@
 //!
 //! Error handling: a frame with bad UTF-8 or JSON, or a message that does not parse, gets an
 //! error frame and the connection goes on; an oversized frame, a protocol version mismatch, a
-//! first message that is not a hello, idleness and shutdown get an error frame and a close.
+//! first message that is not a valid hello, idleness and shutdown get an error frame and a
+//! close.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -180,7 +181,7 @@ impl<S: AsyncRead + AsyncWrite> Connection<S> {
             Ok(message) => message,
             Err(rejection) => {
                 debug!(conn = self.conn, id = rejection.id, code = %rejection.code, "rejected");
-                if rejection.code == ErrorCode::VersionMismatch {
+                if rejection.code == ErrorCode::VersionMismatch || !self.hello_received {
                     return Err(self.refuse(rejection.code, rejection.message).await);
                 }
                 return self.send(rejection.to_message()).await;
