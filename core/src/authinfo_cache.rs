@@ -59,7 +59,9 @@ impl Entry {
 
 /// How early to refresh: a tenth of the lifetime, at least 60 s, at most 5 min.
 fn margin_for(expires_in: Duration) -> Duration {
-    (expires_in / 10).clamp(Duration::from_secs(60), Duration::from_secs(300)).min(expires_in / 2)
+    (expires_in / 10)
+        .clamp(Duration::from_secs(60), Duration::from_secs(300))
+        .min(expires_in / 2)
 }
 
 #[derive(Debug, Default)]
@@ -88,7 +90,11 @@ impl AuthinfoCache {
 
     /// The cached authinfo for `scope`, or a new one from `fetch`. Concurrent callers for
     /// the same scope wait for one fetch instead of each making their own.
-    pub async fn get<F, Fut>(&self, scope: &Scope, fetch: F) -> Result<(Authinfo, Source), WxpayError>
+    pub async fn get<F, Fut>(
+        &self,
+        scope: &Scope,
+        fetch: F,
+    ) -> Result<(Authinfo, Source), WxpayError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Authinfo, WxpayError>>,
@@ -107,12 +113,19 @@ impl AuthinfoCache {
             Ok(authinfo) => {
                 let fetched = Instant::now();
                 let expires = fetched + Duration::from_secs(authinfo.expires_in);
-                *entry = Some(Entry { authinfo: authinfo.clone(), fetched, expires });
+                *entry = Some(Entry {
+                    authinfo: authinfo.clone(),
+                    fetched,
+                    expires,
+                });
                 Ok((authinfo, Source::Fetched))
             }
             Err(err) => match entry.as_ref() {
                 Some(e) if e.is_valid(Instant::now()) => {
-                    tracing::warn!(code = err.code(), "authinfo refresh failed; serving the still-valid token");
+                    tracing::warn!(
+                        code = err.code(),
+                        "authinfo refresh failed; serving the still-valid token"
+                    );
                     Ok((e.authinfo.clone(), Source::StaleAfterFailedRefresh))
                 }
                 _ => Err(err),

@@ -17,10 +17,19 @@ async fn happy_path() {
     let server = TestServer::start(Script::default()).await;
     let client = client(&server, 2);
     let auth = client.get_authinfo("raw").await.unwrap();
-    assert_eq!((auth.authinfo.expose(), auth.expires_in), (http_support::AUTHINFO, 3600));
+    assert_eq!(
+        (auth.authinfo.expose(), auth.expires_in),
+        (http_support::AUTHINFO, 3600)
+    );
     let identity = client.query_user(FACE_SID).await.unwrap();
     assert!(identity.real_name.is_some() && identity.openid.is_some());
-    assert_eq!((server.authinfo_hits.load(Ordering::SeqCst), server.facemch_hits.load(Ordering::SeqCst)), (1, 1));
+    assert_eq!(
+        (
+            server.authinfo_hits.load(Ordering::SeqCst),
+            server.facemch_hits.load(Ordering::SeqCst)
+        ),
+        (1, 1)
+    );
 }
 
 #[tokio::test]
@@ -36,9 +45,11 @@ async fn retries_5xx_and_honours_retry_after() {
 
 #[tokio::test]
 async fn gives_up_after_the_retry_budget() {
-    let server =
-        TestServer::start(Script { facemch: vec![Reply::Status(500, None); 5], ..Script::default() })
-            .await;
+    let server = TestServer::start(Script {
+        facemch: vec![Reply::Status(500, None); 5],
+        ..Script::default()
+    })
+    .await;
     let err = client(&server, 1).query_user(FACE_SID).await.unwrap_err();
     assert_eq!(err.code(), "WECHAT_SERVER_ERROR", "{err}");
     assert!(err.is_transient());
@@ -60,13 +71,28 @@ async fn a_long_retry_after_is_not_waited_out() {
 #[tokio::test]
 async fn client_errors_are_not_retried_and_keep_wechat_words() {
     let server = TestServer::start(Script {
-        facemch: vec![Reply::Json(400, r#"{"code":"INVALID_REQUEST","message":"UnionID为空"}"#)],
+        facemch: vec![Reply::Json(
+            400,
+            r#"{"code":"INVALID_REQUEST","message":"UnionID为空"}"#,
+        )],
         ..Script::default()
     })
     .await;
     let err = client(&server, 2).query_user(FACE_SID).await.unwrap_err();
-    let WxpayError::Api { status, code, message, request_id, .. } = &err else { panic!("{err}") };
-    assert_eq!((*status, code.as_str(), message.as_str()), (400, "INVALID_REQUEST", "UnionID为空"));
+    let WxpayError::Api {
+        status,
+        code,
+        message,
+        request_id,
+        ..
+    } = &err
+    else {
+        panic!("{err}")
+    };
+    assert_eq!(
+        (*status, code.as_str(), message.as_str()),
+        (400, "INVALID_REQUEST", "UnionID为空")
+    );
     assert!(request_id.as_deref().unwrap().starts_with("REQ-"));
     assert!(err.to_string().contains("Request-ID REQ-"), "{err}");
     assert_eq!(server.facemch_hits.load(Ordering::SeqCst), 1);
@@ -104,8 +130,11 @@ async fn unreachable_and_timeout() {
     assert_eq!(err.code(), "WECHAT_UNREACHABLE", "{err}");
     assert!(err.to_string().contains("refused"), "{err}");
 
-    let server =
-        TestServer::start(Script { facemch: vec![Reply::Hang], ..Script::default() }).await;
+    let server = TestServer::start(Script {
+        facemch: vec![Reply::Hang],
+        ..Script::default()
+    })
+    .await;
     let err = client(&server, 2).query_user(FACE_SID).await.unwrap_err();
     assert_eq!(err.code(), "WECHAT_TIMEOUT", "{err}");
     assert!(!err.to_string().contains(FACE_SID));
@@ -124,7 +153,9 @@ async fn a_skewed_clock_is_reported_as_such() {
     .await;
     let client = client(&server, 0);
     let err = client.query_user(FACE_SID).await.unwrap_err();
-    let WxpayError::ClockSkew { offset_secs } = err else { panic!("{err}") };
+    let WxpayError::ClockSkew { offset_secs } = err else {
+        panic!("{err}")
+    };
     assert!((419..=421).contains(&offset_secs), "{offset_secs}");
     assert!(client.clock().is_rejectable());
     // Known skew: refused before sending anything.
@@ -135,10 +166,21 @@ async fn a_skewed_clock_is_reported_as_such() {
 
 #[tokio::test]
 async fn a_response_signed_in_the_past_is_clock_skew_too() {
-    let server =
-        TestServer::start(Script { sign_offset: -600, ..Script::default() }).await;
+    let server = TestServer::start(Script {
+        sign_offset: -600,
+        ..Script::default()
+    })
+    .await;
     let err = client(&server, 0).query_user(FACE_SID).await.unwrap_err();
-    assert!(matches!(err, WxpayError::ClockSkew { offset_secs: -600 | -601 | -599 }), "{err}");
+    assert!(
+        matches!(
+            err,
+            WxpayError::ClockSkew {
+                offset_secs: -600 | -601 | -599
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -148,7 +190,11 @@ async fn unsigned_or_badly_signed_success_is_not_trusted() {
         (Reply::BadSignature, "does not verify"),
         (Reply::UnknownSerial, "we know: PUB_KEY_ID_"),
     ] {
-        let server = TestServer::start(Script { facemch: vec![reply], ..Script::default() }).await;
+        let server = TestServer::start(Script {
+            facemch: vec![reply],
+            ..Script::default()
+        })
+        .await;
         let err = client(&server, 0).query_user(FACE_SID).await.unwrap_err();
         assert_eq!(err.code(), "WECHAT_RESPONSE_UNVERIFIED", "{err}");
         assert!(err.to_string().contains(want), "{err}");
@@ -165,15 +211,27 @@ async fn authinfo_errors_inside_http_200() {
     })
     .await;
     let err = client(&server, 2).get_authinfo("raw").await.unwrap_err();
-    let WxpayError::V2Return { return_code, return_msg } = &err else { panic!("{err}") };
-    assert_eq!((return_code.as_str(), return_msg.as_str()), ("PARAM_ERROR", "签名错误"));
+    let WxpayError::V2Return {
+        return_code,
+        return_msg,
+    } = &err
+    else {
+        panic!("{err}")
+    };
+    assert_eq!(
+        (return_code.as_str(), return_msg.as_str()),
+        ("PARAM_ERROR", "签名错误")
+    );
     assert_eq!(err.code(), "WECHAT_REFUSED");
 }
 
 #[tokio::test]
 async fn authinfo_with_a_forged_signature_is_refused() {
-    let server =
-        TestServer::start(Script { authinfo: vec![Reply::ForgedXml], ..Script::default() }).await;
+    let server = TestServer::start(Script {
+        authinfo: vec![Reply::ForgedXml],
+        ..Script::default()
+    })
+    .await;
     let err = client(&server, 0).get_authinfo("raw").await.unwrap_err();
     assert_eq!(err.code(), "WECHAT_RESPONSE_UNVERIFIED", "{err}");
 }

@@ -17,7 +17,10 @@ async fn happy_path_logs_the_call_but_nothing_personal_or_secret() {
     assert_eq!(auth.expires_in, 3600);
     let identity = client.query_user(FACE_SID).await.unwrap();
     let info = identity.real_name.as_ref().unwrap();
-    let (name, id) = (info.name.reveal().to_owned(), info.credential_number.reveal().to_owned());
+    let (name, id) = (
+        info.name.reveal().to_owned(),
+        info.credential_number.reveal().to_owned(),
+    );
     let openid = identity.openid.as_ref().unwrap().reveal().to_owned();
     drop(identity);
 
@@ -37,7 +40,9 @@ async fn happy_path_logs_the_call_but_nothing_personal_or_secret() {
         http_support::AUTHINFO,
         "PRIVATE KEY",
     ] {
-        assert!(!logs.contains(canary), "{canary} leaked into the logs:\n{logs}");
+        assert!(
+            !logs.contains(canary),
+            "{canary} leaked into the logs:\n{logs}"
+        );
     }
 }
-

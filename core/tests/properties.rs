@@ -11,7 +11,10 @@ use proptest::prelude::*;
 fn key() -> &'static PrivateKey {
     static KEY: std::sync::OnceLock<PrivateKey> = std::sync::OnceLock::new();
     KEY.get_or_init(|| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/merchant_key.pem");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/merchant_key.pem"
+        );
         PrivateKey::from_file(std::path::Path::new(path)).unwrap()
     })
 }

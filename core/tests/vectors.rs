@@ -7,12 +7,16 @@ use facekiosk_core::crypto::{Certificate, Padding, PrivateKey, PublicKey};
 use facekiosk_core::identity::{CredentialNumber, CredentialType, Invalid, validate};
 use facekiosk_core::secret::Secret;
 use facekiosk_core::wxpay::v2::sign::{self, Fields, SignType};
-use facekiosk_core::wxpay::v3::{MerchantSigner, SignedHeaders, Verifier, VerifyError, sign::request_message};
+use facekiosk_core::wxpay::v3::{
+    MerchantSigner, SignedHeaders, Verifier, VerifyError, sign::request_message,
+};
 use facekiosk_core::wxpay::{InfoType, WxpayError, facemch};
 use serde_json::Value;
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn vectors() -> Value {
@@ -53,9 +57,16 @@ fn v3_request_signatures_and_authorization_match() {
     let signer = MerchantSigner::new(s(&v["mchid"]), s(&v["merchant_serial"]), merchant_key());
     for case in v["v3_sign"].as_array().unwrap() {
         let ts: i64 = s(&case["timestamp"]).parse().unwrap();
-        let (method, url, nonce, body) =
-            (s(&case["method"]), s(&case["url"]), s(&case["nonce"]), s(&case["body"]));
-        assert_eq!(request_message(method, url, ts, nonce, body), s(&case["message"]));
+        let (method, url, nonce, body) = (
+            s(&case["method"]),
+            s(&case["url"]),
+            s(&case["nonce"]),
+            s(&case["body"]),
+        );
+        assert_eq!(
+            request_message(method, url, ts, nonce, body),
+            s(&case["message"])
+        );
         let auth = signer.authorization(method, url, ts, nonce, body);
         assert_eq!(auth.signature, s(&case["signature"]));
         assert_eq!(auth.to_string(), s(&case["authorization"]));
@@ -89,9 +100,16 @@ fn v3_response_verification_agrees() {
         };
         let now = s(&case["timestamp"]).parse::<i64>().unwrap() + 10;
         let result = verifier.verify(&headers, s(&case["body"]).as_bytes(), now);
-        assert_eq!(result.is_ok(), case["valid"].as_bool().unwrap(), "{}", case["why"]);
+        assert_eq!(
+            result.is_ok(),
+            case["valid"].as_bool().unwrap(),
+            "{}",
+            case["why"]
+        );
         if s(&case["serial"]).starts_with("0000") {
-            let Err(VerifyError::UnknownSerial { known, .. }) = result else { panic!("{result:?}") };
+            let Err(VerifyError::UnknownSerial { known, .. }) = result else {
+                panic!("{result:?}")
+            };
             assert!(known.contains(s(&v["platform_serial"])) && known.contains("PUB_KEY_ID_"));
         }
     }
@@ -114,8 +132,14 @@ fn v3_response_skew_is_refused_both_ways() {
     let body = s(&case["body"]).as_bytes();
     assert!(verifier.verify(&headers, body, ts + 299).is_ok());
     assert!(verifier.verify(&headers, body, ts - 299).is_ok());
-    assert_eq!(verifier.verify(&headers, body, ts + 300), Err(VerifyError::Skew { skew_secs: 300 }));
-    assert_eq!(verifier.verify(&headers, body, ts - 301), Err(VerifyError::Skew { skew_secs: -301 }));
+    assert_eq!(
+        verifier.verify(&headers, body, ts + 300),
+        Err(VerifyError::Skew { skew_secs: 300 })
+    );
+    assert_eq!(
+        verifier.verify(&headers, body, ts - 301),
+        Err(VerifyError::Skew { skew_secs: -301 })
+    );
     assert_eq!(
         SignedHeaders::read(|n| (n != "Wechatpay-Signature").then_some("x")),
         Err(VerifyError::Missing("Wechatpay-Signature"))
@@ -141,7 +165,9 @@ fn bad_ciphertexts_never_become_identities() {
     for case in v["decrypt_bad"].as_array().unwrap() {
         let padding = Padding::parse(s(&case["padding"])).unwrap();
         let why = s(&case["why"]);
-        let Ok(plain) = key.decrypt_b64(padding, s(&case["ciphertext"])) else { continue };
+        let Ok(plain) = key.decrypt_b64(padding, s(&case["ciphertext"])) else {
+            continue;
+        };
         // PKCS#1 v1.5 implicit rejection: noise comes out; validation must catch it.
         let text = validate::utf8(plain.to_vec());
         match case.get("plaintext").and_then(Value::as_str) {
@@ -153,9 +179,9 @@ fn bad_ciphertexts_never_become_identities() {
                 );
             }
             None => {
-                let passes_as_id = text.as_ref().is_ok_and(|t| {
-                    validate::resident_id(t).is_ok() || validate::phone(t).is_ok()
-                });
+                let passes_as_id = text
+                    .as_ref()
+                    .is_ok_and(|t| validate::resident_id(t).is_ok() || validate::phone(t).is_ok());
                 assert!(!passes_as_id, "{why}: noise passed validation");
             }
         }
@@ -180,28 +206,42 @@ fn certificates_read_like_the_merchant_platform_shows_them() {
     let expired = Certificate::from_file(&fixture("expired_cert.pem")).unwrap();
     assert_eq!(expired.serial, s(&v["expired_serial"]));
     assert!(!expired.is_valid_at(std::time::SystemTime::now()));
-    assert!(cert.is_valid_at(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_763_971_200)));
+    assert!(
+        cert.is_valid_at(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_763_971_200))
+    );
 }
 
 #[test]
 fn a_signed_facemch_body_decodes_into_a_masked_identity() {
     let v = vectors();
     let body = s(&v["v3_verify"][0]["body"]).as_bytes().to_vec();
-    let identity =
-        facemch::decode(body, InfoType::AskRealName, &merchant_key(), Padding::Pkcs1v15).unwrap();
+    let identity = facemch::decode(
+        body,
+        InfoType::AskRealName,
+        &merchant_key(),
+        Padding::Pkcs1v15,
+    )
+    .unwrap();
     let info = identity.real_name.as_ref().unwrap();
     assert_eq!(info.credential_type, CredentialType::ResidentId);
     assert!(validate::resident_id(info.credential_number.reveal()).is_ok());
     let shown = format!("{identity:?}");
-    assert!(!shown.contains(info.name.reveal()) && !shown.contains(info.credential_number.reveal()));
+    assert!(
+        !shown.contains(info.name.reveal()) && !shown.contains(info.credential_number.reveal())
+    );
 }
 
 #[test]
 fn wrong_padding_on_a_real_body_is_an_error_not_garbage() {
     let v = vectors();
     let body = s(&v["v3_verify"][0]["body"]).as_bytes().to_vec();
-    let err = facemch::decode(body, InfoType::AskRealName, &merchant_key(), Padding::OaepSha1)
-        .unwrap_err();
+    let err = facemch::decode(
+        body,
+        InfoType::AskRealName,
+        &merchant_key(),
+        Padding::OaepSha1,
+    )
+    .unwrap_err();
     assert!(matches!(err, WxpayError::Decrypt { .. }), "{err}");
     assert_eq!(err.code(), "IDENTITY_UNDECRYPTABLE");
     let other = PrivateKey::from_file(&fixture("other_key.pem")).unwrap();

@@ -15,7 +15,10 @@ fn scope() -> Scope {
 }
 
 fn token(n: usize) -> Authinfo {
-    Authinfo { authinfo: Secret::new(format!("token-{n}")), expires_in: 3600 }
+    Authinfo {
+        authinfo: Secret::new(format!("token-{n}")),
+        expires_in: 3600,
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -48,7 +51,10 @@ async fn ten_concurrent_sessions_cause_one_fetch() {
 async fn refreshes_before_expiry_and_scopes_are_separate() {
     let cache = AuthinfoCache::new();
     let fetch = |n| move || async move { Ok(token(n)) };
-    assert_eq!(cache.get(&scope(), fetch(1)).await.unwrap().1, Source::Fetched);
+    assert_eq!(
+        cache.get(&scope(), fetch(1)).await.unwrap().1,
+        Source::Fetched
+    );
     tokio::time::advance(Duration::from_secs(3000)).await;
     let (a, src) = cache.get(&scope(), fetch(2)).await.unwrap();
     assert_eq!((a.authinfo.expose(), src), ("token-1", Source::Cache));
@@ -56,18 +62,34 @@ async fn refreshes_before_expiry_and_scopes_are_separate() {
     tokio::time::advance(Duration::from_secs(301)).await;
     let (a, src) = cache.get(&scope(), fetch(3)).await.unwrap();
     assert_eq!((a.authinfo.expose(), src), ("token-3", Source::Fetched));
-    let other = Scope { store_id: "HOSP-002".into(), ..scope() };
-    assert_eq!(cache.get(&other, fetch(4)).await.unwrap().1, Source::Fetched);
+    let other = Scope {
+        store_id: "HOSP-002".into(),
+        ..scope()
+    };
+    assert_eq!(
+        cache.get(&other, fetch(4)).await.unwrap().1,
+        Source::Fetched
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn failed_refresh_keeps_a_valid_token_but_not_an_expired_one() {
     let cache = AuthinfoCache::new();
-    cache.get(&scope(), || async { Ok(token(1)) }).await.unwrap();
-    let fail = || async { Err(WxpayError::Timeout { endpoint: crate::wxpay::error::Endpoint::Authinfo }) };
+    cache
+        .get(&scope(), || async { Ok(token(1)) })
+        .await
+        .unwrap();
+    let fail = || async {
+        Err(WxpayError::Timeout {
+            endpoint: crate::wxpay::error::Endpoint::Authinfo,
+        })
+    };
     tokio::time::advance(Duration::from_secs(3400)).await;
     let (a, src) = cache.get(&scope(), fail).await.unwrap();
-    assert_eq!((a.authinfo.expose(), src), ("token-1", Source::StaleAfterFailedRefresh));
+    assert_eq!(
+        (a.authinfo.expose(), src),
+        ("token-1", Source::StaleAfterFailedRefresh)
+    );
     tokio::time::advance(Duration::from_secs(200)).await;
     let err = cache.get(&scope(), fail).await.unwrap_err();
     assert_eq!(err.code(), "WECHAT_TIMEOUT");
@@ -76,8 +98,14 @@ async fn failed_refresh_keeps_a_valid_token_but_not_an_expired_one() {
 #[tokio::test(start_paused = true)]
 async fn invalidate_forces_a_fetch() {
     let cache = AuthinfoCache::new();
-    cache.get(&scope(), || async { Ok(token(1)) }).await.unwrap();
+    cache
+        .get(&scope(), || async { Ok(token(1)) })
+        .await
+        .unwrap();
     cache.invalidate(&scope()).await;
-    let (a, src) = cache.get(&scope(), || async { Ok(token(2)) }).await.unwrap();
+    let (a, src) = cache
+        .get(&scope(), || async { Ok(token(2)) })
+        .await
+        .unwrap();
     assert_eq!((a.authinfo.expose(), src), ("token-2", Source::Fetched));
 }

@@ -97,14 +97,21 @@ pub struct Timeouts {
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Self { connect: Duration::from_secs(3), request: Duration::from_secs(10), retries: 2 }
+        Self {
+            connect: Duration::from_secs(3),
+            request: Duration::from_secs(10),
+            retries: 2,
+        }
     }
 }
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
     #[error("cannot read the configuration {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("the configuration is not valid TOML: {0}")]
     Syntax(String),
     #[error("{}", describe(.0))]
@@ -135,8 +142,10 @@ impl ConfigError {
 
 impl Config {
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
         Self::parse(&text, path.parent().unwrap_or(Path::new(".")))
     }
 
@@ -148,10 +157,21 @@ impl Config {
             ConfigError::Syntax(format!("{} (line {at})", e.message()))
         })?;
         let mut p = Problems::default();
-        const SECTIONS: [&str; 8] =
-            ["merchant", "store", "device", "facemch", "endpoints", "keys", "proxy", "timeouts"];
+        const SECTIONS: [&str; 8] = [
+            "merchant",
+            "store",
+            "device",
+            "facemch",
+            "endpoints",
+            "keys",
+            "proxy",
+            "timeouts",
+        ];
         for key in root.keys().filter(|k| !SECTIONS.contains(&k.as_str())) {
-            p.add(key.clone(), format!("is not a known section (known: {})", SECTIONS.join(", ")));
+            p.add(
+                key.clone(),
+                format!("is not a known section (known: {})", SECTIONS.join(", ")),
+            );
         }
         let merchant = read_merchant(&root, &mut p);
         let store = read_store(&root, &mut p);
@@ -190,7 +210,12 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 fn read_merchant(root: &toml::Table, p: &mut Problems) -> Option<Merchant> {
-    let s = Section::new(root, "merchant", &["appid", "mch_id", "sub_appid", "sub_mch_id"], p);
+    let s = Section::new(
+        root,
+        "merchant",
+        &["appid", "mch_id", "sub_appid", "sub_mch_id"],
+        p,
+    );
     let appid = s.required_string("appid", p);
     let appid = s.check("appid", appid, p, rules::appid);
     let mch_id = s.required_string("mch_id", p);
@@ -200,9 +225,17 @@ fn read_merchant(root: &toml::Table, p: &mut Problems) -> Option<Merchant> {
     let sub_mch_id = s.string("sub_mch_id", p);
     let sub_mch_id = s.check("sub_mch_id", sub_mch_id, p, rules::mch_id);
     if sub_appid.is_some() && sub_mch_id.is_none() {
-        p.add("merchant.sub_mch_id", "is required when merchant.sub_appid is set");
+        p.add(
+            "merchant.sub_mch_id",
+            "is required when merchant.sub_appid is set",
+        );
     }
-    Some(Merchant { appid: appid?, mch_id: mch_id?, sub_appid, sub_mch_id })
+    Some(Merchant {
+        appid: appid?,
+        mch_id: mch_id?,
+        sub_appid,
+        sub_mch_id,
+    })
 }
 
 fn read_store(root: &toml::Table, p: &mut Problems) -> Option<Store> {
@@ -211,7 +244,10 @@ fn read_store(root: &toml::Table, p: &mut Problems) -> Option<Store> {
     let store_id = s.check("store_id", store_id, p, rules::max_chars(32));
     let store_name = s.required_string("store_name", p);
     let store_name = s.check("store_name", store_name, p, rules::max_chars(128));
-    Some(Store { store_id: store_id?, store_name: store_name? })
+    Some(Store {
+        store_id: store_id?,
+        store_name: store_name?,
+    })
 }
 
 fn read_device(root: &toml::Table, p: &mut Problems) -> Option<String> {
@@ -227,7 +263,11 @@ fn read_facemch(root: &toml::Table, p: &mut Problems) -> Option<Facemch> {
         Some(v) => {
             let parsed = InfoType::parse(&v);
             if parsed.is_none() {
-                let hint = if v == "ASK_UNION_ID" { " (WeChat spells it ASK_UNIONID)" } else { "" };
+                let hint = if v == "ASK_UNION_ID" {
+                    " (WeChat spells it ASK_UNIONID)"
+                } else {
+                    ""
+                };
                 p.add(
                     "facemch.info_type",
                     format!("must be ASK_REAL_NAME, ASK_UNIONID or ASK_REAL_NAME_TEL{hint}"),
@@ -241,19 +281,29 @@ fn read_facemch(root: &toml::Table, p: &mut Problems) -> Option<Facemch> {
         Some(v) => {
             let parsed = Padding::parse(&v);
             if parsed.is_none() {
-                p.add("facemch.padding", "must be pkcs1 (WeChat's padding for this API) or oaep");
+                p.add(
+                    "facemch.padding",
+                    "must be pkcs1 (WeChat's padding for this API) or oaep",
+                );
             }
             parsed
         }
     };
-    Some(Facemch { info_type: info_type?, padding: padding? })
+    Some(Facemch {
+        info_type: info_type?,
+        padding: padding?,
+    })
 }
 
 fn read_endpoints(root: &toml::Table, p: &mut Problems) -> Option<Endpoints> {
     let s = Section::new(root, "endpoints", &["payapp", "api_mch"], p);
-    let payapp = s.string("payapp", p).or_else(|| Some(DEFAULT_PAYAPP.into()));
+    let payapp = s
+        .string("payapp", p)
+        .or_else(|| Some(DEFAULT_PAYAPP.into()));
     let payapp = s.check("payapp", payapp, p, rules::endpoint);
-    let api_mch = s.string("api_mch", p).or_else(|| Some(DEFAULT_API_MCH.into()));
+    let api_mch = s
+        .string("api_mch", p)
+        .or_else(|| Some(DEFAULT_API_MCH.into()));
     let api_mch = s.check("api_mch", api_mch, p, rules::endpoint);
     Some(Endpoints {
         payapp: payapp?.trim_end_matches('/').to_owned(),
@@ -302,13 +352,26 @@ fn read_keys(
     let merchant_serial = s.check("merchant_serial", merchant_serial, p, rules::serial);
     let wechatpay_public_key = s.string("wechatpay_public_key", p).map(path);
     let public_key_id_given = s.string("wechatpay_public_key_id", p);
-    let wechatpay_public_key_id =
-        s.check("wechatpay_public_key_id", public_key_id_given.clone(), p, rules::public_key_id);
-    let platform_certificates: Vec<PathBuf> =
-        s.string_list("platform_certificates", p).into_iter().map(path).collect();
+    let wechatpay_public_key_id = s.check(
+        "wechatpay_public_key_id",
+        public_key_id_given.clone(),
+        p,
+        rules::public_key_id,
+    );
+    let platform_certificates: Vec<PathBuf> = s
+        .string_list("platform_certificates", p)
+        .into_iter()
+        .map(path)
+        .collect();
     match (&wechatpay_public_key, &public_key_id_given) {
-        (Some(_), None) => p.add("keys.wechatpay_public_key_id", "is required with keys.wechatpay_public_key"),
-        (None, Some(_)) => p.add("keys.wechatpay_public_key", "is required with keys.wechatpay_public_key_id"),
+        (Some(_), None) => p.add(
+            "keys.wechatpay_public_key_id",
+            "is required with keys.wechatpay_public_key",
+        ),
+        (None, Some(_)) => p.add(
+            "keys.wechatpay_public_key",
+            "is required with keys.wechatpay_public_key_id",
+        ),
         _ => {}
     }
     if s.is_present() && wechatpay_public_key.is_none() && platform_certificates.is_empty() {
@@ -322,7 +385,10 @@ fn read_keys(
     let sub_merchant_private_key = s.string("sub_merchant_private_key", p).map(path);
     let service_provider = merchant.is_some_and(|m| m.sub_mch_id.is_some());
     if !service_provider && (sub_merchant_serial.is_some() || sub_merchant_private_key.is_some()) {
-        p.add("keys.sub_merchant_serial", "is only for service-provider mode (merchant.sub_mch_id)");
+        p.add(
+            "keys.sub_merchant_serial",
+            "is only for service-provider mode (merchant.sub_mch_id)",
+        );
     }
     if service_provider && sub_merchant_serial.is_none() {
         p.add(
@@ -356,29 +422,67 @@ fn read_proxy(root: &toml::Table, p: &mut Problems) -> Option<Option<Proxy>> {
     if password.is_some() && username.is_none() {
         p.add("proxy.username", "is required when proxy.password is set");
     }
-    Some(Some(Proxy { url: url?, username, password }))
+    Some(Some(Proxy {
+        url: url?,
+        username,
+        password,
+    }))
 }
 
 fn read_timeouts(root: &toml::Table, p: &mut Problems) -> Option<Timeouts> {
-    let s = Section::new(root, "timeouts", &["connect_ms", "request_ms", "retries"], p);
+    let s = Section::new(
+        root,
+        "timeouts",
+        &["connect_ms", "request_ms", "retries"],
+        p,
+    );
     let d = Timeouts::default();
     let ms = |v: i64| Duration::from_millis(v as u64);
-    let connect = s.integer("connect_ms", 100..=60_000, p).map(ms).unwrap_or(d.connect);
-    let request = s.integer("request_ms", 1_000..=120_000, p).map(ms).unwrap_or(d.request);
-    let retries = s.integer("retries", 0..=5, p).map(|v| v as u32).unwrap_or(d.retries);
-    Some(Timeouts { connect, request, retries })
+    let connect = s
+        .integer("connect_ms", 100..=60_000, p)
+        .map(ms)
+        .unwrap_or(d.connect);
+    let request = s
+        .integer("request_ms", 1_000..=120_000, p)
+        .map(ms)
+        .unwrap_or(d.request);
+    let retries = s
+        .integer("retries", 0..=5, p)
+        .map(|v| v as u32)
+        .unwrap_or(d.retries);
+    Some(Timeouts {
+        connect,
+        request,
+        retries,
+    })
 }
 
 impl fmt::Display for Config {
     /// A one-screen summary for diagnostics: identities and paths, never key material.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "appid={} mch_id={}", self.merchant.appid, self.merchant.mch_id)?;
+        writeln!(
+            f,
+            "appid={} mch_id={}",
+            self.merchant.appid, self.merchant.mch_id
+        )?;
         if let Some(sub) = &self.merchant.sub_mch_id {
-            writeln!(f, "sub_mch_id={sub} sub_appid={}", self.merchant.sub_appid.as_deref().unwrap_or("-"))?;
+            writeln!(
+                f,
+                "sub_mch_id={sub} sub_appid={}",
+                self.merchant.sub_appid.as_deref().unwrap_or("-")
+            )?;
         }
-        writeln!(f, "store_id={} device_id={}", self.store.store_id, self.device_id)?;
+        writeln!(
+            f,
+            "store_id={} device_id={}",
+            self.store.store_id, self.device_id
+        )?;
         writeln!(f, "info_type={}", self.facemch.info_type.as_str())?;
-        writeln!(f, "payapp={} api_mch={}", self.endpoints.payapp, self.endpoints.api_mch)?;
+        writeln!(
+            f,
+            "payapp={} api_mch={}",
+            self.endpoints.payapp, self.endpoints.api_mch
+        )?;
         match &self.proxy {
             Some(proxy) => writeln!(f, "proxy={}", proxy.url),
             None => writeln!(f, "proxy=none"),

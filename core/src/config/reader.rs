@@ -24,7 +24,10 @@ pub(crate) struct Problems(pub Vec<Problem>);
 
 impl Problems {
     pub fn add(&mut self, field: impl Into<String>, rule: impl Into<String>) {
-        self.0.push(Problem { field: field.into(), rule: rule.into() });
+        self.0.push(Problem {
+            field: field.into(),
+            rule: rule.into(),
+        });
     }
 }
 
@@ -93,7 +96,12 @@ impl<'a> Section<'a> {
         value
     }
 
-    pub fn integer(&self, key: &str, range: std::ops::RangeInclusive<i64>, problems: &mut Problems) -> Option<i64> {
+    pub fn integer(
+        &self,
+        key: &str,
+        range: std::ops::RangeInclusive<i64>,
+        problems: &mut Problems,
+    ) -> Option<i64> {
         match self.get(key)? {
             Value::Integer(i) if range.contains(i) => Some(*i),
             Value::Integer(_) => {
@@ -113,9 +121,10 @@ impl<'a> Section<'a> {
     pub fn string_list(&self, key: &str, problems: &mut Problems) -> Vec<String> {
         match self.get(key) {
             None => vec![],
-            Some(Value::Array(items)) if items.iter().all(Value::is_str) => {
-                items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
-            }
+            Some(Value::Array(items)) if items.iter().all(Value::is_str) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
             Some(_) => {
                 problems.add(self.path(key), "must be a list of strings");
                 vec![]

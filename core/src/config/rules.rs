@@ -13,7 +13,9 @@ pub fn max_chars(max: usize) -> impl Fn(&String) -> Result<(), String> {
 /// WeChat's APIv2 refuses 4-byte UTF-8 characters (emoji, rare CJK extensions).
 pub fn no_four_byte(v: &String) -> Result<(), String> {
     if v.chars().any(|c| c.len_utf8() == 4) {
-        return Err("must not contain emoji or other 4-byte UTF-8 characters (WeChat refuses them)".into());
+        return Err(
+            "must not contain emoji or other 4-byte UTF-8 characters (WeChat refuses them)".into(),
+        );
     }
     if v.chars().any(char::is_control) {
         return Err("must not contain control characters".into());
@@ -22,10 +24,12 @@ pub fn no_four_byte(v: &String) -> Result<(), String> {
 }
 
 pub fn appid(v: &String) -> Result<(), String> {
-    let ok = v.starts_with("wx")
-        && v.len() <= 32
-        && v.bytes().all(|b| b.is_ascii_alphanumeric());
-    if ok { Ok(()) } else { Err("must be a WeChat appid: `wx` then letters and digits".into()) }
+    let ok = v.starts_with("wx") && v.len() <= 32 && v.bytes().all(|b| b.is_ascii_alphanumeric());
+    if ok {
+        Ok(())
+    } else {
+        Err("must be a WeChat appid: `wx` then letters and digits".into())
+    }
 }
 
 pub fn mch_id(v: &String) -> Result<(), String> {
@@ -63,7 +67,9 @@ pub fn endpoint(v: &String) -> Result<(), String> {
     match url.scheme() {
         "https" => Ok(()),
         "http" if loopback => Ok(()),
-        "http" => Err("must use https (plain http is allowed only on loopback, for the sandbox)".into()),
+        "http" => {
+            Err("must use https (plain http is allowed only on loopback, for the sandbox)".into())
+        }
         other => Err(format!("must be an https URL, not {other}")),
     }?;
     if url.query().is_some() || url.fragment().is_some() {
@@ -81,7 +87,9 @@ pub fn proxy_url(v: &String) -> Result<(), String> {
         return Err("has no host".into());
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("must not carry credentials; put them in proxy.username and proxy.password".into());
+        return Err(
+            "must not carry credentials; put them in proxy.username and proxy.password".into(),
+        );
     }
     Ok(())
 }

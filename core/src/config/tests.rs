@@ -41,7 +41,10 @@ fn reads_a_good_file_with_defaults() {
     assert_eq!(c.facemch.padding, Padding::Pkcs1v15);
     assert_eq!(c.endpoints.api_mch, "http://127.0.0.1:8080");
     assert_eq!(c.keys.apiv2_key_file, Path::new("/etc/facekiosk/apiv2.key"));
-    assert_eq!(c.keys.merchant_certificate, Path::new("/etc/facekiosk/apiclient_cert.pem"));
+    assert_eq!(
+        c.keys.merchant_certificate,
+        Path::new("/etc/facekiosk/apiclient_cert.pem")
+    );
     assert_eq!(c.keys.apiv2_sign_type, SignType::HmacSha256);
     assert_eq!(c.timeouts.connect, Duration::from_secs(2));
     assert_eq!(c.timeouts.request, Timeouts::default().request);
@@ -115,7 +118,10 @@ connect_ms = "fast"
         assert!(fields.contains(&want), "{want} not reported in {fields:?}");
     }
     let text = err.to_string();
-    assert!(text.contains("store.store_id: must be at most 32 characters (it has 40)"), "{text}");
+    assert!(
+        text.contains("store.store_id: must be at most 32 characters (it has 40)"),
+        "{text}"
+    );
     assert!(text.contains("ASK_UNIONID"), "{text}");
     assert!(!text.contains("hunter2") && !text.contains("\"x\""));
 }
@@ -124,9 +130,15 @@ connect_ms = "fast"
 fn unknown_fields_and_missing_sections() {
     let err = Config::parse("[store]\nstor_id = \"1\"\n", Path::new("/")).unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("store.stor_id: is not a known field"), "{text}");
+    assert!(
+        text.contains("store.stor_id: is not a known field"),
+        "{text}"
+    );
     assert!(text.contains("merchant.appid: is required"), "{text}");
-    assert!(text.contains("keys.merchant_private_key: is required"), "{text}");
+    assert!(
+        text.contains("keys.merchant_private_key: is required"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -145,6 +157,13 @@ fn service_provider_mode_needs_the_sub_merchant_serial() {
     );
     let err = Config::parse(&sp, Path::new("/")).unwrap_err();
     assert_eq!(err.problems()[0].field, "keys.sub_merchant_serial");
-    let sp = sp.replace("[proxy]", "sub_merchant_serial = \"5157F09EFDC096DE15EBE81A47057A7232F1B8E1\"\n\n[proxy]");
-    assert!(Config::parse(&sp, Path::new("/")).unwrap().is_service_provider());
+    let sp = sp.replace(
+        "[proxy]",
+        "sub_merchant_serial = \"5157F09EFDC096DE15EBE81A47057A7232F1B8E1\"\n\n[proxy]",
+    );
+    assert!(
+        Config::parse(&sp, Path::new("/"))
+            .unwrap()
+            .is_service_provider()
+    );
 }

@@ -20,7 +20,10 @@ pub struct Certificate {
 impl Certificate {
     pub fn from_pem(what: &str, pem: &str) -> Result<Self, KeyError> {
         if !pem.contains("-----BEGIN CERTIFICATE-----") {
-            return Err(KeyError::NotPem { what: what.to_owned(), expected: "CERTIFICATE" });
+            return Err(KeyError::NotPem {
+                what: what.to_owned(),
+                expected: "CERTIFICATE",
+            });
         }
         let invalid = |e: &dyn std::fmt::Display| KeyError::Invalid {
             what: what.to_owned(),
@@ -28,7 +31,10 @@ impl Certificate {
         };
         let cert = x509_cert::Certificate::from_pem(pem.trim()).map_err(|e| invalid(&e))?;
         let tbs = cert.tbs_certificate();
-        let spki = tbs.subject_public_key_info().to_der().map_err(|e| invalid(&e))?;
+        let spki = tbs
+            .subject_public_key_info()
+            .to_der()
+            .map_err(|e| invalid(&e))?;
         Ok(Self {
             serial: hex::encode_upper(strip_sign_byte(tbs.serial_number().as_bytes())),
             subject: tbs.subject().to_string(),

@@ -12,9 +12,15 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum KeyError {
     #[error("cannot read {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{what} is not a PEM {expected} (expected a `-----BEGIN {expected}-----` block)")]
-    NotPem { what: String, expected: &'static str },
+    NotPem {
+        what: String,
+        expected: &'static str,
+    },
     #[error("{what} is not a valid RSA key: {reason}")]
     Invalid { what: String, reason: String },
     #[error("{what} is a {bits}-bit RSA key; WeChat Pay uses 2048-bit keys or larger")]
@@ -47,14 +53,19 @@ const MIN_BITS: usize = 2048;
 fn check_size(what: &str, size_bytes: usize) -> Result<(), KeyError> {
     let bits = size_bytes * 8;
     if bits < MIN_BITS {
-        return Err(KeyError::TooShort { what: what.to_owned(), bits });
+        return Err(KeyError::TooShort {
+            what: what.to_owned(),
+            bits,
+        });
     }
     Ok(())
 }
 
 pub(crate) fn read(path: &Path) -> Result<String, KeyError> {
-    std::fs::read_to_string(path)
-        .map_err(|source| KeyError::Read { path: path.display().to_string(), source })
+    std::fs::read_to_string(path).map_err(|source| KeyError::Read {
+        path: path.display().to_string(),
+        source,
+    })
 }
 
 impl PrivateKey {
@@ -62,13 +73,20 @@ impl PrivateKey {
     /// PKCS#1 (`RSA PRIVATE KEY`) PEM.
     pub fn from_pem(what: &str, pem: &str) -> Result<Self, KeyError> {
         let key = if pem.contains("-----BEGIN PRIVATE KEY-----") {
-            rsa::PrivateKey::from_pkcs8_pem(pem)
-                .map_err(|e| KeyError::Invalid { what: what.to_owned(), reason: e.to_string() })?
+            rsa::PrivateKey::from_pkcs8_pem(pem).map_err(|e| KeyError::Invalid {
+                what: what.to_owned(),
+                reason: e.to_string(),
+            })?
         } else if pem.contains("-----BEGIN RSA PRIVATE KEY-----") {
-            rsa::PrivateKey::from_pkcs1_pem(pem)
-                .map_err(|e| KeyError::Invalid { what: what.to_owned(), reason: e.to_string() })?
+            rsa::PrivateKey::from_pkcs1_pem(pem).map_err(|e| KeyError::Invalid {
+                what: what.to_owned(),
+                reason: e.to_string(),
+            })?
         } else {
-            return Err(KeyError::NotPem { what: what.to_owned(), expected: "PRIVATE KEY" });
+            return Err(KeyError::NotPem {
+                what: what.to_owned(),
+                expected: "PRIVATE KEY",
+            });
         };
         check_size(what, key.size())?;
         Ok(Self(key))
@@ -110,10 +128,15 @@ impl PublicKey {
     /// Reads a `PUBLIC KEY` (SubjectPublicKeyInfo) PEM, as WeChat's `pub_key.pem`.
     pub fn from_pem(what: &str, pem: &str) -> Result<Self, KeyError> {
         if !pem.contains("-----BEGIN PUBLIC KEY-----") {
-            return Err(KeyError::NotPem { what: what.to_owned(), expected: "PUBLIC KEY" });
+            return Err(KeyError::NotPem {
+                what: what.to_owned(),
+                expected: "PUBLIC KEY",
+            });
         }
-        let key = rsa::PublicKey::from_public_key_pem(pem)
-            .map_err(|e| KeyError::Invalid { what: what.to_owned(), reason: e.to_string() })?;
+        let key = rsa::PublicKey::from_public_key_pem(pem).map_err(|e| KeyError::Invalid {
+            what: what.to_owned(),
+            reason: e.to_string(),
+        })?;
         check_size(what, key.size())?;
         Ok(Self(key))
     }
@@ -125,7 +148,9 @@ impl PublicKey {
     /// SubjectPublicKeyInfo PEM, as WeChat's `pub_key.pem`.
     pub fn to_pem(&self) -> String {
         use rsa::pkcs8::EncodePublicKey;
-        self.0.to_public_key_pem(rsa::pkcs8::LineEnding::LF).expect("a valid RSA key encodes")
+        self.0
+            .to_public_key_pem(rsa::pkcs8::LineEnding::LF)
+            .expect("a valid RSA key encodes")
     }
 
     pub fn as_rsa(&self) -> &rsa::PublicKey {
@@ -133,8 +158,10 @@ impl PublicKey {
     }
 
     pub(crate) fn from_spki_der(what: &str, der: &[u8]) -> Result<Self, KeyError> {
-        let key = rsa::PublicKey::from_public_key_der(der)
-            .map_err(|e| KeyError::Invalid { what: what.to_owned(), reason: e.to_string() })?;
+        let key = rsa::PublicKey::from_public_key_der(der).map_err(|e| KeyError::Invalid {
+            what: what.to_owned(),
+            reason: e.to_string(),
+        })?;
         Ok(Self(key))
     }
 

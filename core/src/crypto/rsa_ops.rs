@@ -39,7 +39,11 @@ pub enum DecryptError {
     #[error("is not valid base64")]
     Base64,
     #[error("is {got} bytes, not the {want} bytes of an RSA-{bits} ciphertext")]
-    Length { got: usize, want: usize, bits: usize },
+    Length {
+        got: usize,
+        want: usize,
+        bits: usize,
+    },
     #[error("does not decrypt with this key and {0} padding")]
     Rejected(&'static str),
 }
@@ -64,16 +68,24 @@ impl PrivateKey {
         padding: Padding,
         ciphertext_b64: &str,
     ) -> Result<Zeroizing<Vec<u8>>, DecryptError> {
-        let ciphertext = B64.decode(ciphertext_b64.trim()).map_err(|_| DecryptError::Base64)?;
+        let ciphertext = B64
+            .decode(ciphertext_b64.trim())
+            .map_err(|_| DecryptError::Base64)?;
         let want = self.bits() / 8;
         if ciphertext.len() != want {
-            return Err(DecryptError::Length { got: ciphertext.len(), want, bits: self.bits() });
+            return Err(DecryptError::Length {
+                got: ciphertext.len(),
+                want,
+                bits: self.bits(),
+            });
         }
         let plain = match padding {
             Padding::Pkcs1v15 => self.0.pkcs1v15_decrypt(&ciphertext),
             Padding::OaepSha1 => self.0.oaep_decrypt::<sha1::Sha1>(&ciphertext),
         };
-        plain.map(Zeroizing::new).map_err(|_| DecryptError::Rejected(padding.name()))
+        plain
+            .map(Zeroizing::new)
+            .map_err(|_| DecryptError::Rejected(padding.name()))
     }
 }
 
@@ -92,6 +104,7 @@ impl PublicKey {
             Padding::Pkcs1v15 => self.0.pkcs1v15_encrypt(plaintext),
             Padding::OaepSha1 => self.0.oaep_encrypt::<sha1::Sha1>(plaintext),
         };
-        out.map(|c| B64.encode(c)).map_err(|_| DecryptError::Rejected(padding.name()))
+        out.map(|c| B64.encode(c))
+            .map_err(|_| DecryptError::Rejected(padding.name()))
     }
 }

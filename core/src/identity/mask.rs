@@ -67,6 +67,9 @@ mod tests {
         assert_eq!(credential_id("E12345678"), "E123*5678");
         assert_eq!(credential_id("1234"), "****");
         assert_eq!(phone("13800001234"), "138****1234");
-        assert_eq!(opaque("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"), "oUpF************************");
+        assert_eq!(
+            opaque("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"),
+            "oUpF************************"
+        );
     }
 }

@@ -175,7 +175,10 @@ impl Identity {
     /// Wipes every field now, for the end of a session that keeps the value alive a little
     /// longer (the memory is wiped on drop anyway).
     pub fn wipe(&mut self) {
-        for id in [&mut self.openid, &mut self.sub_openid, &mut self.union_id].into_iter().flatten() {
+        for id in [&mut self.openid, &mut self.sub_openid, &mut self.union_id]
+            .into_iter()
+            .flatten()
+        {
             id.zeroize();
         }
         if let Some(info) = &mut self.real_name {
@@ -214,7 +217,13 @@ mod tests {
     fn debug_and_display_mask_everything() {
         let id = sample();
         let dump = format!("{id:?}");
-        for clear in ["张小三", "11010519491231002", "13800001234", "oUpF8uMuAJO", "asdasdsad"] {
+        for clear in [
+            "张小三",
+            "11010519491231002",
+            "13800001234",
+            "oUpF8uMuAJO",
+            "asdasdsad",
+        ] {
             assert!(!dump.contains(clear), "{clear} leaked into {dump}");
         }
         assert!(dump.contains("张*三") && dump.contains("1101**********002X"));
@@ -231,7 +240,10 @@ mod tests {
         assert_eq!(id.openid.as_ref().unwrap().reveal(), "");
         assert_eq!(id.union_id.as_ref().unwrap().reveal(), "");
         assert_eq!(id.real_name.as_ref().unwrap().name.reveal(), "");
-        assert_eq!(id.real_name.as_ref().unwrap().credential_number.reveal(), "");
+        assert_eq!(
+            id.real_name.as_ref().unwrap().credential_number.reveal(),
+            ""
+        );
         assert_eq!(id.phone.as_ref().unwrap().reveal(), "");
     }
 

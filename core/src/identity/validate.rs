@@ -62,7 +62,11 @@ pub fn resident_id(id: &str) -> Result<(), Invalid> {
     if bytes.len() != 18 || !bytes[..17].iter().all(u8::is_ascii_digit) {
         return Err(Invalid::ResidentIdShape);
     }
-    let sum: u32 = bytes[..17].iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    let sum: u32 = bytes[..17]
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
     if bytes[17].to_ascii_uppercase() == CHECK[(sum % 11) as usize] {
         Ok(())
     } else if bytes[17].is_ascii_digit() || bytes[17].eq_ignore_ascii_case(&b'x') {
@@ -105,11 +109,26 @@ mod tests {
         assert_eq!(resident_id("11010519491231002X"), Ok(()));
         assert_eq!(resident_id("11010519491231002x"), Ok(()));
         assert_eq!(resident_id("440524188001010014"), Ok(()));
-        assert_eq!(resident_id("440524188001010015"), Err(Invalid::ResidentIdCheckDigit));
-        assert_eq!(resident_id("11010519491231002"), Err(Invalid::ResidentIdShape));
-        assert_eq!(resident_id("1101051949123100AX"), Err(Invalid::ResidentIdShape));
-        assert_eq!(resident_id("11010519491231002Y"), Err(Invalid::ResidentIdShape));
-        assert_eq!(resident_id("１１０１０５１９４９１２３１００２X"), Err(Invalid::ResidentIdShape));
+        assert_eq!(
+            resident_id("440524188001010015"),
+            Err(Invalid::ResidentIdCheckDigit)
+        );
+        assert_eq!(
+            resident_id("11010519491231002"),
+            Err(Invalid::ResidentIdShape)
+        );
+        assert_eq!(
+            resident_id("1101051949123100AX"),
+            Err(Invalid::ResidentIdShape)
+        );
+        assert_eq!(
+            resident_id("11010519491231002Y"),
+            Err(Invalid::ResidentIdShape)
+        );
+        assert_eq!(
+            resident_id("１１０１０５１９４９１２３１００２X"),
+            Err(Invalid::ResidentIdShape)
+        );
     }
 
     #[test]
@@ -122,7 +141,10 @@ mod tests {
         assert_eq!(phone("23800001234"), Err(Invalid::Phone));
         assert_eq!(phone("1380000123"), Err(Invalid::Phone));
         assert_eq!(other_credential("E12345678"), Ok(()));
-        assert_eq!(other_credential("E1234 5678"), Err(Invalid::CredentialCharacters));
+        assert_eq!(
+            other_credential("E1234 5678"),
+            Err(Invalid::CredentialCharacters)
+        );
         assert_eq!(utf8(vec![0xff, 0xfe]), Err(Invalid::NotUtf8));
     }
 }

@@ -34,11 +34,17 @@ impl Credentials {
     pub fn load(config: &Config) -> Result<Self, WxpayError> {
         let keys = &config.keys;
         let apiv2_key = std::fs::read_to_string(&keys.apiv2_key_file).map_err(|e| {
-            WxpayError::Setup(format!("cannot read {}: {e}", keys.apiv2_key_file.display()))
+            WxpayError::Setup(format!(
+                "cannot read {}: {e}",
+                keys.apiv2_key_file.display()
+            ))
         })?;
         let apiv2_key = Secret::new(apiv2_key.trim());
         if apiv2_key.is_empty() {
-            return Err(WxpayError::Setup(format!("{} is empty", keys.apiv2_key_file.display())));
+            return Err(WxpayError::Setup(format!(
+                "{} is empty",
+                keys.apiv2_key_file.display()
+            )));
         }
         let key = PrivateKey::from_file(&keys.merchant_private_key)?;
         let cert = Certificate::from_file(&keys.merchant_certificate)?;
@@ -58,7 +64,8 @@ impl Credentials {
             )));
         }
         let mut verifier = Verifier::new();
-        if let (Some(path), Some(id)) = (&keys.wechatpay_public_key, &keys.wechatpay_public_key_id) {
+        if let (Some(path), Some(id)) = (&keys.wechatpay_public_key, &keys.wechatpay_public_key_id)
+        {
             verifier.add_public_key(id, PublicKey::from_file(path)?);
         }
         for path in &keys.platform_certificates {
@@ -92,7 +99,11 @@ impl WxpayClient {
 
     pub fn new(config: Config, credentials: Credentials) -> Result<Self, WxpayError> {
         let transport = Transport::new(&config.timeouts, config.proxy.as_ref())?;
-        Ok(Self { transport, config: Arc::new(config), credentials: Arc::new(credentials) })
+        Ok(Self {
+            transport,
+            config: Arc::new(config),
+            credentials: Arc::new(credentials),
+        })
     }
 
     pub fn config(&self) -> &Config {
@@ -130,8 +141,9 @@ impl WxpayClient {
     /// `POST /face/get_wxpayface_authinfo`. Safe to retry: it only mints a token.
     pub async fn get_authinfo(&self, rawdata: &str) -> Result<Authinfo, WxpayError> {
         let request = self.authinfo_request(rawdata);
-        let body =
-            request.to_xml(&self.credentials.apiv2_key).map_err(WxpayError::Unsendable)?;
+        let body = request
+            .to_xml(&self.credentials.apiv2_key)
+            .map_err(WxpayError::Unsendable)?;
         let url = format!("{}{}", self.config.endpoints.payapp, authinfo::PATH);
         let x = self
             .transport
@@ -150,7 +162,8 @@ impl WxpayClient {
     /// `GET /v3/facemch/users/{face_sid}` with the configured info_type, verified, decrypted
     /// and validated. Safe to retry: a GET.
     pub async fn query_user(&self, face_sid: &str) -> Result<Identity, WxpayError> {
-        self.query_user_as(face_sid, self.config.facemch.info_type).await
+        self.query_user_as(face_sid, self.config.facemch.info_type)
+            .await
     }
 
     pub async fn query_user_as(
@@ -158,7 +171,11 @@ impl WxpayClient {
         face_sid: &str,
         info_type: InfoType,
     ) -> Result<Identity, WxpayError> {
-        if let Some(offset_secs) = self.clock().offset_secs().filter(|_| self.clock().is_rejectable()) {
+        if let Some(offset_secs) = self
+            .clock()
+            .offset_secs()
+            .filter(|_| self.clock().is_rejectable())
+        {
             return Err(WxpayError::ClockSkew { offset_secs });
         }
         let m = &self.config.merchant;
@@ -169,7 +186,12 @@ impl WxpayClient {
             appid: &m.appid,
             sub_mchid: m.sub_mch_id.as_deref(),
             sub_appid: m.sub_appid.as_deref(),
-            sub_serial_no: self.config.keys.sub_merchant_serial.as_deref().filter(|_| sp),
+            sub_serial_no: self
+                .config
+                .keys
+                .sub_merchant_serial
+                .as_deref()
+                .filter(|_| sp),
         };
         let path = query.path_and_query();
         let url = format!("{}{}", self.config.endpoints.api_mch, path);
@@ -198,10 +220,14 @@ impl WxpayClient {
             return Err(self.facemch_error(&x, face_sid, &ours));
         }
         let headers = SignedHeaders::read(|name| x.header(name))?;
-        verifier.verify(&headers, &x.body, unix_now()).map_err(|e| match e {
-            VerifyError::Skew { skew_secs } => WxpayError::ClockSkew { offset_secs: -skew_secs },
-            other => WxpayError::Unverified(other),
-        })?;
+        verifier
+            .verify(&headers, &x.body, unix_now())
+            .map_err(|e| match e {
+                VerifyError::Skew { skew_secs } => WxpayError::ClockSkew {
+                    offset_secs: -skew_secs,
+                },
+                other => WxpayError::Unverified(other),
+            })?;
         let padding: Padding = self.config.facemch.padding;
         facemch::decode(x.body, info_type, &self.credentials.decrypt_key, padding)
     }
@@ -216,7 +242,9 @@ impl WxpayClient {
         let hint = match body.truncated_sign_message() {
             Some(theirs) => first_differing_line(ours, theirs)
                 .map(|line| format!("WeChat verified a different {line} line than we signed"))
-                .or(Some("the signed message matches: check the private key and merchant serial".into())),
+                .or(Some(
+                    "the signed message matches: check the private key and merchant serial".into(),
+                )),
             None if x.status == 401 => {
                 Some("check keys.merchant_private_key, the certificate serial and the clock".into())
             }
@@ -236,7 +264,11 @@ fn api_error(endpoint: Endpoint, x: &Exchange, code: &str, hint: Option<String>)
     WxpayError::Api {
         endpoint,
         status: x.status,
-        code: if code.is_empty() { "HTTP".into() } else { code.to_owned() },
+        code: if code.is_empty() {
+            "HTTP".into()
+        } else {
+            code.to_owned()
+        },
         message: String::new(),
         request_id: x.request_id(),
         hint,

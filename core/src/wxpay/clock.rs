@@ -16,7 +16,9 @@ pub struct ClockOffset {
 
 impl Default for ClockOffset {
     fn default() -> Self {
-        Self { offset: AtomicI64::new(UNKNOWN) }
+        Self {
+            offset: AtomicI64::new(UNKNOWN),
+        }
     }
 }
 
@@ -26,7 +28,8 @@ impl ClockOffset {
         if let Ok(server) = httpdate::parse_http_date(date)
             && let Ok(since_epoch) = server.duration_since(std::time::UNIX_EPOCH)
         {
-            self.offset.store(since_epoch.as_secs() as i64 - local_now, Ordering::Relaxed);
+            self.offset
+                .store(since_epoch.as_secs() as i64 - local_now, Ordering::Relaxed);
         }
     }
 

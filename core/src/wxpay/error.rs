@@ -53,7 +53,10 @@ pub enum WxpayError {
     #[error("WeChat's response signature: {0}")]
     V2Sign(SignError),
     #[error("WeChat refused: {return_code} {return_msg}")]
-    V2Return { return_code: String, return_msg: String },
+    V2Return {
+        return_code: String,
+        return_msg: String,
+    },
     #[error("WeChat's response lacks `{0}`")]
     MissingField(&'static str),
     #[error("WeChat's response field `{field}` {reason}")]
@@ -61,7 +64,10 @@ pub enum WxpayError {
     #[error("WeChat's response is not the JSON we expect: {0}")]
     BadBody(String),
     #[error("`{field}` {error}; check the merchant private key and keys.padding")]
-    Decrypt { field: &'static str, error: DecryptError },
+    Decrypt {
+        field: &'static str,
+        error: DecryptError,
+    },
     #[error("`{field}` decrypted to something that {error}: wrong key or padding?")]
     Implausible { field: &'static str, error: Invalid },
     #[error("key setup: {0}")]
@@ -78,7 +84,9 @@ impl WxpayError {
             Self::Timeout { .. } => "WECHAT_TIMEOUT",
             Self::Api { status: 401, .. } => "WECHAT_AUTH_REJECTED",
             Self::Api { status: 429, .. } => "WECHAT_RATE_LIMITED",
-            Self::Api { status: 500..=599, .. } => "WECHAT_SERVER_ERROR",
+            Self::Api {
+                status: 500..=599, ..
+            } => "WECHAT_SERVER_ERROR",
             Self::Api { .. } => "WECHAT_REQUEST_REJECTED",
             Self::ClockSkew { .. } => "CLOCK_SKEW",
             Self::Unverified(_) => "WECHAT_RESPONSE_UNVERIFIED",
@@ -99,7 +107,10 @@ impl WxpayError {
             self,
             Self::Unreachable { .. }
                 | Self::Timeout { .. }
-                | Self::Api { status: 429 | 500..=599, .. }
+                | Self::Api {
+                    status: 429 | 500..=599,
+                    ..
+                }
         )
     }
 }

@@ -69,7 +69,10 @@ impl FacemchQuery<'_> {
     /// Path and query exactly as sent, which is also what the signature covers.
     pub fn path_and_query(&self) -> String {
         let mut url = url::Url::parse("https://x/v3/facemch/users/").expect("static URL");
-        url.path_segments_mut().expect("https URL has segments").pop_if_empty().push(self.face_sid);
+        url.path_segments_mut()
+            .expect("https URL has segments")
+            .pop_if_empty()
+            .push(self.face_sid);
         {
             let mut q = url.query_pairs_mut();
             q.append_pair("info_type", self.info_type.as_str());
@@ -118,7 +121,8 @@ pub fn decode(
 ) -> Result<Identity, WxpayError> {
     let parsed: Result<Body, _> = serde_json::from_slice(&body);
     body.zeroize();
-    let mut b = parsed.map_err(|e| WxpayError::BadBody(format!("{} at column {}", classify(&e), e.column())))?;
+    let mut b = parsed
+        .map_err(|e| WxpayError::BadBody(format!("{} at column {}", classify(&e), e.column())))?;
     let id = |v: Option<String>| v.filter(|s| !s.is_empty()).map(WechatId::new);
     let mut identity = Identity {
         openid: id(b.openid.take()),
@@ -133,29 +137,53 @@ pub fn decode(
     if !info_type.wants_real_name() {
         return Ok(identity);
     }
-    let mut info = b.real_name_info.take().ok_or(WxpayError::MissingField("real_name_info"))?;
+    let mut info = b
+        .real_name_info
+        .take()
+        .ok_or(WxpayError::MissingField("real_name_info"))?;
     let decrypt = |field: &'static str, value: Option<String>| -> Result<String, WxpayError> {
-        let value = value.filter(|v| !v.is_empty()).ok_or(WxpayError::MissingField(field))?;
-        let plain = key.decrypt_b64(padding, &value).map_err(|error| WxpayError::Decrypt { field, error })?;
+        let value = value
+            .filter(|v| !v.is_empty())
+            .ok_or(WxpayError::MissingField(field))?;
+        let plain = key
+            .decrypt_b64(padding, &value)
+            .map_err(|error| WxpayError::Decrypt { field, error })?;
         validate::utf8(plain.to_vec()).map_err(|error| WxpayError::Implausible { field, error })
     };
-    let name = decrypt("real_name_info.encrypted_real_name", info.encrypted_real_name.take())?;
+    let name = decrypt(
+        "real_name_info.encrypted_real_name",
+        info.encrypted_real_name.take(),
+    )?;
     let name = RealName::parse(name).map_err(|error| WxpayError::Implausible {
         field: "real_name_info.encrypted_real_name",
         error,
     })?;
     let credential_type = CredentialType::from_code(
-        info.credential_type.ok_or(WxpayError::MissingField("real_name_info.credential_type"))?,
+        info.credential_type
+            .ok_or(WxpayError::MissingField("real_name_info.credential_type"))?,
     );
-    let number = decrypt("real_name_info.encrypted_credential_id", info.encrypted_credential_id.take())?;
+    let number = decrypt(
+        "real_name_info.encrypted_credential_id",
+        info.encrypted_credential_id.take(),
+    )?;
     let credential_number = CredentialNumber::parse(credential_type, number).map_err(|error| {
-        WxpayError::Implausible { field: "real_name_info.encrypted_credential_id", error }
+        WxpayError::Implausible {
+            field: "real_name_info.encrypted_credential_id",
+            error,
+        }
     })?;
-    identity.real_name = Some(RealNameInfo { name, credential_type, credential_number });
+    identity.real_name = Some(RealNameInfo {
+        name,
+        credential_type,
+        credential_number,
+    });
     if info_type == InfoType::AskRealNameTel {
         let (field, value) = match b.encrypted_phone_number.take() {
             Some(v) => ("encrypted_phone_number", Some(v)),
-            None => ("real_name_info.encrypted_phone_number", info.encrypted_phone_number.take()),
+            None => (
+                "real_name_info.encrypted_phone_number",
+                info.encrypted_phone_number.take(),
+            ),
         };
         let phone = decrypt(field, value)?;
         identity.phone =
@@ -193,8 +221,16 @@ mod tests {
             q.path_and_query(),
             "/v3/facemch/users/9502ca24-d7e2-48d7-812f-ee6512cfa591_rt1?info_type=ASK_REAL_NAME_TEL&appid=wxd930ea5d5a258f4f&sub_mchid=1900000110&sub_serial_no=ABC"
         );
-        let odd = FacemchQuery { face_sid: "a/b?c", sub_mchid: None, sub_serial_no: None, ..q };
-        assert!(odd.path_and_query().starts_with("/v3/facemch/users/a%2Fb%3Fc?"));
+        let odd = FacemchQuery {
+            face_sid: "a/b?c",
+            sub_mchid: None,
+            sub_serial_no: None,
+            ..q
+        };
+        assert!(
+            odd.path_and_query()
+                .starts_with("/v3/facemch/users/a%2Fb%3Fc?")
+        );
         assert!(!format!("{odd:?}").contains("a/b"));
     }
 
@@ -202,7 +238,11 @@ mod tests {
     fn info_type_spellings() {
         assert_eq!(InfoType::parse("ASK_UNIONID"), Some(InfoType::AskUnionid));
         assert_eq!(InfoType::parse("ASK_UNION_ID"), None);
-        for t in [InfoType::AskRealName, InfoType::AskUnionid, InfoType::AskRealNameTel] {
+        for t in [
+            InfoType::AskRealName,
+            InfoType::AskUnionid,
+            InfoType::AskRealNameTel,
+        ] {
             assert_eq!(InfoType::parse(t.as_str()), Some(t));
         }
     }

@@ -12,7 +12,11 @@ use super::clock::ClockOffset;
 use super::error::{Endpoint, WxpayError};
 use crate::config::{Proxy, Timeouts};
 
-pub const USER_AGENT: &str = concat!("facekiosk/", env!("CARGO_PKG_VERSION"), " (WeChat face real-name kiosk)");
+pub const USER_AGENT: &str = concat!(
+    "facekiosk/",
+    env!("CARGO_PKG_VERSION"),
+    " (WeChat face real-name kiosk)"
+);
 
 /// The longest `Retry-After` we wait out; beyond it the patient is better served by an error.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(5);
@@ -63,8 +67,14 @@ impl Transport {
             }
             builder = builder.proxy(proxy);
         }
-        let client = builder.build().map_err(|e| WxpayError::Setup(format!("HTTP client: {e}")))?;
-        Ok(Self { client, retries: timeouts.retries, clock: Arc::default() })
+        let client = builder
+            .build()
+            .map_err(|e| WxpayError::Setup(format!("HTTP client: {e}")))?;
+        Ok(Self {
+            client,
+            retries: timeouts.retries,
+            clock: Arc::default(),
+        })
     }
 
     pub fn clock(&self) -> &Arc<ClockOffset> {
@@ -91,26 +101,36 @@ impl Transport {
         loop {
             attempt += 1;
             let started = Instant::now();
-            let outcome = self.attempt(endpoint, &build).instrument(span.clone()).await;
+            let outcome = self
+                .attempt(endpoint, &build)
+                .instrument(span.clone())
+                .await;
             let elapsed_ms = started.elapsed().as_millis() as u64;
-            span.record("attempt", attempt).record("elapsed_ms", elapsed_ms);
+            span.record("attempt", attempt)
+                .record("elapsed_ms", elapsed_ms);
             let retry_in = match &outcome {
                 Ok(x) => {
                     span.record("status", x.status);
                     if let Some(id) = x.request_id() {
                         span.record("request_id", id.as_str());
                     }
-                    span.in_scope(|| tracing::info!(status = x.status, elapsed_ms, "WeChat answered"));
+                    span.in_scope(|| {
+                        tracing::info!(status = x.status, elapsed_ms, "WeChat answered")
+                    });
                     retry_delay_for_status(x, attempt)
                 }
                 Err(e) => {
-                    span.in_scope(|| tracing::warn!(code = e.code(), elapsed_ms, "WeChat call failed"));
+                    span.in_scope(|| {
+                        tracing::warn!(code = e.code(), elapsed_ms, "WeChat call failed")
+                    });
                     matches!(e, WxpayError::Unreachable { .. }).then(|| backoff(attempt))
                 }
             };
             match retry_in {
                 Some(delay) if attempt <= self.retries => {
-                    span.in_scope(|| tracing::info!(delay_ms = delay.as_millis() as u64, "retrying"));
+                    span.in_scope(|| {
+                        tracing::info!(delay_ms = delay.as_millis() as u64, "retrying")
+                    });
                     tokio::time::sleep(delay).await;
                 }
                 _ => return outcome,
@@ -123,14 +143,28 @@ impl Transport {
         endpoint: Endpoint,
         build: &impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
     ) -> Result<Exchange, WxpayError> {
-        let response = build(&self.client).send().await.map_err(|e| classify(endpoint, &e))?;
+        let response = build(&self.client)
+            .send()
+            .await
+            .map_err(|e| classify(endpoint, &e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        if let Some(date) = headers.get(reqwest::header::DATE).and_then(|v| v.to_str().ok()) {
+        if let Some(date) = headers
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+        {
             self.clock.observe_date_header(date, super::unix_now());
         }
-        let body = response.bytes().await.map_err(|e| classify(endpoint, &e))?.to_vec();
-        Ok(Exchange { status, headers, body })
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| classify(endpoint, &e))?
+            .to_vec();
+        Ok(Exchange {
+            status,
+            headers,
+            body,
+        })
     }
 }
 
@@ -170,12 +204,17 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(std::time::SystemTime::now()).unwrap_or_default())
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    )
 }
 
 /// Exponential backoff with "equal jitter": half fixed, half random, capped.
 fn backoff(attempt: u32) -> Duration {
-    let exp = BACKOFF_BASE.saturating_mul(1 << attempt.saturating_sub(1).min(8)).min(BACKOFF_CAP);
+    let exp = BACKOFF_BASE
+        .saturating_mul(1 << attempt.saturating_sub(1).min(8))
+        .min(BACKOFF_CAP);
     let half = exp / 2;
     half + half.mul_f64(rand::random::<f64>())
 }
@@ -188,7 +227,9 @@ mod tests {
     fn backoff_grows_and_is_capped() {
         for attempt in 1..20 {
             let d = backoff(attempt);
-            let exp = BACKOFF_BASE.saturating_mul(1 << (attempt - 1).min(8)).min(BACKOFF_CAP);
+            let exp = BACKOFF_BASE
+                .saturating_mul(1 << (attempt - 1).min(8))
+                .min(BACKOFF_CAP);
             assert!(d >= exp / 2 && d <= exp, "attempt {attempt}: {d:?}");
         }
     }
@@ -196,7 +237,10 @@ mod tests {
     #[test]
     fn retry_after_forms() {
         assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT"), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon"), None);
     }
 }

@@ -1,8 +1,8 @@
 //! WeChat Pay: the two protocols the face real-name flow speaks, and the client that runs
 //! them over HTTPS.
 
-pub mod clock;
 pub mod client;
+pub mod clock;
 pub mod error;
 pub mod facemch;
 pub mod http;

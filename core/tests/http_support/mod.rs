@@ -1,7 +1,8 @@
 //! A scripted loopback server for the HTTP tests: each endpoint replies from a queue, then
+//! with a correct, signed answer made with the fixture keys.
+
 // Shared by several test binaries, each using a part of it.
 #![allow(dead_code)]
-//! with a correct, signed answer made with the fixture keys.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -69,7 +70,9 @@ pub struct TestServer {
 }
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn facemch_body() -> String {
@@ -98,7 +101,11 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self { addr, authinfo_hits, facemch_hits }
+        Self {
+            addr,
+            authinfo_hits,
+            facemch_hits,
+        }
     }
 
     /// An address nothing listens on.
@@ -106,7 +113,11 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         drop(listener);
-        Self { addr, authinfo_hits: Arc::default(), facemch_hits: Arc::default() }
+        Self {
+            addr,
+            authinfo_hits: Arc::default(),
+            facemch_hits: Arc::default(),
+        }
     }
 }
 
@@ -126,7 +137,10 @@ fn base_headers(shared: &Shared) -> HeaderMap {
     let date = httpdate::fmt_http_date(SystemTime::now() + shared.clock_ahead);
     h.insert("Date", HeaderValue::from_str(&date).unwrap());
     let n = shared.requests.fetch_add(1, Ordering::SeqCst);
-    h.insert("Request-ID", HeaderValue::from_str(&format!("REQ-{n:04}")).unwrap());
+    h.insert(
+        "Request-ID",
+        HeaderValue::from_str(&format!("REQ-{n:04}")).unwrap(),
+    );
     h
 }
 
@@ -141,7 +155,13 @@ async fn authinfo(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
         Some(other) => return common(other, headers).await,
         None => {
             let mut f = sign::Fields::new();
-            for (k, v) in [("return_code", "SUCCESS"), ("return_msg", "OK"), ("authinfo", AUTHINFO), ("expires_in", "3600"), ("nonce_str", "n0nce")] {
+            for (k, v) in [
+                ("return_code", "SUCCESS"),
+                ("return_msg", "OK"),
+                ("authinfo", AUTHINFO),
+                ("expires_in", "3600"),
+                ("nonce_str", "n0nce"),
+            ] {
                 f.insert(k.into(), v.into());
             }
             f.insert("appid".into(), request["appid"].clone());
@@ -190,7 +210,11 @@ async fn common(reply: Reply, mut headers: HeaderMap) -> Response {
             if let Some(r) = retry_after {
                 headers.insert("Retry-After", HeaderValue::from_static(r));
             }
-            json(status, r#"{"code":"SYSTEM_ERROR","message":"系统繁忙"}"#.into(), headers)
+            json(
+                status,
+                r#"{"code":"SYSTEM_ERROR","message":"系统繁忙"}"#.into(),
+                headers,
+            )
         }
         Reply::Json(status, body) => json(status, body.into(), headers),
         Reply::OwnedJson(status, body) => json(status, body, headers),

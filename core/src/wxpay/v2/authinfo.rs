@@ -88,7 +88,9 @@ pub struct Authinfo {
 
 impl fmt::Debug for Authinfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Authinfo").field("expires_in", &self.expires_in).finish_non_exhaustive()
+        f.debug_struct("Authinfo")
+            .field("expires_in", &self.expires_in)
+            .finish_non_exhaustive()
     }
 }
 
@@ -103,7 +105,12 @@ pub fn parse_response(
     request: &AuthinfoRequest,
 ) -> Result<Authinfo, WxpayError> {
     let fields = xml::parse(body).map_err(WxpayError::Xml)?;
-    let get = |name: &str| fields.get(name).map(String::as_str).filter(|v| !v.is_empty());
+    let get = |name: &str| {
+        fields
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    };
     let return_code = get("return_code").ok_or(WxpayError::MissingField("return_code"))?;
     if return_code != "SUCCESS" {
         return Err(WxpayError::V2Return {
@@ -114,7 +121,10 @@ pub fn parse_response(
     if let Some(result_code) = get("result_code").filter(|c| *c != "SUCCESS") {
         return Err(WxpayError::V2Return {
             return_code: get("err_code").unwrap_or(result_code).to_owned(),
-            return_msg: get("err_code_des").or(get("return_msg")).unwrap_or_default().to_owned(),
+            return_msg: get("err_code_des")
+                .or(get("return_msg"))
+                .unwrap_or_default()
+                .to_owned(),
         });
     }
     sign::verify(&fields, key).map_err(WxpayError::V2Sign)?;
@@ -127,15 +137,27 @@ pub fn parse_response(
         if let (Some(theirs), Some(ours)) = (get(field), ours)
             && theirs != ours
         {
-            return Err(WxpayError::BadField { field, reason: "differs from the request".into() });
+            return Err(WxpayError::BadField {
+                field,
+                reason: "differs from the request".into(),
+            });
         }
     }
     let authinfo = get("authinfo").ok_or(WxpayError::MissingField("authinfo"))?;
     let expires_in = match get("expires_in") {
         None => DEFAULT_EXPIRES_IN,
-        Some(v) => v.parse::<u64>().ok().filter(|s| *s > 0).ok_or_else(|| {
-            WxpayError::BadField { field: "expires_in", reason: "is not a positive integer".into() }
-        })?,
+        Some(v) => {
+            v.parse::<u64>()
+                .ok()
+                .filter(|s| *s > 0)
+                .ok_or_else(|| WxpayError::BadField {
+                    field: "expires_in",
+                    reason: "is not a positive integer".into(),
+                })?
+        }
     };
-    Ok(Authinfo { authinfo: Secret::new(authinfo), expires_in })
+    Ok(Authinfo {
+        authinfo: Secret::new(authinfo),
+        expires_in,
+    })
 }

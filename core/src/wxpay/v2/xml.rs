@@ -52,7 +52,9 @@ pub fn parse(body: &[u8]) -> Result<Fields, XmlError> {
     let mut done = false;
     let mut field: Option<(String, String)> = None;
     loop {
-        let event = reader.read_event().map_err(|e| XmlError::Syntax(e.to_string()))?;
+        let event = reader
+            .read_event()
+            .map_err(|e| XmlError::Syntax(e.to_string()))?;
         match event {
             Event::Eof => break,
             Event::DocType(_) => return Err(XmlError::Doctype),
@@ -171,7 +173,10 @@ pub fn check_sendable(fields: &Fields) -> Result<(), XmlError> {
         if value.chars().any(|c| c.len_utf8() == 4) {
             return Err(XmlError::FourByteChar(name.clone()));
         }
-        if value.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+        if value
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        {
             return Err(XmlError::ControlChar(name.clone()));
         }
     }
@@ -245,7 +250,10 @@ mod tests {
     use super::*;
 
     fn fields(pairs: &[(&str, &str)]) -> Fields {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -260,7 +268,10 @@ mod tests {
     #[test]
     fn plain_text_entities_and_empty_elements() {
         let body = r#"<?xml version="1.0" encoding="UTF-8"?><xml><a>x &amp; y &#x4E2D;&#25991;</a><b/><c></c></xml>"#;
-        assert_eq!(parse(body.as_bytes()).unwrap(), fields(&[("a", "x & y 中文"), ("b", ""), ("c", "")]));
+        assert_eq!(
+            parse(body.as_bytes()).unwrap(),
+            fields(&[("a", "x & y 中文"), ("b", ""), ("c", "")])
+        );
     }
 
     #[test]
@@ -270,26 +281,51 @@ mod tests {
         let undefined = "<xml><a>&x;</a></xml>";
         assert_eq!(
             parse(undefined.as_bytes()),
-            Err(XmlError::Entity { field: "a".into(), entity: "x".into() })
+            Err(XmlError::Entity {
+                field: "a".into(),
+                entity: "x".into()
+            })
         );
     }
 
     #[test]
     fn refuses_odd_shapes() {
-        assert_eq!(parse(b"<root><a>1</a></root>"), Err(XmlError::Root("root".into())));
-        assert_eq!(parse(b"<xml><a><b>1</b></a></xml>"), Err(XmlError::Nested("a".into())));
-        assert_eq!(parse(b"<xml><a>1</a><a>2</a></xml>"), Err(XmlError::Duplicate("a".into())));
-        assert_eq!(parse(b"<xml><a>1</a></xml><x/>"), Err(XmlError::TrailingContent));
+        assert_eq!(
+            parse(b"<root><a>1</a></root>"),
+            Err(XmlError::Root("root".into()))
+        );
+        assert_eq!(
+            parse(b"<xml><a><b>1</b></a></xml>"),
+            Err(XmlError::Nested("a".into()))
+        );
+        assert_eq!(
+            parse(b"<xml><a>1</a><a>2</a></xml>"),
+            Err(XmlError::Duplicate("a".into()))
+        );
+        assert_eq!(
+            parse(b"<xml><a>1</a></xml><x/>"),
+            Err(XmlError::TrailingContent)
+        );
         assert_eq!(parse(b""), Err(XmlError::NoRoot));
-        assert_eq!(parse(b"appid=1&mch_id=2"), Err(XmlError::StrayText("appid=1".into())));
+        assert_eq!(
+            parse(b"appid=1&mch_id=2"),
+            Err(XmlError::StrayText("appid=1".into()))
+        );
         assert_eq!(parse(&[0xff]), Err(XmlError::NotUtf8));
-        assert!(matches!(parse(b"<xml><a>1</b></xml>"), Err(XmlError::Syntax(_))));
+        assert!(matches!(
+            parse(b"<xml><a>1</b></xml>"),
+            Err(XmlError::Syntax(_))
+        ));
         assert!(matches!(parse(b"<xml><a>1</a>"), Err(XmlError::Syntax(_))));
     }
 
     #[test]
     fn writes_cdata_where_needed_and_round_trips() {
-        let f = fields(&[("a", "plain"), ("b", "<tag> & ]]> \"q\""), ("c", "line\r\nbreak")]);
+        let f = fields(&[
+            ("a", "plain"),
+            ("b", "<tag> & ]]> \"q\""),
+            ("c", "line\r\nbreak"),
+        ]);
         let xml = write(&f).unwrap();
         assert!(xml.contains("<a>plain</a>"));
         assert!(xml.contains("<![CDATA["));
@@ -298,8 +334,17 @@ mod tests {
 
     #[test]
     fn refuses_unsendable_values() {
-        assert_eq!(write(&fields(&[("store_name", "门诊😀")])), Err(XmlError::FourByteChar("store_name".into())));
-        assert_eq!(write(&fields(&[("a", "x\u{1}")])), Err(XmlError::ControlChar("a".into())));
-        assert_eq!(write(&fields(&[("a b", "x")])), Err(XmlError::BadName("a b".into())));
+        assert_eq!(
+            write(&fields(&[("store_name", "门诊😀")])),
+            Err(XmlError::FourByteChar("store_name".into()))
+        );
+        assert_eq!(
+            write(&fields(&[("a", "x\u{1}")])),
+            Err(XmlError::ControlChar("a".into()))
+        );
+        assert_eq!(
+            write(&fields(&[("a b", "x")])),
+            Err(XmlError::BadName("a b".into()))
+        );
     }
 }

@@ -58,7 +58,9 @@ impl Authorization {
             }
         }
         let mut take = |slot: usize| -> Result<String, AuthorizationError> {
-            let v = values[slot].take().ok_or(AuthorizationError::Missing(FIELDS[slot]))?;
+            let v = values[slot]
+                .take()
+                .ok_or(AuthorizationError::Missing(FIELDS[slot]))?;
             if v.is_empty() {
                 return Err(AuthorizationError::Empty(FIELDS[slot]));
             }
@@ -111,11 +113,20 @@ mod tests {
         assert_eq!(Authorization::parse(ok), Err(Schema));
         let p = |s: &str| Authorization::parse(&format!("{SCHEMA} {s}"));
         assert!(p(ok).is_ok());
-        assert_eq!(p(r#"mchid="1",nonce_str="n",signature="s",timestamp="1""#), Err(Missing("serial_no")));
+        assert_eq!(
+            p(r#"mchid="1",nonce_str="n",signature="s",timestamp="1""#),
+            Err(Missing("serial_no"))
+        );
         assert_eq!(p(&format!(r#"{ok},mchid="2""#)), Err(Duplicate("mchid")));
         assert_eq!(p(&format!(r#"{ok},x="2""#)), Err(UnknownField("x".into())));
         assert_eq!(p(r#"mchid=1"#), Err(Item(1)));
-        assert_eq!(p(r#"mchid="",nonce_str="n",signature="s",timestamp="1",serial_no="x""#), Err(Empty("mchid")));
-        assert_eq!(p(r#"mchid="1",nonce_str="n",signature="s",timestamp="1624523846000",serial_no="x""#), Err(Timestamp));
+        assert_eq!(
+            p(r#"mchid="",nonce_str="n",signature="s",timestamp="1",serial_no="x""#),
+            Err(Empty("mchid"))
+        );
+        assert_eq!(
+            p(r#"mchid="1",nonce_str="n",signature="s",timestamp="1624523846000",serial_no="x""#),
+            Err(Timestamp)
+        );
     }
 }

@@ -22,7 +22,11 @@ impl ErrorBody {
     /// (`detail.sign_information.truncated_sign_message`). Comparing it with ours tells a
     /// technician which line differs without printing either.
     pub fn truncated_sign_message(&self) -> Option<&str> {
-        self.detail.as_ref()?.get("sign_information")?.get("truncated_sign_message")?.as_str()
+        self.detail
+            .as_ref()?
+            .get("sign_information")?
+            .get("truncated_sign_message")?
+            .as_str()
     }
 }
 
@@ -36,7 +40,13 @@ pub fn first_differing_line(ours: &str, theirs: &str) -> Option<&'static str> {
     ours.split('\n')
         .zip(&their_lines)
         .enumerate()
-        .position(|(i, (a, b))| if i == last { !a.starts_with(b) } else { a != *b })
+        .position(|(i, (a, b))| {
+            if i == last {
+                !a.starts_with(b)
+            } else {
+                a != *b
+            }
+        })
         .map(|i| LINES.get(i).copied().unwrap_or("body"))
 }
 

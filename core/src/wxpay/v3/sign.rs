@@ -44,7 +44,11 @@ impl fmt::Debug for MerchantSigner {
 
 impl MerchantSigner {
     pub fn new(mchid: impl Into<String>, serial: impl Into<String>, key: PrivateKey) -> Self {
-        Self { mchid: mchid.into(), serial: serial.into(), key }
+        Self {
+            mchid: mchid.into(),
+            serial: serial.into(),
+            key,
+        }
     }
 
     pub fn key(&self) -> &PrivateKey {

@@ -30,7 +30,10 @@ impl SignedHeaders {
     /// Reads the four headers through `get`, naming the first that is missing.
     pub fn read<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Self, VerifyError> {
         let need = |name: &'static str| {
-            get(name).filter(|v| !v.is_empty()).map(str::to_owned).ok_or(VerifyError::Missing(name))
+            get(name)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+                .ok_or(VerifyError::Missing(name))
         };
         Ok(Self {
             timestamp: need(HEADER_TIMESTAMP)?,
@@ -76,12 +79,15 @@ impl Verifier {
 
     /// A WeChat Pay public key and its id (`PUB_KEY_ID_...`), the mode of merchants since 2024.
     pub fn add_public_key(&mut self, id: impl Into<String>, key: PublicKey) {
-        self.keys.insert(id.into(), (KeySource::WechatpayPublicKey, key));
+        self.keys
+            .insert(id.into(), (KeySource::WechatpayPublicKey, key));
     }
 
     pub fn add_certificate(&mut self, cert: &Certificate) {
-        self.keys
-            .insert(cert.serial.clone(), (KeySource::PlatformCertificate, cert.public_key.clone()));
+        self.keys.insert(
+            cert.serial.clone(),
+            (KeySource::PlatformCertificate, cert.public_key.clone()),
+        );
     }
 
     pub fn serials(&self) -> impl Iterator<Item = &str> {
@@ -120,15 +126,19 @@ impl Verifier {
             return Err(VerifyError::Skew { skew_secs });
         }
         let (source, key) =
-            self.keys.get(&headers.serial).ok_or_else(|| VerifyError::UnknownSerial {
-                got: headers.serial.chars().take(64).collect(),
-                known: self.serials().collect::<Vec<_>>().join(", "),
-            })?;
+            self.keys
+                .get(&headers.serial)
+                .ok_or_else(|| VerifyError::UnknownSerial {
+                    got: headers.serial.chars().take(64).collect(),
+                    known: self.serials().collect::<Vec<_>>().join(", "),
+                })?;
         let message = response_message(&headers.timestamp, &headers.nonce, body);
         if key.verify_sha256(&message, &headers.signature) {
             Ok(*source)
         } else {
-            Err(VerifyError::BadSignature { serial: headers.serial.clone() })
+            Err(VerifyError::BadSignature {
+                serial: headers.serial.clone(),
+            })
         }
     }
 }
