@@ -24,6 +24,8 @@
 //! Logs carry method, id, elapsed time and outcome code, never params or results.
 
 pub mod events;
+#[cfg(feature = "jni")]
+pub mod jni_sdk;
 pub mod sdk;
 pub mod server;
 

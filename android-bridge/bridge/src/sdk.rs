@@ -117,6 +117,11 @@ impl SdkCallback {
         self.method
     }
 
+    /// Whether nobody waits for the answer any more (the call timed out or was answered).
+    pub fn is_abandoned(&self) -> bool {
+        self.tx.as_ref().is_none_or(|tx| tx.is_closed())
+    }
+
     /// Delivers the SDK's callback Map.
     pub fn respond(mut self, result: SdkResult) {
         self.send(CallOutcome::Answered(result));
