@@ -12,7 +12,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::Client;
-use facekiosk_bridge::jni_sdk::{JniFaceSdk, register_natives};
+use facekiosk_bridge::jni_sdk::JniFaceSdk;
+use facekiosk_bridge::jni_sdk::app::register_app_natives;
 use facekiosk_bridge::protocol::{ErrorCode, Method, Params, ServerMessage};
 use facekiosk_bridge::{Bridge, ServerConfig};
 use jni::{InitArgsBuilder, JNIVersion, JValue, JavaVM, jni_sig, jni_str};
@@ -157,7 +158,7 @@ async fn bridge_drives_the_sdk_double_through_jni() {
     // What the app's Service does at start: natives, looper thread, versions; then the SDK.
     let sdk = vm
         .attach_current_thread(|env| -> jni::errors::Result<JniFaceSdk> {
-            register_natives(env)?;
+            register_app_natives(env)?;
             let context =
                 env.new_object(jni_str!("android/content/Context"), jni_sig!("()V"), &[])?;
             env.call_static_method(
@@ -306,4 +307,74 @@ async fn bridge_drives_the_sdk_double_through_jni() {
     c.ping(1).await;
     tokio::time::sleep(Duration::from_millis(50)).await;
     bridge.shutdown();
+
+    app_entry_points_serve_the_abstract_socket(&vm).await;
+}
+
+fn call_static(vm: &JavaVM, name: &'static str, args: &[&str], sdk_int: Option<i32>) -> bool {
+    vm.attach_current_thread(|env| -> jni::errors::Result<bool> {
+        let mut strings = Vec::new();
+        for a in args {
+            strings.push(env.new_string(a)?);
+        }
+        let mut values: Vec<JValue> = strings.iter().map(|s| JValue::Object(s)).collect();
+        let class = jni_str!("com/facekiosk/bridge/BridgeNative");
+        match name {
+            "start" => {
+                values.push(JValue::Int(sdk_int.unwrap()));
+                let sig = jni_sig!("(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;I)Z");
+                env.call_static_method(class, jni_str!("start"), sig, &values)?
+                    .z()
+            }
+            "event" => {
+                let sig = jni_sig!("(Ljava/lang/String;)V");
+                env.call_static_method(class, jni_str!("event"), sig, &values)?;
+                Ok(true)
+            }
+            _ => {
+                env.call_static_method(class, jni_str!("stop"), jni_sig!("()V"), &[])?;
+                Ok(true)
+            }
+        }
+    })
+    .unwrap()
+}
+
+/// What the app's Service does: BridgeNative.start on an abstract socket, events, stop.
+async fn app_entry_points_serve_the_abstract_socket(vm: &JavaVM) {
+    use std::os::linux::net::SocketAddrExt;
+    let name = format!("facekiosk-bridge-jni-test-{}", std::process::id());
+    let args = [name.as_str(), "SERIAL-9", "fake model"];
+    assert!(call_static(vm, "start", &args, Some(28)));
+    assert!(
+        call_static(vm, "start", &args, Some(28)),
+        "a second start is a no-op"
+    );
+    let addr = std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes()).unwrap();
+    let stream = std::os::unix::net::UnixStream::connect_addr(&addr).unwrap();
+    stream.set_nonblocking(true).unwrap();
+    let mut c = Client::over(tokio::net::UnixStream::from_std(stream).unwrap());
+    let hello = c.handshake().await;
+    assert_eq!(hello.device.serial, "SERIAL-9");
+    assert_eq!(hello.device.sdk_int, 28);
+    c.request(1, Method::GetWxpayfaceRawdata, Params::new(), 5000)
+        .await;
+    assert!(c.recv_response().await.outcome.is_ok());
+    c.ping(2).await;
+    call_static(vm, "event", &["face_service_disconnected"], None);
+    call_static(vm, "event", &["no_such_event"], None);
+    match c.recv().await {
+        ServerMessage::Notification(n) => {
+            assert_eq!(
+                n.event,
+                facekiosk_bridge::protocol::Event::FaceServiceDisconnected
+            )
+        }
+        other => panic!("expected a notification, got {other:?}"),
+    }
+    call_static(vm, "stop", &[], None);
+    match c.recv().await {
+        ServerMessage::Error(e) => assert_eq!(e.error.code, ErrorCode::ShuttingDown),
+        other => panic!("expected SHUTTING_DOWN, got {other:?}"),
+    }
 }

@@ -16,11 +16,14 @@
 //! - The server calls the SDK from its one long-lived `facekiosk-sdk` thread, which attaches to
 //!   the JVM once, permanently.
 
-// RegisterNatives is an `unsafe` JNI call: the method table must match the Java declarations.
-// The table here is built only by jni's `native_method!`, which type-checks each Rust function
-// against its Java signature; this is the only unsafe code of the module.
+// RegisterNatives is an `unsafe` JNI call (the method table must match the Java declarations;
+// the tables here are built only by jni's `native_method!`, which type-checks each Rust function
+// against its Java signature), and `JNI_OnLoad` must be exported unmangled and take the raw
+// JavaVM pointer. These are the only unsafe code of the crate.
 #![allow(unsafe_code)]
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub mod app;
 mod convert;
 mod pending;
 
