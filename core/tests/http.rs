@@ -176,7 +176,7 @@ async fn a_response_signed_in_the_past_is_clock_skew_too() {
         matches!(
             err,
             WxpayError::ClockSkew {
-                offset_secs: -600 | -601 | -599
+                offset_secs: -601..=-599
             }
         ),
         "{err}"

@@ -133,13 +133,13 @@ impl<'a> Section<'a> {
     }
 
     /// Applies `rule` to a present value, recording its complaint under this field.
-    pub fn check<T>(
+    pub fn check(
         &self,
         key: &str,
-        value: Option<T>,
+        value: Option<String>,
         problems: &mut Problems,
-        rule: impl FnOnce(&T) -> Result<(), String>,
-    ) -> Option<T> {
+        rule: impl FnOnce(&str) -> Result<(), String>,
+    ) -> Option<String> {
         let value = value?;
         match rule(&value) {
             Ok(()) => Some(value),

@@ -1,6 +1,6 @@
 //! The rules each field must follow. Each returns the sentence a staff member reads.
 
-pub fn max_chars(max: usize) -> impl Fn(&String) -> Result<(), String> {
+pub fn max_chars(max: usize) -> impl Fn(&str) -> Result<(), String> {
     move |v| {
         let n = v.chars().count();
         if n > max {
@@ -11,7 +11,7 @@ pub fn max_chars(max: usize) -> impl Fn(&String) -> Result<(), String> {
 }
 
 /// WeChat's APIv2 refuses 4-byte UTF-8 characters (emoji, rare CJK extensions).
-pub fn no_four_byte(v: &String) -> Result<(), String> {
+pub fn no_four_byte(v: &str) -> Result<(), String> {
     if v.chars().any(|c| c.len_utf8() == 4) {
         return Err(
             "must not contain emoji or other 4-byte UTF-8 characters (WeChat refuses them)".into(),
@@ -23,7 +23,7 @@ pub fn no_four_byte(v: &String) -> Result<(), String> {
     Ok(())
 }
 
-pub fn appid(v: &String) -> Result<(), String> {
+pub fn appid(v: &str) -> Result<(), String> {
     let ok = v.starts_with("wx") && v.len() <= 32 && v.bytes().all(|b| b.is_ascii_alphanumeric());
     if ok {
         Ok(())
@@ -32,7 +32,7 @@ pub fn appid(v: &String) -> Result<(), String> {
     }
 }
 
-pub fn mch_id(v: &String) -> Result<(), String> {
+pub fn mch_id(v: &str) -> Result<(), String> {
     if !v.is_empty() && v.len() <= 32 && v.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
@@ -40,7 +40,7 @@ pub fn mch_id(v: &String) -> Result<(), String> {
     }
 }
 
-pub fn serial(v: &String) -> Result<(), String> {
+pub fn serial(v: &str) -> Result<(), String> {
     if !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(())
     } else {
@@ -48,7 +48,7 @@ pub fn serial(v: &String) -> Result<(), String> {
     }
 }
 
-pub fn public_key_id(v: &String) -> Result<(), String> {
+pub fn public_key_id(v: &str) -> Result<(), String> {
     if v.starts_with("PUB_KEY_ID_") && v.len() <= 64 {
         Ok(())
     } else {
@@ -56,7 +56,7 @@ pub fn public_key_id(v: &String) -> Result<(), String> {
     }
 }
 
-pub fn endpoint(v: &String) -> Result<(), String> {
+pub fn endpoint(v: &str) -> Result<(), String> {
     let url = url::Url::parse(v).map_err(|e| format!("is not a URL ({e})"))?;
     let loopback = match url.host() {
         Some(url::Host::Domain(d)) => d == "localhost",
@@ -78,7 +78,7 @@ pub fn endpoint(v: &String) -> Result<(), String> {
     Ok(())
 }
 
-pub fn proxy_url(v: &String) -> Result<(), String> {
+pub fn proxy_url(v: &str) -> Result<(), String> {
     let url = url::Url::parse(v).map_err(|e| format!("is not a URL ({e})"))?;
     if !matches!(url.scheme(), "http" | "https" | "socks5" | "socks5h") {
         return Err("must start with http://, https://, socks5:// or socks5h://".into());

@@ -234,10 +234,11 @@ impl WxpayClient {
 
     fn facemch_error(&self, x: &Exchange, face_sid: &str, ours: &str) -> WxpayError {
         let body = ErrorBody::parse(&x.body);
-        if x.status == 401 && body.message.contains("timestamp") {
-            if let Some(offset_secs) = self.clock().offset_secs() {
-                return WxpayError::ClockSkew { offset_secs };
-            }
+        if x.status == 401
+            && body.message.contains("timestamp")
+            && let Some(offset_secs) = self.clock().offset_secs()
+        {
+            return WxpayError::ClockSkew { offset_secs };
         }
         let hint = match body.truncated_sign_message() {
             Some(theirs) => first_differing_line(ours, theirs)
