@@ -244,3 +244,33 @@ async fn four_byte_characters_are_refused_before_sending() {
     assert!(err.to_string().contains("`rawdata`"), "{err}");
     assert_eq!(server.authinfo_hits.load(Ordering::SeqCst), 0);
 }
+
+#[tokio::test]
+async fn every_endpoint_goes_through_the_configured_proxy_with_its_credentials() {
+    let server = TestServer::start(Script::default()).await;
+    let proxy = http_support::TestProxy::start().await;
+    let client = http_support::client_via_proxy(&server, &proxy);
+    client.get_authinfo("raw").await.unwrap();
+    client.query_user(FACE_SID).await.unwrap();
+    let heads = proxy.heads.lock().unwrap().clone();
+    let all = heads.join("\n");
+    let origin = format!("http://{}", server.addr);
+    assert!(
+        all.contains(&format!("POST {origin}/face/get_wxpayface_authinfo")),
+        "{all}"
+    );
+    // Basic base64("kiosk:pr0xy-secret")
+    assert!(
+        all.to_ascii_lowercase()
+            .contains("proxy-authorization: basic a2lvc2s6chiwehktc2vjcmv0"),
+        "{all}"
+    );
+    // Both calls were relayed (one kept-alive connection may carry both).
+    assert_eq!(
+        (
+            server.authinfo_hits.load(Ordering::SeqCst),
+            server.facemch_hits.load(Ordering::SeqCst)
+        ),
+        (1, 1)
+    );
+}

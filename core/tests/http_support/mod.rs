@@ -311,3 +311,90 @@ pub fn capture_logs() -> Logs {
     tracing::subscriber::set_global_default(subscriber).expect("one subscriber per binary");
     logs
 }
+
+/// A minimal HTTP forward proxy: records the first request head it relays, then splices the
+/// connection to the origin the absolute-form request names.
+#[derive(Debug)]
+pub struct TestProxy {
+    pub addr: SocketAddr,
+    pub heads: Arc<Mutex<Vec<String>>>,
+}
+
+impl TestProxy {
+    pub async fn start() -> Self {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let heads = Arc::new(Mutex::new(Vec::new()));
+        let recorded = heads.clone();
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let recorded = recorded.clone();
+                tokio::spawn(async move {
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") {
+                        if client.read_exact(&mut byte).await.is_err() {
+                            return;
+                        }
+                        head.push(byte[0]);
+                    }
+                    let text = String::from_utf8_lossy(&head).into_owned();
+                    let target = text
+                        .split_whitespace()
+                        .nth(1)
+                        .and_then(|uri| uri.strip_prefix("http://"))
+                        .and_then(|rest| rest.split('/').next())
+                        .unwrap_or_default()
+                        .to_owned();
+                    recorded.lock().unwrap().push(text);
+                    let Ok(mut origin) = tokio::net::TcpStream::connect(target).await else {
+                        return;
+                    };
+                    origin.write_all(&head).await.unwrap();
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut origin).await;
+                });
+            }
+        });
+        Self { addr, heads }
+    }
+}
+
+/// `client` with a `[proxy]` section pointing at `proxy`.
+pub fn client_via_proxy(server: &TestServer, proxy: &TestProxy) -> WxpayClient {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("apiv2.key"), APIV2_KEY).unwrap();
+    let base = format!("http://{}", server.addr);
+    let config = format!(
+        r#"
+[merchant]
+appid = "wxd930ea5d5a258f4f"
+mch_id = "1900000109"
+[store]
+store_id = "HOSP-001"
+store_name = "门诊"
+[device]
+device_id = "KIOSK-07"
+[endpoints]
+payapp = "{base}"
+api_mch = "{base}"
+[keys]
+apiv2_key_file = "{dir}/apiv2.key"
+merchant_private_key = "{fx}/merchant_key.pem"
+merchant_certificate = "{fx}/merchant_cert.pem"
+wechatpay_public_key = "{fx}/wechatpay_pub_key.pem"
+wechatpay_public_key_id = "{PUB_KEY_ID}"
+[proxy]
+url = "http://{proxy}"
+username = "kiosk"
+password = "pr0xy-secret"
+[timeouts]
+request_ms = 2000
+retries = 0
+"#,
+        dir = dir.path().display(),
+        fx = fixture("").display(),
+        proxy = proxy.addr,
+    );
+    WxpayClient::from_config(Config::parse(&config, dir.path()).unwrap()).unwrap()
+}
