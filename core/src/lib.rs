@@ -6,12 +6,14 @@
 //! - [`crypto`]: RSA keys, certificates, signatures, facemch decryption.
 //! - [`identity`]: the decrypted identity, validated, masked, wiped on drop.
 //! - [`secret`]: secrets that never print.
+//! - [`terminal`]: the face terminal (the WeChat face SDK behind the bridge, found through adb).
 
 pub mod authinfo_cache;
 pub mod config;
 pub mod crypto;
 pub mod identity;
 pub mod secret;
+pub mod terminal;
 pub mod wxpay;
 
 pub use config::Config;
