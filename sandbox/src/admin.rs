@@ -1,0 +1,229 @@
+//! The admin API under `/sandbox/`: JSON in and out, for tests, the demo and outside clients.
+//! Documented in the crate's README.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::faults::{FaultRule, Target};
+use crate::material::ids;
+use crate::options::SidShape;
+use crate::world::{SessionError, SessionRequest, World};
+
+fn problem(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(json!({"error": message.into()}))).into_response()
+}
+
+pub fn routes() -> Router<Arc<World>> {
+    Router::new()
+        .route("/sandbox/info", get(info))
+        .route("/sandbox/personas", get(personas))
+        .route("/sandbox/sessions", post(create_session))
+        .route("/sandbox/sessions/{face_sid}", get(session))
+        .route("/sandbox/sessions/{face_sid}/authorize", post(authorize))
+        .route("/sandbox/sessions/{face_sid}/expire", post(expire))
+        .route("/sandbox/authinfo/expire", post(expire_authinfos))
+        .route(
+            "/sandbox/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
+        .route("/sandbox/faults/{target}", delete(clear_target))
+        .route("/sandbox/clock", get(clock).put(set_clock))
+        .route("/sandbox/face-app/persona", get(current).put(set_current))
+        .route("/sandbox/stats", get(stats))
+        .route("/sandbox/reset", post(reset))
+}
+
+async fn info(State(world): State<Arc<World>>) -> Json<Value> {
+    let m = &world.material;
+    let o = world.options();
+    Json(json!({
+        "merchant": {"mch_id": m.merchant.mch_id, "appids": [ids::MERCHANT_APPID, ids::MERCHANT_APPID_2],
+                     "serial": m.merchant.serial, "dir": m.merchant.dir},
+        "service_provider": {"mch_id": m.service_provider.mch_id, "appids": [ids::SP_APPID],
+                             "serial": m.service_provider.serial, "dir": m.service_provider.dir},
+        "sub_merchant": {"mch_id": m.sub_merchant.mch_id, "appids": [ids::SUB_APPID],
+                         "serial": m.sub_merchant.serial, "dir": m.sub_merchant.dir},
+        "wechatpay": {"public_key_id": m.public_key_id, "public_key": m.pub_key_path(),
+                      "platform_serial": m.platform_serial, "platform_certificate": m.platform_cert_path()},
+        "store_id": ids::STORE_ID,
+        "device_id": ids::DEVICE_ID,
+        "key_mode": o.key_mode,
+        "padding": o.padding,
+        "authinfo_expires_in": o.authinfo_expires_in,
+        "keys_dir": m.dir,
+    }))
+}
+
+async fn personas(State(world): State<Arc<World>>) -> Json<Value> {
+    let list: Vec<Value> = world
+        .personas()
+        .into_iter()
+        .map(|p| {
+            let mut v = serde_json::to_value(&p).unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                o.insert("openid".into(), p.openid(ids::MERCHANT_APPID).into());
+                o.insert("union_id".into(), p.union_id().into());
+            }
+            v
+        })
+        .collect();
+    Json(Value::Array(list))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateSession {
+    persona: String,
+    #[serde(default)]
+    appid: Option<String>,
+    #[serde(default)]
+    mch_id: Option<String>,
+    #[serde(default)]
+    sub_mch_id: Option<String>,
+    #[serde(default)]
+    sub_appid: Option<String>,
+    #[serde(default)]
+    authorized: bool,
+    #[serde(default)]
+    shape: Option<SidShape>,
+    #[serde(default)]
+    ttl_secs: Option<u64>,
+}
+
+async fn create_session(
+    State(world): State<Arc<World>>,
+    Json(body): Json<CreateSession>,
+) -> Response {
+    let request = SessionRequest {
+        persona: body.persona,
+        appid: body.appid,
+        mch_id: body.mch_id,
+        sub_mch_id: body.sub_mch_id,
+        sub_appid: body.sub_appid,
+        authorized: body.authorized,
+        shape: body.shape,
+        ttl_secs: body.ttl_secs,
+    };
+    match world.create_session(request) {
+        Ok(s) => (StatusCode::CREATED, Json(s)).into_response(),
+        Err(e) => problem(StatusCode::BAD_REQUEST, e),
+    }
+}
+
+async fn session(State(world): State<Arc<World>>, Path(face_sid): Path<String>) -> Response {
+    match world.session(&face_sid) {
+        Some(s) => Json(json!({
+            "persona": s.persona, "appid": s.appid, "mch_id": s.mch_id,
+            "sub_mch_id": s.sub_mch_id, "sub_appid": s.sub_appid,
+            "authorized": s.authorized, "expires_at": s.expires_at,
+        }))
+        .into_response(),
+        None => problem(StatusCode::NOT_FOUND, "no such face_sid"),
+    }
+}
+
+fn session_result(r: Result<(), SessionError>, ok: Value) -> Response {
+    match r {
+        Ok(()) => Json(ok).into_response(),
+        Err(SessionError::Unknown) => problem(StatusCode::NOT_FOUND, "no such face_sid"),
+        Err(SessionError::Expired) => problem(StatusCode::CONFLICT, "the face_sid has expired"),
+    }
+}
+
+async fn authorize(State(world): State<Arc<World>>, Path(face_sid): Path<String>) -> Response {
+    session_result(world.authorize(&face_sid), json!({"authorized": true}))
+}
+
+async fn expire(State(world): State<Arc<World>>, Path(face_sid): Path<String>) -> Response {
+    session_result(world.expire_session(&face_sid), json!({"expired": true}))
+}
+
+async fn expire_authinfos(State(world): State<Arc<World>>) -> Json<Value> {
+    world.expire_authinfos();
+    Json(json!({"expired": true}))
+}
+
+async fn list_faults(State(world): State<Arc<World>>) -> Json<Vec<FaultRule>> {
+    Json(world.faults())
+}
+
+async fn add_fault(State(world): State<Arc<World>>, Json(rule): Json<FaultRule>) -> Response {
+    match world.add_fault(rule.clone()) {
+        Ok(()) => (StatusCode::CREATED, Json(rule)).into_response(),
+        Err(e) => problem(StatusCode::BAD_REQUEST, e),
+    }
+}
+
+async fn clear_faults(State(world): State<Arc<World>>) -> StatusCode {
+    world.clear_faults(None);
+    StatusCode::NO_CONTENT
+}
+
+async fn clear_target(State(world): State<Arc<World>>, Path(target): Path<String>) -> Response {
+    match Target::parse(&target) {
+        Some(t) => {
+            world.clear_faults(Some(t));
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => problem(StatusCode::NOT_FOUND, format!("no fault target {target}")),
+    }
+}
+
+async fn clock(State(world): State<Arc<World>>) -> Json<Value> {
+    Json(json!({"skew_secs": world.clock_skew(), "now": world.now()}))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetClock {
+    skew_secs: i64,
+}
+
+async fn set_clock(State(world): State<Arc<World>>, Json(body): Json<SetClock>) -> Json<Value> {
+    world.set_clock_skew(body.skew_secs);
+    Json(json!({"skew_secs": world.clock_skew(), "now": world.now()}))
+}
+
+async fn current(State(world): State<Arc<World>>) -> Json<Value> {
+    Json(json!({"persona": world.current_persona()}))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetPersona {
+    persona: String,
+}
+
+async fn set_current(State(world): State<Arc<World>>, Json(body): Json<SetPersona>) -> Response {
+    match world.set_current_persona(&body.persona) {
+        Ok(()) => Json(json!({"persona": body.persona})).into_response(),
+        Err(e) => problem(StatusCode::NOT_FOUND, e),
+    }
+}
+
+async fn stats(State(world): State<Arc<World>>) -> Json<Value> {
+    let counters = world.counters();
+    let map: serde_json::Map<String, Value> = Target::ALL
+        .iter()
+        .map(|t| {
+            (
+                t.as_str().to_owned(),
+                counters.get(t).copied().unwrap_or(0).into(),
+            )
+        })
+        .collect();
+    Json(Value::Object(map))
+}
+
+async fn reset(State(world): State<Arc<World>>) -> StatusCode {
+    world.reset();
+    StatusCode::NO_CONTENT
+}

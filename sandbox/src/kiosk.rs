@@ -1,0 +1,94 @@
+//! The kiosk configuration files the sandbox writes for its clients: `kiosk.toml` (the direct
+//! merchant) and `kiosk-sp.toml` (service-provider mode), in the format `facekiosk-core`'s
+//! `Config` reads, pointing both endpoints at the sandbox. Checked by parsing them back.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow};
+use facekiosk_core::config::Config;
+
+use crate::material::{Material, ids};
+use crate::options::Options;
+
+fn q(s: &str) -> String {
+    toml::Value::String(s.to_owned()).to_string()
+}
+
+fn qp(p: &Path) -> String {
+    q(&p.display().to_string())
+}
+
+/// The configuration text for the sandbox at `base_url`.
+pub fn render(material: &Material, options: &Options, base_url: &str, sp: bool) -> String {
+    let m = material;
+    let (appid, mch, sub) = if sp {
+        (ids::SP_APPID, &m.service_provider, Some(&m.sub_merchant))
+    } else {
+        (ids::MERCHANT_APPID, &m.merchant, None)
+    };
+    let mut t = format!(
+        "# Written by facekiosk-sandbox for the sandbox at {base_url}; rewritten at each start.\n\n\
+         [merchant]\nappid = {}\nmch_id = {}\n",
+        q(appid),
+        q(&mch.mch_id)
+    );
+    if sub.is_some() {
+        t += &format!(
+            "sub_appid = {}\nsub_mch_id = {}\n",
+            q(ids::SUB_APPID),
+            q(ids::SUB_MCH_ID)
+        );
+    }
+    t += &format!(
+        "\n[store]\nstore_id = {}\nstore_name = {}\n\n[device]\ndevice_id = {}\n\n\
+         [facemch]\ninfo_type = \"ASK_REAL_NAME\"\npadding = {}\n\n\
+         [endpoints]\npayapp = {}\napi_mch = {}\n\n\
+         [keys]\napiv2_key_file = {}\napiv2_sign_type = \"HMAC-SHA256\"\n\
+         merchant_private_key = {}\nmerchant_certificate = {}\nmerchant_serial = {}\n",
+        q(ids::STORE_ID),
+        q(ids::STORE_NAME),
+        q(ids::DEVICE_ID),
+        q(options.padding.name()),
+        q(base_url),
+        q(base_url),
+        qp(&mch.apiv2_key_path()),
+        qp(&mch.key_path()),
+        qp(&mch.cert_path()),
+        q(&mch.serial),
+    );
+    if options.key_mode.has_public_key() {
+        t += &format!(
+            "wechatpay_public_key = {}\nwechatpay_public_key_id = {}\n",
+            qp(&m.pub_key_path()),
+            q(&m.public_key_id)
+        );
+    }
+    if options.key_mode.has_platform_certificate() {
+        t += &format!(
+            "platform_certificates = [{}]\n",
+            qp(&m.platform_cert_path())
+        );
+    }
+    if let Some(sub) = sub {
+        t += &format!(
+            "sub_merchant_serial = {}\nsub_merchant_private_key = {}\n",
+            q(&sub.serial),
+            qp(&sub.key_path())
+        );
+    }
+    t
+}
+
+/// Writes the configuration to `path` and checks that the kiosk reads it.
+pub fn write(
+    path: &Path,
+    material: &Material,
+    options: &Options,
+    base_url: &str,
+    sp: bool,
+) -> Result<()> {
+    let text = render(material, options, base_url, sp);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    Config::parse(&text, dir).map_err(|e| anyhow!("the kiosk configuration we wrote: {e}"))?;
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}

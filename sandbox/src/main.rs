@@ -1,0 +1,88 @@
+//! `facekiosk-sandbox serve --listen 127.0.0.1:PORT --data-dir DIR`
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use facekiosk_sandbox::{Options, Sandbox, StartOptions};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "facekiosk-sandbox",
+    version,
+    about = "A local WeChat world for facekiosk"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serves payapp, api.mch and the admin API on one address until interrupted.
+    Serve {
+        /// Where to listen (loopback: the admin API has no authentication).
+        #[arg(long, default_value = "127.0.0.1:8787")]
+        listen: SocketAddr,
+        /// Where keys, personas and the kiosk configuration are made (or reused).
+        #[arg(long, default_value = "target/sandbox")]
+        data_dir: PathBuf,
+        /// The sandbox's options (default: DATA_DIR/sandbox.toml if present).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let Command::Serve {
+        listen,
+        data_dir,
+        config,
+    } = Cli::parse().command;
+    let mut start = StartOptions::new(data_dir).listen(listen);
+    if let Some(path) = config {
+        start = start.options(Options::load(&path)?);
+    }
+    let sandbox = Sandbox::start(start).await?;
+    let m = sandbox.material();
+    let p = &sandbox.paths;
+    println!("facekiosk-sandbox listening on {}", sandbox.base_url);
+    println!("  payapp and api.mch:   {}", sandbox.base_url);
+    println!("  admin API:            {}/sandbox/", sandbox.base_url);
+    println!("  kiosk config:         {}", p.kiosk_config.display());
+    println!("  kiosk config (SP):    {}", p.kiosk_config_sp.display());
+    println!("  personas:             {}", p.personas.display());
+    println!("  keys:                 {}", p.keys_dir.display());
+    println!(
+        "  merchant {}: key {}, certificate {} (serial {}), APIv2 key {}, APIv3 key {}",
+        m.merchant.mch_id,
+        m.merchant.key_path().display(),
+        m.merchant.cert_path().display(),
+        m.merchant.serial,
+        m.merchant.apiv2_key_path().display(),
+        m.merchant.apiv3_key_path().display(),
+    );
+    println!(
+        "  WeChat Pay public key {} ({})",
+        m.pub_key_path().display(),
+        m.public_key_id
+    );
+    println!(
+        "  platform certificate  {} (serial {})",
+        m.platform_cert_path().display(),
+        m.platform_serial
+    );
+    println!("ready");
+    tokio::signal::ctrl_c().await?;
+    sandbox.stop().await;
+    Ok(())
+}

@@ -1,0 +1,439 @@
+//! The HTTP side: one listener serving both hosts (payapp and api.mch) and the admin API, with
+//! connections that a fault can reset, a `Date` header from the sandbox's clock on every
+//! response, and a log line per request naming the route template, never its values.
+
+use std::io;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use axum::Router;
+use axum::extract::connect_info::Connected;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::serve::{IncomingStream, Listener};
+use facekiosk_core::wxpay::v2::authinfo;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+use crate::faults::{Active, FaultKind, Target};
+use crate::material::Material;
+use crate::options::Options;
+use crate::world::{NewSession, SessionRequest, World, random_hex};
+use crate::{admin, apimch, kiosk, payapp, personas};
+
+/// A TCP listener whose connections a handler can reset.
+#[derive(Debug)]
+pub struct ResetListener(TcpListener);
+
+/// An accepted connection. Once reset, every read or write fails and the socket is closed with
+/// `SO_LINGER` 0, so the peer sees a TCP reset rather than an orderly close.
+#[derive(Debug)]
+pub struct Conn {
+    inner: TcpStream,
+    kill: Arc<AtomicBool>,
+}
+
+/// What a handler holds to reset its own connection.
+#[derive(Debug, Clone, Default)]
+pub struct ConnHandle(Arc<AtomicBool>);
+
+impl ConnHandle {
+    pub fn reset(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Listener for ResetListener {
+    type Io = Conn;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Conn, SocketAddr) {
+        loop {
+            match self.0.accept().await {
+                Ok((inner, addr)) => {
+                    let _ = inner.set_nodelay(true);
+                    let conn = Conn {
+                        inner,
+                        kill: Arc::default(),
+                    };
+                    return (conn, addr);
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.0.local_addr()
+    }
+}
+
+impl Connected<IncomingStream<'_, ResetListener>> for ConnHandle {
+    fn connect_info(stream: IncomingStream<'_, ResetListener>) -> Self {
+        ConnHandle(stream.io().kill.clone())
+    }
+}
+
+impl Conn {
+    fn killed(&self) -> bool {
+        if self.kill.load(Ordering::SeqCst) {
+            let _ = self.inner.set_zero_linger();
+            true
+        } else {
+            false
+        }
+    }
+}
+
+fn reset_error() -> io::Error {
+    io::Error::new(io::ErrorKind::ConnectionReset, "reset by a sandbox fault")
+}
+
+impl AsyncRead for Conn {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        if self.killed() {
+            return Poll::Ready(Err(reset_error()));
+        }
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Conn {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        if self.killed() {
+            return Poll::Ready(Err(reset_error()));
+        }
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if self.killed() {
+            return Poll::Ready(Err(reset_error()));
+        }
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if self.killed() {
+            return Poll::Ready(Err(reset_error()));
+        }
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// Applies the faults of one request that happen before any answer: latency, then an error
+/// status, a reset or a hang. Returns the remaining faults, or the response to send instead.
+pub(crate) async fn begin(
+    world: &World,
+    target: Target,
+    conn: &ConnHandle,
+) -> Result<Active, Response> {
+    let active = world.begin(target);
+    let ms = active.latency_ms();
+    if ms > 0 {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+    match active.terminal() {
+        Some(FaultKind::Status {
+            status,
+            retry_after,
+        }) => Err(system_error(target, *status, retry_after.as_deref())),
+        Some(FaultKind::Reset) => {
+            conn.reset();
+            Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+        Some(FaultKind::Hang) => {
+            world.stopped().await;
+            Err(StatusCode::SERVICE_UNAVAILABLE.into_response())
+        }
+        _ => Ok(active),
+    }
+}
+
+/// An injected error status, with the body each host answers it with.
+fn system_error(target: Target, status: u16, retry_after: Option<&str>) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = if target == Target::Authinfo {
+        // payapp's front end answers errors of its own with an HTML page.
+        let reason = status.canonical_reason().unwrap_or("Error");
+        let html = format!(
+            "<html>\r\n<head><title>{} {reason}</title></head>\r\n<body>\r\n<center><h1>{} {reason}</h1></center>\r\n</body>\r\n</html>\r\n",
+            status.as_u16(),
+            status.as_u16()
+        );
+        (
+            status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            html,
+        )
+            .into_response()
+    } else {
+        let (code, message) = match status.as_u16() {
+            429 => ("FREQUENCY_LIMITED", "请求频率超限，请降低频率后重试"),
+            500..=599 => ("SYSTEM_ERROR", "系统错误"),
+            _ => ("INVALID_REQUEST", "请求无效"),
+        };
+        apimch::error(status, code, message)
+    };
+    if let Some(value) = retry_after.and_then(|v| HeaderValue::from_str(v).ok()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+/// Sets `Date` from the sandbox's clock and `Request-ID` on api.mch answers, and logs the
+/// method, route template, status and time taken: never a face_sid, openid or any value.
+async fn observe(State(world): State<Arc<World>>, request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned())
+        .unwrap_or_else(|| "(no route)".to_owned());
+    let started = Instant::now();
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(world.now_system_time())) {
+        headers.insert(header::DATE, date);
+    }
+    if route.starts_with("/v3/")
+        && !headers.contains_key("Request-ID")
+        && let Ok(id) = HeaderValue::from_str(&random_hex(20))
+    {
+        headers.insert("Request-ID", id);
+    }
+    tracing::info!(
+        method = %method,
+        route = %route,
+        status = response.status().as_u16(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    response
+}
+
+/// The sandbox's routes over `world`.
+pub fn router(world: Arc<World>) -> Router {
+    Router::new()
+        .route(authinfo::PATH, post(payapp::authinfo))
+        .route("/v3/facemch/users/{face_sid}", get(apimch::facemch))
+        .route("/v3/certificates", get(apimch::certificates))
+        .merge(admin::routes())
+        .layer(middleware::from_fn_with_state(world.clone(), observe))
+        .with_state(world)
+}
+
+/// How to start a sandbox.
+#[derive(Debug, Clone)]
+pub struct StartOptions {
+    /// Where to listen (default `127.0.0.1:0`: any free port).
+    pub listen: SocketAddr,
+    /// Where the personas and the kiosk configurations are written.
+    pub data_dir: PathBuf,
+    /// Where the key material is made or reused (default `DATA_DIR/keys`). Tests share one
+    /// directory across runs, as key generation takes a while.
+    pub keys_dir: Option<PathBuf>,
+    /// The sandbox's options; `None` reads `DATA_DIR/sandbox.toml` if present.
+    pub options: Option<Options>,
+}
+
+impl StartOptions {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        StartOptions {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: data_dir.into(),
+            keys_dir: None,
+            options: None,
+        }
+    }
+
+    pub fn keys_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.keys_dir = Some(dir.into());
+        self
+    }
+
+    pub fn options(mut self, options: Options) -> Self {
+        self.options = Some(options);
+        self
+    }
+
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+}
+
+/// Where everything a client needs is.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub data_dir: PathBuf,
+    pub keys_dir: PathBuf,
+    /// A kiosk configuration for the direct merchant.
+    pub kiosk_config: PathBuf,
+    /// A kiosk configuration in service-provider mode.
+    pub kiosk_config_sp: PathBuf,
+    pub personas: PathBuf,
+    pub sandbox_config: PathBuf,
+}
+
+/// The sandbox: `Sandbox::start` runs it on the current tokio runtime.
+#[derive(Debug)]
+pub struct Sandbox;
+
+/// A running sandbox; stops when dropped.
+#[derive(Debug)]
+pub struct SandboxHandle {
+    pub addr: SocketAddr,
+    /// `http://127.0.0.1:PORT`, the base of both hosts and of the admin API.
+    pub base_url: String,
+    pub paths: Paths,
+    world: Arc<World>,
+    task: JoinHandle<()>,
+}
+
+impl Sandbox {
+    pub async fn start(options: StartOptions) -> Result<SandboxHandle> {
+        let data_dir = options.data_dir.clone();
+        std::fs::create_dir_all(&data_dir)
+            .with_context(|| format!("cannot create {}", data_dir.display()))?;
+        let keys_dir = options
+            .keys_dir
+            .clone()
+            .unwrap_or_else(|| data_dir.join("keys"));
+        let sandbox_config = data_dir.join("sandbox.toml");
+        let opts = match options.options {
+            Some(o) => {
+                o.check()?;
+                o
+            }
+            None if sandbox_config.exists() => Options::load(&sandbox_config)?,
+            None => Options::default(),
+        };
+        let material = {
+            let dir = keys_dir.clone();
+            tokio::task::spawn_blocking(move || Material::load_or_create(&dir)).await??
+        };
+        let personas_path = data_dir.join("personas.json");
+        let personas = personas::load_or_create(&personas_path)?;
+        let listener = TcpListener::bind(options.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", options.listen))?;
+        let addr = listener.local_addr()?;
+        let base_url = format!("http://{addr}");
+        let paths = Paths {
+            kiosk_config: data_dir.join("kiosk.toml"),
+            kiosk_config_sp: data_dir.join("kiosk-sp.toml"),
+            personas: personas_path,
+            sandbox_config,
+            data_dir,
+            keys_dir,
+        };
+        kiosk::write(&paths.kiosk_config, &material, &opts, &base_url, false)?;
+        kiosk::write(&paths.kiosk_config_sp, &material, &opts, &base_url, true)?;
+        let world = World::new(material, opts, personas);
+        let app = router(world.clone()).into_make_service_with_connect_info::<ConnHandle>();
+        let stopping = world.clone();
+        let task = tokio::spawn(async move {
+            let serve = axum::serve(ResetListener(listener), app)
+                .with_graceful_shutdown(async move { stopping.stopped().await });
+            if let Err(e) = serve.await {
+                tracing::error!(error = %e, "the sandbox server stopped");
+            }
+        });
+        Ok(SandboxHandle {
+            addr,
+            base_url,
+            paths,
+            world,
+            task,
+        })
+    }
+}
+
+impl SandboxHandle {
+    /// The world behind the server, for in-process control.
+    pub fn world(&self) -> &Arc<World> {
+        &self.world
+    }
+
+    pub fn material(&self) -> &Material {
+        &self.world.material
+    }
+
+    /// Starts a face session for `persona` on the direct merchant's appid, not yet authorized.
+    pub fn create_session(&self, persona: &str) -> Result<NewSession, String> {
+        self.world.create_session(SessionRequest {
+            persona: persona.to_owned(),
+            ..SessionRequest::default()
+        })
+    }
+
+    /// Starts a face session and authorizes it, as a patient who confirmed on WeChat's screen.
+    pub fn authorized_session(&self, persona: &str) -> Result<NewSession, String> {
+        self.world.create_session(SessionRequest {
+            persona: persona.to_owned(),
+            authorized: true,
+            ..SessionRequest::default()
+        })
+    }
+
+    pub fn authorize(&self, face_sid: &str) -> bool {
+        self.world.authorize(face_sid).is_ok()
+    }
+
+    pub fn set_fault(&self, rule: crate::faults::FaultRule) -> Result<(), String> {
+        self.world.add_fault(rule)
+    }
+
+    pub fn clear_faults(&self) {
+        self.world.clear_faults(None);
+    }
+
+    pub fn set_clock_skew(&self, secs: i64) {
+        self.world.set_clock_skew(secs);
+    }
+
+    pub fn reset(&self) {
+        self.world.reset();
+    }
+
+    /// How many requests each target has seen.
+    pub fn hits(&self, target: Target) -> u64 {
+        self.world.counters().get(&target).copied().unwrap_or(0)
+    }
+
+    /// Stops the server (also done on drop).
+    pub async fn stop(mut self) {
+        self.world.stop();
+        let _ = tokio::time::timeout(Duration::from_secs(2), &mut self.task).await;
+    }
+
+    pub fn kiosk_config(&self) -> &Path {
+        &self.paths.kiosk_config
+    }
+}
+
+impl Drop for SandboxHandle {
+    fn drop(&mut self) {
+        self.world.stop();
+        self.task.abort();
+    }
+}
