@@ -124,10 +124,14 @@ impl<S: AsyncRead + AsyncWrite> Driver<S> {
         }
     }
 
-    async fn send_request(&mut self, mut request: Request, reply: ReplyTx) -> Result<(), LinkDown> {
+    async fn send_request(&mut self, request: Request, reply: ReplyTx) -> Result<(), LinkDown> {
         let id = request.id;
-        let encoded = encode_frame(&ClientMessage::Request(request.clone()));
-        request.params.values_mut().for_each(|v| v.zeroize());
+        let message = ClientMessage::Request(request);
+        let encoded = encode_frame(&message);
+        // The params hold authinfo and face_sid: wipe them once encoded.
+        if let ClientMessage::Request(mut request) = message {
+            request.params.values_mut().for_each(|v| v.zeroize());
+        }
         let mut frame = match encoded {
             Ok(frame) => frame,
             Err(e) => {
