@@ -378,10 +378,10 @@ async fn no_adb_server_is_reported() {
 async fn a_direct_link_reconnects_when_the_bridge_comes_back() {
     let t = start_bridge().await;
     let addr = t.addr;
-    let link = TerminalLink::spawn(TerminalTarget::Direct(addr), fast_link());
-    let mut status = link.status();
+    let terminal =
+        BridgeTerminal::spawn(TerminalTarget::Direct(addr), fast_link(), fast_terminal());
+    let mut status = terminal.status();
     wait_status(&mut status, "connected", LinkStatus::is_connected).await;
-    let terminal = BridgeTerminal::new(link, fast_terminal());
     assert!(terminal.rawdata().await.unwrap().outcome.is_success());
 
     t.bridge.shutdown();

@@ -9,6 +9,7 @@ use tokio::time::Instant;
 use tracing::{info, warn};
 use zeroize::Zeroize;
 
+use super::link::{LinkOptions, TerminalLink, TerminalTarget};
 use super::outcome::{FaceCode, Reply};
 use super::request::{AuthRequest, CallTimeouts, FaceCodeRequest, InitOptions, QuitFaceAuth};
 use super::sdk_rules::{Attempts, SdkRules, Step};
@@ -70,6 +71,15 @@ enum Answer {
     Final(SdkResult, u32),
     /// The re-init the rules asked for failed: its reply.
     InitFailed(Reply<()>),
+}
+
+impl BridgeTerminal<TerminalLink> {
+    /// Starts a supervised link to `target` (within a tokio runtime) and a terminal over it:
+    /// what the kiosk uses, for a USB terminal (`TerminalTarget::Adb`) or the simulated one
+    /// (`TerminalTarget::Direct`).
+    pub fn spawn(target: TerminalTarget, link: LinkOptions, options: TerminalOptions) -> Self {
+        BridgeTerminal::new(TerminalLink::spawn(target, link), options)
+    }
 }
 
 impl<T: Transport> BridgeTerminal<T> {

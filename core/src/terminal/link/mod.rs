@@ -3,7 +3,7 @@
 //!
 //! - [`TerminalTarget::Direct`]: a bridge on a TCP address (the simulated terminal): connect,
 //!   and connect again whenever the connection dies.
-//! - [`TerminalTarget::Adb`]: a terminal on USB ([`adb_supervisor`]): watch
+//! - [`TerminalTarget::Adb`]: a terminal on USB (`adb_supervisor`): watch
 //!   `host:track-devices`; when the terminal is in state `device`, forward
 //!   `tcp:0 -> localabstract:facekiosk-bridge` (with the `adb` program, or over the smart socket
 //!   when there is none), connect and check the hello; when it leaves (unplug) or the bridge
