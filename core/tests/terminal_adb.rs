@@ -415,3 +415,39 @@ async fn a_direct_link_reconnects_when_the_bridge_comes_back() {
         [Method::InitWxpayface, Method::GetWxpayfaceRawdata]
     );
 }
+
+#[tokio::test]
+async fn the_link_tracks_devices_again_after_losing_the_adb_server_connection() {
+    let fake = FakeAdb::start().await;
+    let t = start_bridge().await;
+    fake.plug(SERIAL, "device", Some(t.addr));
+    let link = TerminalLink::spawn(adb_target(&fake, AdbProgram::None), fast_link());
+    let mut status = link.status();
+    wait_status(&mut status, "connected", LinkStatus::is_connected).await;
+    let client = link.client().unwrap();
+
+    fake.drop_trackers();
+    let tracks = || {
+        fake.requests()
+            .iter()
+            .filter(|r| *r == "host:track-devices")
+            .count()
+    };
+    let t0 = Instant::now();
+    while tracks() < 2 {
+        assert!(
+            t0.elapsed() < Duration::from_secs(5),
+            "the link never tracked again"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The bridge connection was not touched...
+    assert!(client.is_alive());
+    assert!(status.borrow().is_connected());
+    // ...and the new tracking still sees the unplug.
+    fake.unplug(SERIAL);
+    wait_status(&mut status, "waiting", |s| {
+        matches!(s, LinkStatus::WaitingForDevice { .. })
+    })
+    .await;
+}

@@ -53,6 +53,8 @@ struct State {
 struct Shared {
     state: Mutex<State>,
     changes: watch::Sender<u64>,
+    /// Bumped to close every `track-devices` connection (as an adb server restart would).
+    kicks: watch::Sender<u64>,
 }
 
 /// The fake server. Dropping it does not stop it: it lives as long as the test's runtime.
@@ -69,6 +71,7 @@ impl FakeAdb {
         let shared = Arc::new(Shared {
             state: Mutex::new(State::default()),
             changes: watch::channel(0).0,
+            kicks: watch::channel(0).0,
         });
         let s = shared.clone();
         tokio::spawn(async move {
@@ -107,6 +110,11 @@ impl FakeAdb {
             drop_forwards(&mut st, serial);
         }
         self.changed();
+    }
+
+    /// Closes every `track-devices` connection.
+    pub fn drop_trackers(&self) {
+        self.shared.kicks.send_modify(|n| *n += 1);
     }
 
     /// Every service requested so far.
@@ -319,6 +327,8 @@ async fn serve(shared: Arc<Shared>, mut stream: TcpStream) {
 async fn track(shared: Arc<Shared>, mut stream: TcpStream) {
     let mut changes = shared.changes.subscribe();
     changes.mark_unchanged();
+    let mut kicks = shared.kicks.subscribe();
+    kicks.mark_unchanged();
     let first = okay_string(&device_list(&shared, false));
     if stream.write_all(&first).await.is_err() {
         return;
@@ -326,6 +336,7 @@ async fn track(shared: Arc<Shared>, mut stream: TcpStream) {
     let mut buf = [0u8; 64];
     loop {
         tokio::select! {
+            _ = kicks.changed() => return,
             changed = changes.changed() => {
                 if changed.is_err() {
                     return;

@@ -133,6 +133,7 @@ impl Supervisor<'_> {
                             Err(e) => warn!(error = %e, "adb start-server failed"),
                         }
                     }
+                    self.drop_dead_client();
                     if self.client.is_none() {
                         self.inner.set_status(LinkStatus::AdbUnavailable {
                             reason: e.to_string(),
@@ -174,6 +175,7 @@ impl Supervisor<'_> {
                             _ => "the adb server closed the device tracking".to_string(),
                         };
                         warn!(%reason, "lost the adb server");
+                        self.drop_dead_client();
                         if self.client.is_none() {
                             self.inner.set_status(LinkStatus::AdbUnavailable { reason });
                         }
@@ -208,6 +210,15 @@ impl Supervisor<'_> {
         // A device that (re)appears is tried at once.
         self.backoff.reset();
         self.retry_at = None;
+    }
+
+    /// Forgets a connection that died while nobody watched it (between two trackings).
+    fn drop_dead_client(&mut self) {
+        if self.client.as_ref().is_some_and(|(_, c)| !c.is_alive()) {
+            self.client = None;
+            self.forward = None;
+            self.inner.unpublish();
+        }
     }
 
     fn on_closed(&mut self, reason: LinkDown) {
