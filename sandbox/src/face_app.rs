@@ -1,10 +1,48 @@
-//! The simulated WeChat face app (and the AAR in front of it).
+//! The simulated WeChat face terminal: the AAR (`WxPayFace`) and the face app
+//! (`com.tencent.wxpayface`) behind it, as one implementation of the bridge's [`FaceSdk`].
+//!
+//! It behaves as the real pair does (`reference/wechat-face-facts.md` §1):
+//! - the AAR injects `aar_version` into every request map; the face app ignores it;
+//! - every result is a Map: `return_code`, `return_msg`, `err_code` as an Integer when the AAR
+//!   synthesises one (271378620 not initialised, 271378621 initialising, 271378622 installing);
+//! - calls may never be answered (the `hang` fault), answers may come late (`latency`) and from
+//!   another thread (a "binder" thread), or synchronously;
+//! - the face app may go away (self-update): the AAR keeps one call in a single slot while it
+//!   reconnects, answers it 271378621 after its 10 s timer, and a second call made meanwhile
+//!   overwrites the first, which is then never answered;
+//! - `getWxpayfaceCode{FACE_AUTH}` checks the authinfo against payapp's grant (device, appid,
+//!   mch_id, sub ids, store_id, expiry) and answers `face_sid` (shaped `uuid` or `uuid_rt1`)
+//!   and `openid` for the persona in front of the camera, or USER_CANCEL if they cancel;
+//! - `getWxpayAuth{quit_face_auth="0"}` is the patient's confirmation on WeChat's screen: it
+//!   authorizes the face_sid for the facemch query, or answers USER_CANCEL if they decline.
+//!
+//! The face app talks to the sandbox's backends in-process, through the shared [`World`], as
+//! the real one talks to WeChat's servers.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use facekiosk_bridge::protocol::{Event, Method, Params, SdkResult};
+use facekiosk_bridge::{FaceSdk, Notifier, SdkCallback, SdkVersion};
+use serde_json::{Value, json};
+
+use crate::faults::{FaultKind, Target};
+use crate::personas::Behaviour;
+use crate::world::{SessionRequest, World};
 
 /// The prefix of the rawdata the simulated terminal produces.
 pub const RAWDATA_PREFIX: &str = "SIMRAW1.";
+/// `FacePayConstants.KEY_REQ_PARAMS_AAR_VERSION`'s value in AAR 2.32.105.
+pub const AAR_VERSION: &str = "2.32.105.2032105";
+/// The simulated face app's `versionName` (2.24+ supports ASK_REAL_NAME_TEL).
+pub const FACE_APP_VERSION: &str = "2.32.100.0";
+
+pub const ERR_NOT_INITIALISED: i64 = 271_378_620;
+pub const ERR_INITIALISING: i64 = 271_378_621;
+pub const ERR_INSTALLING: i64 = 271_378_622;
 
 /// Simulated rawdata for `terminal`: opaque to the kiosk, readable by the sandbox's payapp,
 /// which binds the authinfo to that terminal.
@@ -22,4 +60,450 @@ pub fn terminal_of_rawdata(rawdata: &str) -> Option<String> {
         .ok()?;
     let text = String::from_utf8(b).ok()?;
     Some(text.split_once('|')?.0.to_owned())
+}
+
+fn map(v: Value) -> SdkResult {
+    match v {
+        Value::Object(o) => o,
+        _ => SdkResult::new(),
+    }
+}
+
+fn success() -> SdkResult {
+    map(json!({"return_code": "SUCCESS", "return_msg": "SUCCESS"}))
+}
+
+/// What the AAR synthesises: `FAIL` with an Integer `err_code`.
+pub fn aar_fail(err_code: i64) -> SdkResult {
+    let msg = match err_code {
+        ERR_NOT_INITIALISED => "刷脸服务未初始化",
+        ERR_INITIALISING => "刷脸服务初始化中",
+        ERR_INSTALLING => "刷脸安装中",
+        _ => "FAIL",
+    };
+    map(json!({"return_code": "FAIL", "return_msg": msg, "err_code": err_code}))
+}
+
+fn returned(return_code: &str, return_msg: &str) -> SdkResult {
+    map(json!({"return_code": return_code, "return_msg": return_msg}))
+}
+
+/// Where the face app is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Service {
+    Connected,
+    /// Gone (restarting, updating): calls wait in the AAR's single slot.
+    Reconnecting,
+    /// Being installed: every call answers 271378622.
+    Installing,
+}
+
+struct Slot {
+    method: Method,
+    params: Params,
+    callback: SdkCallback,
+    generation: u64,
+}
+
+struct AppState {
+    service: Service,
+    initialised: bool,
+    slot: Option<Slot>,
+    slot_generation: u64,
+    /// Callbacks that will never be answered (kept, not dropped: dropping would tell the bridge).
+    held: Vec<SdkCallback>,
+    /// Every request map the face app received (with the AAR's `aar_version`).
+    received: Vec<(Method, Params)>,
+    notifier: Option<Notifier>,
+}
+
+/// Options of the simulated terminal.
+#[derive(Debug, Clone)]
+pub struct FaceAppOptions {
+    /// The terminal's serial (the device the rawdata and authinfo are bound to).
+    pub serial: String,
+    /// The AAR's reconnect timer (10 s in the real AAR).
+    pub reconnect_timeout: Duration,
+    /// Answer from a separate "binder" thread (as real results arrive) rather than on the
+    /// calling thread.
+    pub answer_from_binder_thread: bool,
+}
+
+impl Default for FaceAppOptions {
+    fn default() -> Self {
+        FaceAppOptions {
+            serial: "SIM-TERMINAL-1".into(),
+            reconnect_timeout: Duration::from_secs(10),
+            answer_from_binder_thread: true,
+        }
+    }
+}
+
+/// The simulated AAR + face app.
+#[derive(Clone)]
+pub struct SimFaceSdk {
+    world: Arc<World>,
+    options: FaceAppOptions,
+    state: Arc<Mutex<AppState>>,
+}
+
+impl fmt::Debug for SimFaceSdk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimFaceSdk")
+            .field("serial", &self.options.serial)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SimFaceSdk {
+    pub fn new(world: Arc<World>, options: FaceAppOptions) -> Self {
+        SimFaceSdk {
+            world,
+            options,
+            state: Arc::new(Mutex::new(AppState {
+                service: Service::Connected,
+                initialised: false,
+                slot: None,
+                slot_generation: 0,
+                held: Vec::new(),
+                received: Vec::new(),
+                notifier: None,
+            })),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, AppState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn serial(&self) -> &str {
+        &self.options.serial
+    }
+
+    /// The request maps the face app received, in order (values included: for tests).
+    pub fn received(&self) -> Vec<(Method, Params)> {
+        self.lock().received.clone()
+    }
+
+    /// How many callbacks are held unanswered.
+    pub fn held(&self) -> usize {
+        self.lock().held.len()
+    }
+
+    pub fn is_initialised(&self) -> bool {
+        self.lock().initialised
+    }
+
+    /// The face app goes away (self-update, crash): the AAR reconnects; calls wait in its slot.
+    pub fn disconnect(&self) {
+        let notifier = {
+            let mut st = self.lock();
+            st.service = Service::Reconnecting;
+            st.initialised = false;
+            st.notifier.clone()
+        };
+        if let Some(n) = notifier {
+            n.notify(Event::FaceServiceDisconnected);
+        }
+    }
+
+    /// The face app is back (not initialised: it restarted). A call waiting in the AAR's slot
+    /// is made now.
+    pub fn reconnect(&self) {
+        let (slot, notifier) = {
+            let mut st = self.lock();
+            st.service = Service::Connected;
+            (st.slot.take(), st.notifier.clone())
+        };
+        if let Some(n) = notifier {
+            n.notify(Event::FaceServiceReconnected);
+        }
+        if let Some(slot) = slot {
+            self.dispatch(slot.method, slot.params, slot.callback);
+        }
+    }
+
+    /// The face app is being installed (or not): every call answers 271378622 meanwhile.
+    pub fn set_installing(&self, installing: bool) {
+        let mut st = self.lock();
+        st.service = if installing {
+            Service::Installing
+        } else {
+            Service::Connected
+        };
+        if installing {
+            st.initialised = false;
+        }
+    }
+
+    /// The AAR side: inject `aar_version`, park the call while the face app is away.
+    fn call(&self, method: Method, mut params: Params, callback: SdkCallback) {
+        params.insert("aar_version".into(), AAR_VERSION.into());
+        let service = self.lock().service;
+        match service {
+            Service::Installing => callback.respond(aar_fail(ERR_INSTALLING)),
+            Service::Reconnecting => self.park(method, params, callback),
+            Service::Connected => self.dispatch(method, params, callback),
+        }
+    }
+
+    /// The AAR's single slot and its 10 s `OverTimeHandler`.
+    fn park(&self, method: Method, params: Params, callback: SdkCallback) {
+        let generation = {
+            let mut st = self.lock();
+            st.slot_generation += 1;
+            let generation = st.slot_generation;
+            if let Some(old) = st.slot.replace(Slot {
+                method,
+                params,
+                callback,
+                generation,
+            }) {
+                // Overwritten: that call's callback is lost and never called.
+                st.held.push(old.callback);
+            }
+            generation
+        };
+        let state = self.state.clone();
+        let wait = self.options.reconnect_timeout;
+        let _ = std::thread::Builder::new()
+            .name("sim-aar-overtime".into())
+            .spawn(move || {
+                std::thread::sleep(wait);
+                let slot = {
+                    let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
+                    match &st.slot {
+                        Some(s) if s.generation == generation => st.slot.take(),
+                        _ => None,
+                    }
+                };
+                if let Some(slot) = slot {
+                    slot.callback.respond(aar_fail(ERR_INITIALISING));
+                }
+            });
+    }
+
+    /// The face app side: faults, then the call itself.
+    fn dispatch(&self, method: Method, params: Params, callback: SdkCallback) {
+        self.lock().received.push((method, params.clone()));
+        let target = match method {
+            Method::InitWxpayface => Target::InitWxpayface,
+            Method::GetWxpayfaceRawdata => Target::GetWxpayfaceRawdata,
+            Method::GetWxpayfaceCode => Target::GetWxpayfaceCode,
+            Method::GetWxpayAuth => Target::GetWxpayAuth,
+            _ => Target::StopWxpayface,
+        };
+        let active = self.world.begin(target);
+        let result = match active.terminal() {
+            Some(FaultKind::Hang) => {
+                self.lock().held.push(callback);
+                return;
+            }
+            Some(FaultKind::ErrCode { err_code }) => aar_fail(*err_code),
+            Some(FaultKind::ReturnCode { return_code }) => returned(return_code, return_code),
+            _ => {
+                let expired_authinfo = active.has(&FaultKind::ExpiredAuthinfo);
+                let expired_sid = active.has(&FaultKind::ExpiredFaceSid);
+                self.answer(method, &params, expired_authinfo, expired_sid)
+            }
+        };
+        let latency = Duration::from_millis(active.latency_ms());
+        if latency.is_zero() && !self.options.answer_from_binder_thread {
+            callback.respond(result);
+            return;
+        }
+        let _ = std::thread::Builder::new()
+            .name("sim-binder".into())
+            .spawn(move || {
+                std::thread::sleep(latency);
+                callback.respond(result);
+            });
+    }
+
+    fn answer(
+        &self,
+        method: Method,
+        params: &Params,
+        expired_authinfo: bool,
+        expired_sid: bool,
+    ) -> SdkResult {
+        match method {
+            Method::InitWxpayface => {
+                self.lock().initialised = true;
+                success()
+            }
+            Method::StopWxpayface => success(),
+            _ if !self.lock().initialised => aar_fail(ERR_NOT_INITIALISED),
+            Method::GetWxpayfaceRawdata => {
+                let mut r = success();
+                r.insert("rawdata".into(), rawdata_for(&self.options.serial).into());
+                r
+            }
+            Method::GetWxpayfaceCode => self.face_code(params, expired_authinfo),
+            Method::GetWxpayAuth => self.auth(params, expired_authinfo, expired_sid),
+            Method::GetVersion => success(),
+        }
+    }
+
+    /// Checks an authinfo as the face app does with WeChat's servers.
+    fn check_authinfo(&self, params: &Params, expired: bool, scoped: bool) -> Option<SdkResult> {
+        let get = |k: &str| params.get(k).map(String::as_str).filter(|v| !v.is_empty());
+        let Some(authinfo) = get("authinfo") else {
+            return Some(returned("PARAM_ERROR", "authinfo为空"));
+        };
+        let Some(grant) = self.world.grant_of(authinfo) else {
+            return Some(returned("PARAM_ERROR", "authinfo无效"));
+        };
+        if expired || grant.expires_at <= self.world.now() {
+            return Some(returned("PARAM_ERROR", "authinfo已过期"));
+        }
+        if grant
+            .terminal
+            .as_deref()
+            .is_some_and(|t| t != self.options.serial)
+        {
+            return Some(returned("PARAM_ERROR", "authinfo与设备不匹配"));
+        }
+        if scoped {
+            let s = &grant.scope;
+            let same = get("appid") == Some(s.appid.as_str())
+                && get("mch_id") == Some(s.mch_id.as_str())
+                && get("store_id") == Some(s.store_id.as_str())
+                && get("sub_appid") == s.sub_appid.as_deref()
+                && get("sub_mch_id") == s.sub_mch_id.as_deref();
+            if !same {
+                return Some(returned("PARAM_ERROR", "authinfo与参数不匹配"));
+            }
+        }
+        None
+    }
+
+    fn face_code(&self, params: &Params, expired_authinfo: bool) -> SdkResult {
+        let get = |k: &str| params.get(k).map(String::as_str).filter(|v| !v.is_empty());
+        match get("face_authtype") {
+            Some("FACE_AUTH") => {}
+            None => return returned("PARAM_ERROR", "face_authtype为空"),
+            Some(_) => return returned("PARAM_ERROR", "face_authtype不支持"),
+        }
+        if let Some(refusal) = self.check_authinfo(params, expired_authinfo, true) {
+            return refusal;
+        }
+        let persona_id = self.world.current_persona();
+        let Some(persona) = self.world.persona(&persona_id) else {
+            return returned("SYSTEMERROR", "系统错误");
+        };
+        if persona.behaviour == Behaviour::CancelsFaceScan {
+            return returned("USER_CANCEL", "用户取消");
+        }
+        let session = self.world.create_session(SessionRequest {
+            persona: persona.id.clone(),
+            appid: get("appid").map(str::to_owned),
+            mch_id: get("mch_id").map(str::to_owned),
+            sub_mch_id: get("sub_mch_id").map(str::to_owned),
+            sub_appid: get("sub_appid").map(str::to_owned),
+            ..SessionRequest::default()
+        });
+        let Ok(session) = session else {
+            return returned("PARAM_ERROR", "参数错误");
+        };
+        let mut r = success();
+        r.insert("face_sid".into(), session.face_sid.into());
+        r.insert("openid".into(), session.openid.into());
+        r.insert(
+            "sub_openid".into(),
+            session.sub_openid.unwrap_or_default().into(),
+        );
+        // Wire types of these two are unconfirmed; the apps in the wild parse either.
+        r.insert(
+            "underage_state".into(),
+            session.underage_state.to_string().into(),
+        );
+        r.insert(
+            "telephone_used".into(),
+            i64::from(persona.phone.is_some()).into(),
+        );
+        r
+    }
+
+    fn auth(&self, params: &Params, expired_authinfo: bool, expired_sid: bool) -> SdkResult {
+        if let Some(refusal) = self.check_authinfo(params, expired_authinfo, false) {
+            return refusal;
+        }
+        let Some(face_sid) = params.get("face_sid").filter(|v| !v.is_empty()) else {
+            return returned("PARAM_ERROR", "face_sid为空");
+        };
+        let Some(session) = self.world.session(face_sid) else {
+            return returned("PARAM_ERROR", "face_sid无效");
+        };
+        if expired_sid || session.expires_at <= self.world.now() {
+            return returned("PARAM_ERROR", "face_sid已过期");
+        }
+        if params.get("quit_face_auth").map(String::as_str) == Some("1") {
+            return success();
+        }
+        let declines = self
+            .world
+            .persona(&session.persona)
+            .is_some_and(|p| p.behaviour == Behaviour::DeclinesAtWechat);
+        if declines {
+            return returned("USER_CANCEL", "用户退出实名认证");
+        }
+        match self.world.authorize(face_sid) {
+            Ok(()) => success(),
+            Err(_) => returned("PARAM_ERROR", "face_sid已过期"),
+        }
+    }
+}
+
+impl FaceSdk for SimFaceSdk {
+    fn init_wxpayface(&self, params: Params, callback: SdkCallback) {
+        self.call(Method::InitWxpayface, params, callback);
+    }
+    fn get_wxpayface_rawdata(&self, callback: SdkCallback) {
+        self.call(Method::GetWxpayfaceRawdata, Params::new(), callback);
+    }
+    fn get_wxpayface_code(&self, params: Params, callback: SdkCallback) {
+        self.call(Method::GetWxpayfaceCode, params, callback);
+    }
+    fn get_wxpay_auth(&self, params: Params, callback: SdkCallback) {
+        self.call(Method::GetWxpayAuth, params, callback);
+    }
+    fn stop_wxpayface(&self, params: Params, callback: SdkCallback) {
+        self.call(Method::StopWxpayface, params, callback);
+    }
+    fn version(&self) -> SdkVersion {
+        let face_app = match self.lock().service {
+            Service::Installing => None,
+            _ => Some(FACE_APP_VERSION.to_owned()),
+        };
+        SdkVersion {
+            aar: AAR_VERSION.into(),
+            face_app,
+        }
+    }
+    fn set_notifier(&self, notifier: Notifier) {
+        self.lock().notifier = Some(notifier);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rawdata_names_its_terminal() {
+        let r = rawdata_for("SIM-7");
+        assert_eq!(terminal_of_rawdata(&r).as_deref(), Some("SIM-7"));
+        assert_ne!(rawdata_for("SIM-7"), r);
+        assert_eq!(terminal_of_rawdata("some real rawdata"), None);
+    }
+
+    #[test]
+    fn aar_failures_carry_integer_err_codes() {
+        let f = aar_fail(ERR_INITIALISING);
+        assert_eq!(f["err_code"], json!(271_378_621));
+        assert!(f["err_code"].is_i64());
+        assert_eq!(f["return_msg"], "刷脸服务初始化中");
+        assert_eq!(aar_fail(ERR_INSTALLING)["return_msg"], "刷脸安装中");
+    }
 }

@@ -31,8 +31,9 @@ pub mod personas;
 pub mod server;
 pub mod world;
 
+pub use face_app::{FaceAppOptions, SimFaceSdk};
 pub use faults::{FaultKind, FaultRule, Target};
 pub use options::{FieldPadding, KeyMode, Options, SidShape};
 pub use personas::Persona;
-pub use server::{Paths, Sandbox, SandboxHandle, StartOptions};
+pub use server::{Paths, Sandbox, SandboxHandle, SimTerminal, StartOptions};
 pub use world::World;

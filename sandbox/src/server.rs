@@ -25,6 +25,10 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
+use facekiosk_bridge::protocol::DeviceInfo;
+use facekiosk_bridge::{Bridge, ServerConfig};
+
+use crate::face_app::{FaceAppOptions, SimFaceSdk};
 use crate::faults::{Active, FaultKind, Target};
 use crate::material::Material;
 use crate::options::Options;
@@ -428,6 +432,54 @@ impl SandboxHandle {
 
     pub fn kiosk_config(&self) -> &Path {
         &self.paths.kiosk_config
+    }
+
+    /// A simulated face terminal on this world (the AAR and the face app), not yet served.
+    pub fn face_app(&self, options: FaceAppOptions) -> SimFaceSdk {
+        SimFaceSdk::new(self.world.clone(), options)
+    }
+
+    /// A simulated face terminal behind the real bridge server, listening on loopback: what
+    /// the kiosk's demo mode and the tests connect to (`TerminalTarget::Direct(addr)`).
+    pub async fn start_terminal(&self, options: FaceAppOptions) -> Result<SimTerminal> {
+        let sdk = self.face_app(options);
+        let device = DeviceInfo {
+            serial: sdk.serial().to_owned(),
+            model: "facekiosk sandbox terminal".into(),
+            sdk_int: 0,
+        };
+        let bridge = Bridge::new(Arc::new(sdk.clone()), ServerConfig::new(device))?;
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let server = bridge.clone();
+        let task = tokio::spawn(async move {
+            if let Err(e) = server.serve_tcp(listener).await {
+                tracing::error!(error = %e, "the simulated terminal's bridge stopped");
+            }
+        });
+        Ok(SimTerminal {
+            sdk,
+            bridge,
+            addr,
+            task,
+        })
+    }
+}
+
+/// A simulated face terminal served by the bridge server; stops when dropped.
+#[derive(Debug)]
+pub struct SimTerminal {
+    pub sdk: SimFaceSdk,
+    pub bridge: Bridge,
+    /// Where the bridge listens.
+    pub addr: SocketAddr,
+    task: JoinHandle<()>,
+}
+
+impl Drop for SimTerminal {
+    fn drop(&mut self) {
+        self.bridge.shutdown();
+        self.task.abort();
     }
 }
 
