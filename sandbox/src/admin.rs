@@ -37,6 +37,12 @@ pub fn routes() -> Router<Arc<World>> {
         .route("/sandbox/faults/{target}", delete(clear_target))
         .route("/sandbox/clock", get(clock).put(set_clock))
         .route("/sandbox/face-app/persona", get(current).put(set_current))
+        .route("/sandbox/face-app/disconnect", post(face_app_disconnect))
+        .route("/sandbox/face-app/reconnect", post(face_app_reconnect))
+        .route(
+            "/sandbox/face-app/installing",
+            axum::routing::put(face_app_installing),
+        )
         .route("/sandbox/stats", get(stats))
         .route("/sandbox/reset", post(reset))
 }
@@ -226,4 +232,55 @@ async fn stats(State(world): State<Arc<World>>) -> Json<Value> {
 async fn reset(State(world): State<Arc<World>>) -> StatusCode {
     world.reset();
     StatusCode::NO_CONTENT
+}
+
+/// The face-app controls act on every simulated terminal started on this world.
+fn terminals(world: &World) -> Result<Vec<crate::face_app::SimFaceSdk>, Response> {
+    let t = world.terminals();
+    if t.is_empty() {
+        return Err(problem(
+            StatusCode::NOT_FOUND,
+            "no simulated terminal runs on this sandbox",
+        ));
+    }
+    Ok(t)
+}
+
+async fn face_app_disconnect(State(world): State<Arc<World>>) -> Response {
+    match terminals(&world) {
+        Ok(t) => {
+            t.iter().for_each(|s| s.disconnect());
+            Json(json!({"terminals": t.len(), "service": "reconnecting"})).into_response()
+        }
+        Err(r) => r,
+    }
+}
+
+async fn face_app_reconnect(State(world): State<Arc<World>>) -> Response {
+    match terminals(&world) {
+        Ok(t) => {
+            t.iter().for_each(|s| s.reconnect());
+            Json(json!({"terminals": t.len(), "service": "connected"})).into_response()
+        }
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Installing {
+    installing: bool,
+}
+
+async fn face_app_installing(
+    State(world): State<Arc<World>>,
+    Json(body): Json<Installing>,
+) -> Response {
+    match terminals(&world) {
+        Ok(t) => {
+            t.iter().for_each(|s| s.set_installing(body.installing));
+            Json(json!({"terminals": t.len(), "installing": body.installing})).into_response()
+        }
+        Err(r) => r,
+    }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use facekiosk_sandbox::{Options, Sandbox, StartOptions};
+use facekiosk_sandbox::{FaceAppOptions, Options, Sandbox, StartOptions};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,6 +31,12 @@ enum Command {
         /// The sandbox's options (default: DATA_DIR/sandbox.toml if present).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Also serve a simulated face terminal (the bridge protocol) on this address.
+        #[arg(long)]
+        terminal: Option<SocketAddr>,
+        /// The simulated terminal's serial.
+        #[arg(long, default_value = "SIM-TERMINAL-1")]
+        terminal_serial: String,
     },
 }
 
@@ -47,6 +53,8 @@ async fn main() -> Result<()> {
         listen,
         data_dir,
         config,
+        terminal,
+        terminal_serial,
     } = Cli::parse().command;
     let mut start = StartOptions::new(data_dir).listen(listen);
     if let Some(path) = config {
@@ -81,6 +89,18 @@ async fn main() -> Result<()> {
         m.platform_cert_path().display(),
         m.platform_serial
     );
+    let _terminal = match terminal {
+        Some(addr) => {
+            let options = FaceAppOptions {
+                serial: terminal_serial,
+                ..FaceAppOptions::default()
+            };
+            let t = sandbox.start_terminal_on(options, addr).await?;
+            println!("  simulated terminal:   {} (bridge protocol)", t.addr);
+            Some(t)
+        }
+        None => None,
+    };
     println!("ready");
     tokio::signal::ctrl_c().await?;
     sandbox.stop().await;

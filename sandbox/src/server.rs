@@ -442,14 +442,27 @@ impl SandboxHandle {
     /// A simulated face terminal behind the real bridge server, listening on loopback: what
     /// the kiosk's demo mode and the tests connect to (`TerminalTarget::Direct(addr)`).
     pub async fn start_terminal(&self, options: FaceAppOptions) -> Result<SimTerminal> {
+        self.start_terminal_on(options, SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+    }
+
+    /// [`SandboxHandle::start_terminal`] on a given address.
+    pub async fn start_terminal_on(
+        &self,
+        options: FaceAppOptions,
+        listen: SocketAddr,
+    ) -> Result<SimTerminal> {
         let sdk = self.face_app(options);
+        self.world.add_terminal(sdk.clone());
         let device = DeviceInfo {
             serial: sdk.serial().to_owned(),
             model: "facekiosk sandbox terminal".into(),
             sdk_int: 0,
         };
         let bridge = Bridge::new(Arc::new(sdk.clone()), ServerConfig::new(device))?;
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let listener = TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
         let addr = listener.local_addr()?;
         let server = bridge.clone();
         let task = tokio::spawn(async move {

@@ -133,6 +133,7 @@ pub struct World {
     initial_personas: Vec<Persona>,
     state: Mutex<State>,
     shutdown: watch::Sender<bool>,
+    terminals: Mutex<Vec<crate::face_app::SimFaceSdk>>,
 }
 
 fn unix_now() -> i64 {
@@ -191,6 +192,7 @@ impl World {
             initial_personas: personas,
             state: Mutex::new(state),
             shutdown: watch::channel(false).0,
+            terminals: Mutex::new(Vec::new()),
         })
     }
 
@@ -436,6 +438,22 @@ impl World {
 
     pub fn stop(&self) {
         self.shutdown.send_replace(true);
+    }
+
+    /// Registers a simulated terminal, for the admin API's face-app controls.
+    pub fn add_terminal(&self, sdk: crate::face_app::SimFaceSdk) {
+        self.terminals
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(sdk);
+    }
+
+    /// The simulated terminals started on this world.
+    pub fn terminals(&self) -> Vec<crate::face_app::SimFaceSdk> {
+        self.terminals
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 }
 

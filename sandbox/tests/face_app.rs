@@ -370,3 +370,44 @@ async fn the_face_app_restarts_and_the_kiosk_carries_on() {
     terminal.sdk.set_installing(false);
     assert!(kiosk.rawdata().await.unwrap().outcome.is_success());
 }
+
+#[tokio::test]
+async fn the_admin_api_drives_the_face_app() {
+    let sb = start().await;
+    let put = |path: &str, body: &str| {
+        http()
+            .put(format!("{}{path}", sb.base_url))
+            .header("Content-Type", "application/json")
+            .body(body.to_owned())
+            .send()
+    };
+    let post = |path: &str| http().post(format!("{}{path}", sb.base_url)).send();
+    let r = post("/sandbox/face-app/disconnect").await.unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    assert_eq!(
+        r.text().await.unwrap(),
+        r#"{"error":"no simulated terminal runs on this sandbox"}"#
+    );
+    let terminal = sb.start_terminal(options("SIM-ADMIN")).await.unwrap();
+    let kiosk = kiosk(&terminal, quick());
+    let r = put("/sandbox/face-app/installing", r#"{"installing":true}"#)
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let reply = kiosk.rawdata().await.unwrap();
+    assert_eq!(reply.outcome, Outcome::FaceAppInstalling);
+    put("/sandbox/face-app/installing", r#"{"installing":false}"#)
+        .await
+        .unwrap();
+    assert!(kiosk.rawdata().await.unwrap().outcome.is_success());
+    let r = post("/sandbox/face-app/disconnect").await.unwrap();
+    assert_eq!(
+        r.text().await.unwrap(),
+        r#"{"service":"reconnecting","terminals":1}"#
+    );
+    let reply = kiosk.rawdata().await.unwrap();
+    assert_eq!(reply.outcome, Outcome::Initialising);
+    post("/sandbox/face-app/reconnect").await.unwrap();
+    assert!(kiosk.rawdata().await.unwrap().outcome.is_success());
+    assert!(sb.hits(Target::GetWxpayfaceRawdata) >= 3);
+}
