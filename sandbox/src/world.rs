@@ -125,7 +125,6 @@ pub(crate) struct State {
 }
 
 /// The world. Cheap to share (`Arc<World>`).
-#[derive(Debug)]
 pub struct World {
     pub material: Material,
     merchants: BTreeMap<String, Merchant>,
@@ -134,6 +133,20 @@ pub struct World {
     state: Mutex<State>,
     shutdown: watch::Sender<bool>,
     terminals: Mutex<Vec<crate::face_app::SimFaceSdk>>,
+}
+
+/// Counts only: the sessions are keyed by face_sid, which stays out of every dump.
+impl std::fmt::Debug for World {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let st = self.lock();
+        f.debug_struct("World")
+            .field("merchants", &self.merchants.keys().collect::<Vec<_>>())
+            .field("sessions", &st.sessions.len())
+            .field("grants", &st.grants.len())
+            .field("faults", &st.faults.list().len())
+            .field("clock_skew_secs", &st.clock_skew_secs)
+            .finish_non_exhaustive()
+    }
 }
 
 fn unix_now() -> i64 {
@@ -492,6 +505,26 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_of_the_world_shows_no_face_sid() {
+        let dir = std::env::temp_dir().join(format!("fk-world-{}", std::process::id()));
+        let material = Material::load_or_create(&dir.join("keys")).unwrap();
+        let world = World::new(material, Options::default(), crate::personas::fixture());
+        let s = world
+            .create_session(SessionRequest {
+                persona: "zhang-san".into(),
+                ..SessionRequest::default()
+            })
+            .unwrap();
+        let dump = format!("{world:?} {s:?}");
+        assert!(
+            !dump.contains(&s.face_sid) && !dump.contains(&s.openid),
+            "{dump}"
+        );
+        assert!(dump.contains("sessions: 1"), "{dump}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
 
     #[test]
     fn uuids_have_the_v4_shape() {
