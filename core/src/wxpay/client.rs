@@ -171,13 +171,6 @@ impl WxpayClient {
         face_sid: &str,
         info_type: InfoType,
     ) -> Result<Identity, WxpayError> {
-        if let Some(offset_secs) = self
-            .clock()
-            .offset_secs()
-            .filter(|_| self.clock().is_rejectable())
-        {
-            return Err(WxpayError::ClockSkew { offset_secs });
-        }
         let m = &self.config.merchant;
         let sp = m.sub_mch_id.is_some();
         let query = FacemchQuery {
