@@ -1,4 +1,6 @@
-//! `facekiosk-sandbox serve --listen 127.0.0.1:PORT --data-dir DIR`
+//! `facekiosk-sandbox serve --listen 127.0.0.1:PORT --data-dir DIR`: the WeChat backends.
+//! `facekiosk-sandbox terminal --listen 127.0.0.1:PORT`: a simulated face terminal (the real
+//! bridge server over the simulated face app), with the backends it talks to.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -25,19 +27,37 @@ enum Command {
         /// Where to listen (loopback: the admin API has no authentication).
         #[arg(long, default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
-        /// Where keys, personas and the kiosk configuration are made (or reused).
-        #[arg(long, default_value = "target/sandbox")]
-        data_dir: PathBuf,
-        /// The sandbox's options (default: DATA_DIR/sandbox.toml if present).
-        #[arg(long)]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        world: WorldArgs,
         /// Also serve a simulated face terminal (the bridge protocol) on this address.
         #[arg(long)]
         terminal: Option<SocketAddr>,
-        /// The simulated terminal's serial.
-        #[arg(long, default_value = "SIM-TERMINAL-1")]
-        terminal_serial: String,
     },
+    /// Serves a simulated face terminal: the bridge protocol on --listen, as `adb forward`
+    /// exposes a real terminal, plus the backends its face app talks to.
+    Terminal {
+        /// Where the bridge protocol is served.
+        #[arg(long)]
+        listen: SocketAddr,
+        /// Where payapp, api.mch and the admin API are served (port 0: any free port).
+        #[arg(long, default_value = "127.0.0.1:0")]
+        backend: SocketAddr,
+        #[command(flatten)]
+        world: WorldArgs,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct WorldArgs {
+    /// Where keys, personas and the kiosk configuration are made (or reused).
+    #[arg(long, default_value = "target/sandbox")]
+    data_dir: PathBuf,
+    /// The sandbox's options (default: DATA_DIR/sandbox.toml if present).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// The simulated terminal's serial.
+    #[arg(long, default_value = "SIM-TERMINAL-1")]
+    terminal_serial: String,
 }
 
 #[tokio::main]
@@ -49,13 +69,23 @@ async fn main() -> Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let Command::Serve {
-        listen,
+    let (listen, world, terminal) = match Cli::parse().command {
+        Command::Serve {
+            listen,
+            world,
+            terminal,
+        } => (listen, world, terminal),
+        Command::Terminal {
+            listen,
+            backend,
+            world,
+        } => (backend, world, Some(listen)),
+    };
+    let WorldArgs {
         data_dir,
         config,
-        terminal,
         terminal_serial,
-    } = Cli::parse().command;
+    } = world;
     let mut start = StartOptions::new(data_dir).listen(listen);
     if let Some(path) = config {
         start = start.options(Options::load(&path)?);
