@@ -2,6 +2,7 @@
 //!
 //! Std-only on purpose so that it builds in seconds on a fresh machine.
 
+mod fuzz;
 mod runner;
 mod setup;
 mod summary;
@@ -13,10 +14,13 @@ const HELP: &str = "\
 Usage: cargo xtask <command> [args]
 
 Commands:
-  test          Set up this machine (apt packages, JAVA_HOME, python venv), then run
-                fmt, clippy, cargo tests, doc tests, python tests and the Android check.
+  test          Set up this machine (apt packages, JAVA_HOME, python venv, the Android
+                rust target), then run fmt, clippy, cargo tests, doc tests, the host-JVM
+                JNI test, python tests, the Android check and every fuzz target for 15 s.
                 Ends with one line `N passed, M failed[, K skipped]`; exits non-zero if
                 anything failed.
+  fuzz [SECS]   Run every fuzz target (fuzz/) for SECS seconds each (default 60),
+                installing cargo-fuzz if missing. Crashes land in fuzz/artifacts/.
   bench [ARGS]  Run `cargo bench --workspace [ARGS]` (ARGS are passed through).
   demo          Run the demo (arrives with the kiosk app).
   help          Show this help (also -h, --help).
@@ -32,6 +36,32 @@ fn main() -> ExitCode {
                 .args(&args[1..])
                 .status(),
         ),
+        Some("fuzz") if args.len() <= 2 => {
+            let seconds = match args.get(1).map(|s| s.parse::<u64>()) {
+                None => 60,
+                Some(Ok(n)) if n > 0 => n,
+                Some(_) => {
+                    eprintln!("error: SECS must be a whole number of seconds > 0\n");
+                    eprint!("{HELP}");
+                    return ExitCode::from(2);
+                }
+            };
+            runner::header(&format!("fuzz: every target for {seconds} s"));
+            match fuzz::command(&ctx, seconds) {
+                Ok(counts) => {
+                    println!("{counts}");
+                    if counts.failed > 0 {
+                        ExitCode::FAILURE
+                    } else {
+                        ExitCode::SUCCESS
+                    }
+                }
+                Err(fuzz::Unavailable::Offline(why) | fuzz::Unavailable::Broken(why)) => {
+                    eprintln!("error: {why}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some("demo") => {
             println!("The demo arrives with the kiosk app; it is not available yet.");
             ExitCode::from(2)

@@ -1,5 +1,5 @@
-//! Machine set-up for `cargo xtask test`: Debian packages, JAVA_HOME and the
-//! python venv. Idempotent, and quick when everything is already in place.
+//! Machine set-up for `cargo xtask test`: Debian packages, JAVA_HOME, the python venv and
+//! the Android rust target. Idempotent, and quick when everything is already in place.
 
 use crate::runner::{Ctx, which};
 use std::fmt;
@@ -58,6 +58,9 @@ pub const APT_PACKAGES: &[AptPackage] = &[
     },
 ];
 
+/// The Rust target of the terminal's bridge library (checked, not linked, by `cargo xtask test`).
+pub const ANDROID_TARGET: &str = "aarch64-linux-android";
+
 pub const VENV: &str = "target/py-venv";
 const REQUIREMENTS: &str = "tests/python/requirements.txt";
 /// Inside the venv: hash of the requirements file last installed.
@@ -70,6 +73,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(), String> {
         .into_iter()
         .filter_map(Result::err)
         .collect();
+    android_target(ctx);
     if errors.is_empty() {
         Ok(())
     } else {
@@ -145,6 +149,33 @@ fn java_home(ctx: &mut Ctx) -> Result<(), String> {
     println!("    JAVA_HOME={}", home.display());
     ctx.export("JAVA_HOME", home);
     Ok(())
+}
+
+/// Whether rustup lists `target` as installed (false without rustup).
+pub fn has_rust_target(ctx: &Ctx, target: &str) -> bool {
+    ctx.cmd("rustup", &["target", "list", "--installed"])
+        .output()
+        .is_ok_and(|out| {
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .any(|l| l.trim() == target)
+        })
+}
+
+/// Adds the Android target with rustup when rustup exists and the target is missing. Never an
+/// error: without it the android step is skipped.
+fn android_target(ctx: &Ctx) {
+    if which("rustup").is_none() || has_rust_target(ctx, ANDROID_TARGET) {
+        return;
+    }
+    println!("    + rustup target add {ANDROID_TARGET}");
+    let added = ctx
+        .cmd("rustup", &["target", "add", ANDROID_TARGET])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !added {
+        println!("    (could not add {ANDROID_TARGET}; the android step will be skipped)");
+    }
 }
 
 /// Creates the venv at target/py-venv if missing (or broken) and installs

@@ -1,16 +1,18 @@
 //! `cargo xtask test`: set-up, then every check and test suite, then a summary.
 //! A failing step never stops the later ones; the exit code reflects them all.
 
+use crate::fuzz;
 use crate::runner::{self, Ctx};
-use crate::setup;
+use crate::setup::{self, ANDROID_TARGET};
 use crate::summary::{self, Counts};
 use std::fs;
 use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-const ANDROID_TARGET: &str = "aarch64-linux-android";
 const PY_TESTS: &str = "tests/python";
+/// How long `cargo xtask test` runs each fuzz target (`cargo xtask fuzz` runs longer).
+const FUZZ_SECONDS: u64 = 15;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Status {
@@ -109,9 +111,11 @@ impl Report {
 
 pub fn run(ctx: &mut Ctx) -> ExitCode {
     let mut report = Report::default();
-    report.step("setup", "apt packages, JAVA_HOME, python venv", || {
-        setup::run(ctx).map_or_else(Outcome::failed, |()| Outcome::ok())
-    });
+    report.step(
+        "setup",
+        "apt packages, JAVA_HOME, python venv, android target",
+        || setup::run(ctx).map_or_else(Outcome::failed, |()| Outcome::ok()),
+    );
     let ctx = &*ctx;
     report.step("fmt", "cargo fmt --all -- --check", || {
         check(
@@ -158,13 +162,39 @@ pub fn run(ctx: &mut Ctx) -> ExitCode {
             )
         },
     );
+    report.step(
+        "jni",
+        "cargo test -p facekiosk-bridge --features jni-host-test --test jni_host (host JVM)",
+        || {
+            let args = [
+                "test",
+                "-p",
+                "facekiosk-bridge",
+                "--features",
+                "jni-host-test",
+                "--test",
+                "jni_host",
+                "--no-fail-fast",
+            ];
+            suite(
+                ctx.cargo(&args).env("RUST_BACKTRACE", "1"),
+                summary::parse_cargo_test,
+                &[0],
+            )
+        },
+    );
     report.step("pytest", &format!("python -m pytest -q {PY_TESTS}"), || {
         pytest(ctx)
     });
     report.step(
         "android",
-        &format!("cargo check -p facekiosk-bridge --target {ANDROID_TARGET}"),
+        &format!("cargo check -p facekiosk-bridge [--features jni] --target {ANDROID_TARGET}"),
         || android(ctx),
+    );
+    report.step(
+        "fuzz",
+        &format!("cargo fuzz run <each target> -- -max_total_time={FUZZ_SECONDS}"),
+        || fuzz_step(ctx),
     );
     report.finish()
 }
@@ -244,27 +274,63 @@ fn has_python_tests(dir: &Path) -> bool {
 }
 
 fn android(ctx: &Ctx) -> Outcome {
-    let installed = ctx
-        .cmd("rustup", &["target", "list", "--installed"])
-        .output();
-    let has_target = installed.is_ok_and(|out| {
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .any(|l| l.trim() == ANDROID_TARGET)
-    });
-    if !has_target {
+    if !setup::has_rust_target(ctx, ANDROID_TARGET) {
         return Outcome::skipped(format!("rust target {ANDROID_TARGET} is not installed"));
     }
-    let args = [
-        "check",
-        "-p",
-        "facekiosk-bridge",
-        "--target",
-        ANDROID_TARGET,
-    ];
-    match ctx.cargo(&args).status() {
-        Ok(s) if s.success() => Outcome::ok(),
-        Ok(s) => Outcome::failed_one(format!("cargo check for {ANDROID_TARGET}: {s}")),
-        Err(e) => Outcome::failed_one(format!("could not start: {e}")),
+    let mut problems = Vec::new();
+    for features in [None, Some("jni")] {
+        let mut args = vec![
+            "check",
+            "-p",
+            "facekiosk-bridge",
+            "--target",
+            ANDROID_TARGET,
+        ];
+        if let Some(features) = features {
+            args.extend(["--features", features]);
+        }
+        let shown = args.join(" ");
+        println!("    + cargo {shown}");
+        match ctx.cargo(&args).status() {
+            Ok(s) if s.success() => {}
+            Ok(s) => problems.push(format!("cargo {shown}: {s}")),
+            Err(e) => problems.push(format!("could not start cargo: {e}")),
+        }
+    }
+    if problems.is_empty() {
+        Outcome::ok()
+    } else {
+        Outcome::failed_one(problems.join("; "))
+    }
+}
+
+/// Every fuzz target for [`FUZZ_SECONDS`], one test each (passed: no crash). Skipped when
+/// cargo-fuzz is missing and cannot be installed for want of a network.
+fn fuzz_step(ctx: &Ctx) -> Outcome {
+    let targets = fuzz::targets(&ctx.root);
+    if targets.is_empty() {
+        return Outcome::skipped(format!("no {}/fuzz_targets/*.rs", fuzz::DIR));
+    }
+    let built = fuzz::ensure_cargo_fuzz(ctx).and_then(|()| fuzz::build(ctx));
+    match built {
+        Ok(()) => {}
+        Err(fuzz::Unavailable::Offline(why)) => return Outcome::skipped(why),
+        Err(fuzz::Unavailable::Broken(why)) => return Outcome::failed_one(why),
+    }
+    let runs = fuzz::run_all(ctx, &targets, FUZZ_SECONDS);
+    let counts = fuzz::counts(&runs);
+    let note = format!(
+        "{} targets x {FUZZ_SECONDS} s, {} runs: {counts}",
+        runs.len(),
+        runs.iter().filter_map(|r| r.runs).sum::<u64>()
+    );
+    Outcome {
+        status: if counts.failed > 0 {
+            Status::Failed
+        } else {
+            Status::Ok
+        },
+        counts,
+        note,
     }
 }
