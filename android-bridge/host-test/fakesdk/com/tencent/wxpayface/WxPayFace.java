@@ -149,4 +149,9 @@ public class WxPayFace {
     public void stopWxpayface(Map params, IWxPayFaceCallbackAIDL cb) {
         answer("stopWxpayface", params, cb, success("stopped"));
     }
+
+    /** AAR 2.32.105: whether the binder to the face service is up (polled by the Service). */
+    public boolean isServiceConnected() {
+        return true;
+    }
 }

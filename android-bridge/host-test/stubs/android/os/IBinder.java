@@ -1,0 +1,5 @@
+package android.os;
+
+/** Host stand-in for android.os.IBinder (compile-only). */
+public interface IBinder {
+}
