@@ -183,8 +183,10 @@ fn android_target(ctx: &Ctx) {
 fn python_venv(ctx: &Ctx) -> Result<(), String> {
     let venv = ctx.root.join(VENV);
     let python = venv.join("bin/python");
+    // A venv whose pip is missing is broken too (an interrupted `python3 -m venv` leaves one).
     let works = ctx
-        .cmd(&python, &["-c", ""])
+        .cmd(&python, &["-m", "pip", "--version"])
+        .stdout(std::process::Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
     if !works {
