@@ -671,4 +671,25 @@ mod tests {
         );
         assert_eq!(redact_quoted("missing field `id`"), "missing field `id`");
     }
+
+    /// Found by the `bridge_messages` fuzz target: serde_json's default float parsing is not
+    /// correctly rounded, so an SDK `Double` could come back one ULP off after a trip over the
+    /// wire. The protocol crate enables `float_roundtrip`; results stay verbatim.
+    #[test]
+    fn a_double_in_a_result_survives_the_wire_bit_for_bit() {
+        let body =
+            br#"{"type":"response","id":4,"result":{"return_code":271378555555555555555621}}"#;
+        let message = ServerMessage::from_object(crate::decode_body(body).unwrap()).unwrap();
+        let frame = crate::encode_frame(&message).unwrap();
+        let again = ServerMessage::from_object(crate::decode_body(&frame[4..]).unwrap()).unwrap();
+        assert_eq!(again, message);
+        for x in [0.1, 1.0 / 3.0, 2.713_785_555_555_555_4e20, f64::MAX, 5e-324] {
+            let text = serde_json::to_string(&x).unwrap();
+            assert_eq!(
+                serde_json::from_str::<f64>(&text).unwrap().to_bits(),
+                x.to_bits(),
+                "{text}"
+            );
+        }
+    }
 }
