@@ -244,6 +244,19 @@ async fn common(reply: Reply, mut headers: HeaderMap) -> Response {
 }
 
 pub fn client(server: &TestServer, retries: u32) -> WxpayClient {
+    client_with(server, retries, "")
+}
+
+/// `client` with a `[proxy]` section pointing at `proxy`.
+pub fn client_via_proxy(server: &TestServer, proxy: &TestProxy) -> WxpayClient {
+    let section = format!(
+        "[proxy]\nurl = \"http://{}\"\nusername = \"kiosk\"\npassword = \"pr0xy-secret\"\n",
+        proxy.addr
+    );
+    client_with(server, 0, &section)
+}
+
+fn client_with(server: &TestServer, retries: u32, extra: &str) -> WxpayClient {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("apiv2.key"), APIV2_KEY).unwrap();
     let base = format!("http://{}", server.addr);
@@ -270,7 +283,7 @@ wechatpay_public_key_id = "{PUB_KEY_ID}"
 connect_ms = 500
 request_ms = 1000
 retries = {retries}
-"#,
+{extra}"#,
         dir = dir.path().display(),
         fx = fixture("").display(),
     );
@@ -358,43 +371,4 @@ impl TestProxy {
         });
         Self { addr, heads }
     }
-}
-
-/// `client` with a `[proxy]` section pointing at `proxy`.
-pub fn client_via_proxy(server: &TestServer, proxy: &TestProxy) -> WxpayClient {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("apiv2.key"), APIV2_KEY).unwrap();
-    let base = format!("http://{}", server.addr);
-    let config = format!(
-        r#"
-[merchant]
-appid = "wxd930ea5d5a258f4f"
-mch_id = "1900000109"
-[store]
-store_id = "HOSP-001"
-store_name = "门诊"
-[device]
-device_id = "KIOSK-07"
-[endpoints]
-payapp = "{base}"
-api_mch = "{base}"
-[keys]
-apiv2_key_file = "{dir}/apiv2.key"
-merchant_private_key = "{fx}/merchant_key.pem"
-merchant_certificate = "{fx}/merchant_cert.pem"
-wechatpay_public_key = "{fx}/wechatpay_pub_key.pem"
-wechatpay_public_key_id = "{PUB_KEY_ID}"
-[proxy]
-url = "http://{proxy}"
-username = "kiosk"
-password = "pr0xy-secret"
-[timeouts]
-request_ms = 2000
-retries = 0
-"#,
-        dir = dir.path().display(),
-        fx = fixture("").display(),
-        proxy = proxy.addr,
-    );
-    WxpayClient::from_config(Config::parse(&config, dir.path()).unwrap()).unwrap()
 }
