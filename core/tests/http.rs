@@ -275,3 +275,18 @@ async fn every_endpoint_goes_through_the_configured_proxy_with_its_credentials()
         (1, 1)
     );
 }
+
+#[tokio::test]
+async fn a_non_200_from_payapp_says_where_it_likely_came_from() {
+    let server = TestServer::start(Script {
+        authinfo: vec![Reply::Status(502, None)],
+        ..Script::default()
+    })
+    .await;
+    let err = client(&server, 0).get_authinfo("raw").await.unwrap_err();
+    assert_eq!(err.code(), "WECHAT_SERVER_ERROR");
+    assert!(
+        err.to_string().contains("outside its XML protocol"),
+        "{err}"
+    );
+}

@@ -154,7 +154,9 @@ impl WxpayClient {
             })
             .await?;
         if x.status != 200 {
-            return Err(api_error(Endpoint::Authinfo, &x, "HTTP", None));
+            // payapp answers even its errors in HTTP 200; anything else came from in between.
+            let message = "payapp answered outside its XML protocol (a proxy or gateway?)";
+            return Err(api_error(Endpoint::Authinfo, &x, "HTTP", message, None));
         }
         authinfo::parse_response(&x.body, &self.credentials.apiv2_key, &request)
     }
@@ -245,16 +247,21 @@ impl WxpayClient {
             None => None,
         };
         // WeChat may echo the face_sid back; it is personal data and stays out of errors.
-        let message = body.message.replace(face_sid, "[face_sid]");
-        let mut e = api_error(Endpoint::Facemch, x, &body.code, hint);
-        if let WxpayError::Api { message: m, .. } = &mut e {
-            *m = message;
-        }
-        e
+        let message = match face_sid {
+            "" => body.message.clone(),
+            sid => body.message.replace(sid, "[face_sid]"),
+        };
+        api_error(Endpoint::Facemch, x, &body.code, &message, hint)
     }
 }
 
-fn api_error(endpoint: Endpoint, x: &Exchange, code: &str, hint: Option<String>) -> WxpayError {
+fn api_error(
+    endpoint: Endpoint,
+    x: &Exchange,
+    code: &str,
+    message: &str,
+    hint: Option<String>,
+) -> WxpayError {
     WxpayError::Api {
         endpoint,
         status: x.status,
@@ -263,7 +270,7 @@ fn api_error(endpoint: Endpoint, x: &Exchange, code: &str, hint: Option<String>)
         } else {
             code.to_owned()
         },
-        message: String::new(),
+        message: message.to_owned(),
         request_id: x.request_id(),
         hint,
     }
