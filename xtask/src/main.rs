@@ -2,6 +2,7 @@
 //!
 //! Std-only on purpose so that it builds in seconds on a fresh machine.
 
+mod demo;
 mod fuzz;
 mod runner;
 mod setup;
@@ -14,15 +15,24 @@ const HELP: &str = "\
 Usage: cargo xtask <command> [args]
 
 Commands:
-  test          Set up this machine (apt packages, JAVA_HOME, python venv, the Android
-                rust target), then run fmt, clippy, cargo tests, doc tests, the host-JVM
-                JNI test, python tests, the Android check and every fuzz target for 15 s.
-                Ends with one line `N passed, M failed[, K skipped]`; exits non-zero if
-                anything failed.
+  test          Set up this machine (apt packages, JAVA_HOME, python venv, tauri-driver,
+                the UI's node_modules, the Android rust target), build the UI, then run
+                fmt, clippy, cargo tests, doc tests, the host-JVM JNI test, python tests,
+                the UI tests (vitest), the end-to-end tests (the real app under Xvfb
+                through tauri-driver; screenshots to docs/screens/), the Android check
+                and every fuzz target for 15 s. Ends with one line
+                `N passed, M failed[, K skipped]`; exits non-zero if anything failed.
+  setup         Only the set-up part of `test` (idempotent; prints the command for
+                anything it cannot install).
   fuzz [SECS]   Run every fuzz target (fuzz/) for SECS seconds each (default 60),
                 installing cargo-fuzz if missing. Crashes land in fuzz/artifacts/.
   bench [ARGS]  Run `cargo bench --workspace [ARGS]` (ARGS are passed through).
-  demo          Run the demo (arrives with the kiosk app).
+  demo [--persona NAME]
+                Run the kiosk in demo mode (an in-process sandbox, a persona picker in
+                place of a face). With a display (DISPLAY or WAYLAND_DISPLAY): builds the
+                UI and the app and opens it (closable: FACEKIOSK_ALLOW_CLOSE=1; the
+                persona is picked on screen). Without one: runs the same session headless
+                with `facekiosk-cli demo [--persona NAME]`.
   help          Show this help (also -h, --help).
 ";
 
@@ -31,6 +41,16 @@ fn main() -> ExitCode {
     let mut ctx = runner::Ctx::new();
     match args.first().map(String::as_str) {
         Some("test") if args.len() == 1 => test::run(&mut ctx),
+        Some("setup") if args.len() == 1 => {
+            runner::header("setup: everything `cargo xtask test` needs on this machine");
+            match setup::run(&mut ctx) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(why) => {
+                    eprintln!("error: {why}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some("bench") => runner::exit_code(
             ctx.cargo(&["bench", "--workspace"])
                 .args(&args[1..])
@@ -62,10 +82,15 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Some("demo") => {
-            println!("The demo arrives with the kiosk app; it is not available yet.");
-            ExitCode::from(2)
-        }
+        Some("demo") => match args[1..] {
+            [] => demo::run(&ctx, None),
+            [ref flag, ref persona] if flag == "--persona" => demo::run(&ctx, Some(persona)),
+            _ => {
+                eprintln!("error: usage: cargo xtask demo [--persona NAME]\n");
+                eprint!("{HELP}");
+                ExitCode::from(2)
+            }
+        },
         Some("help" | "-h" | "--help") => {
             print!("{HELP}");
             ExitCode::SUCCESS

@@ -1,10 +1,13 @@
-//! Machine set-up for `cargo xtask test`: Debian packages, JAVA_HOME, the python venv and
-//! the Android rust target. Idempotent, and quick when everything is already in place.
+//! Machine set-up for `cargo xtask test` and `cargo xtask demo`: Debian packages, JAVA_HOME,
+//! the python venv (with the E2E requirements), tauri-driver, the UI's node_modules and its
+//! build, and the Android rust target. Idempotent, and quick when everything is already in place;
+//! what cannot be installed is reported with the exact command to run.
 
 use crate::runner::{Ctx, which};
 use std::fmt;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 /// A Debian package the tests need.
 #[derive(Debug)]
@@ -15,6 +18,19 @@ pub struct AptPackage {
     pub proof: Proof,
     /// Why the tests need it.
     pub why: &'static str,
+    /// Who needs it: `cargo xtask demo` installs only [`Need::App`].
+    pub need: Need,
+}
+
+/// Who needs a package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// The Rust and JVM tests (`cargo xtask test`).
+    Tests,
+    /// Building and running the kiosk app (src-tauri): the tests, the E2E and the demo.
+    App,
+    /// The end-to-end tests: a virtual display, a window manager, the WebDriver chain.
+    E2e,
 }
 
 #[derive(Debug)]
@@ -22,7 +38,6 @@ pub enum Proof {
     /// An executable on PATH.
     Binary(&'static str),
     /// An absolute path that exists.
-    #[allow(dead_code, reason = "no table entry needs a file proof today")]
     File(&'static str),
 }
 
@@ -50,11 +65,120 @@ pub const APT_PACKAGES: &[AptPackage] = &[
         package: "adb",
         proof: Proof::Binary("adb"),
         why: "the bridge tests drive the real adb CLI against a fake adb server",
+        need: Need::Tests,
     },
     AptPackage {
         package: "openjdk-17-jdk-headless",
         proof: Proof::Binary("javac"),
         why: "javac, and JAVA_HOME (found from it) for the Java side of the Android bridge",
+        need: Need::Tests,
+    },
+    // Building the Tauri app (tauri-feasibility.md §1); the -dev packages are needed at build
+    // time even by the mock-runtime tests of src-tauri.
+    AptPackage {
+        package: "build-essential",
+        proof: Proof::File("/usr/share/build-essential/list"),
+        why: "a C toolchain for the -sys crates of the app",
+        need: Need::App,
+    },
+    AptPackage {
+        package: "pkg-config",
+        proof: Proof::Binary("pkg-config"),
+        why: "the -sys crates find GTK and WebKitGTK through it",
+        need: Need::App,
+    },
+    AptPackage {
+        package: "libwebkit2gtk-4.1-dev",
+        proof: Proof::File("/usr/include/webkitgtk-4.1/webkit2/webkit2.h"),
+        why: "WebKitGTK and GTK 3, the app's webview",
+        need: Need::App,
+    },
+    AptPackage {
+        package: "libssl-dev",
+        proof: Proof::File("/usr/include/openssl/ssl.h"),
+        why: "OpenSSL headers for the Tauri build",
+        need: Need::App,
+    },
+    AptPackage {
+        package: "libxdo-dev",
+        proof: Proof::File("/usr/include/xdo.h"),
+        why: "libxdo, which Tauri's menu crate links",
+        need: Need::App,
+    },
+    AptPackage {
+        package: "libayatana-appindicator3-dev",
+        proof: Proof::File(
+            "/usr/include/libayatana-appindicator3-0.1/libayatana-appindicator/app-indicator.h",
+        ),
+        why: "the tray library Tauri loads on Linux",
+        need: Need::App,
+    },
+    AptPackage {
+        package: "librsvg2-dev",
+        proof: Proof::File("/usr/include/librsvg-2.0/librsvg/rsvg.h"),
+        why: "SVG icons in the Tauri build",
+        need: Need::App,
+    },
+    // The end-to-end tests: the real binary under Xvfb, driven through WebDriver (§3, §4).
+    AptPackage {
+        package: "xvfb",
+        proof: Proof::Binary("xvfb-run"),
+        why: "the virtual display the E2E tests and the startup measurement run on",
+        need: Need::E2e,
+    },
+    AptPackage {
+        package: "xauth",
+        proof: Proof::Binary("xauth"),
+        why: "xvfb-run's X authority",
+        need: Need::E2e,
+    },
+    AptPackage {
+        package: "webkit2gtk-driver",
+        proof: Proof::Binary("WebKitWebDriver"),
+        why: "the native WebDriver that tauri-driver starts",
+        need: Need::E2e,
+    },
+    AptPackage {
+        package: "matchbox-window-manager",
+        proof: Proof::Binary("matchbox-window-manager"),
+        why: "a window manager, without which Xvfb ignores fullscreen (window stays 800x600)",
+        need: Need::E2e,
+    },
+    AptPackage {
+        package: "dbus",
+        proof: Proof::Binary("dbus-run-session"),
+        why: "a D-Bus session bus for the app (single-instance) under test",
+        need: Need::E2e,
+    },
+    AptPackage {
+        package: "dbus-x11",
+        proof: Proof::Binary("dbus-launch"),
+        why: "D-Bus autolaunch for X11 sessions",
+        need: Need::E2e,
+    },
+    AptPackage {
+        package: "at-spi2-core",
+        proof: Proof::File("/usr/libexec/at-spi-bus-launcher"),
+        why: "the accessibility bus GTK looks for (no AT-SPI warnings or stalls)",
+        need: Need::E2e,
+    },
+    AptPackage {
+        package: "fonts-wqy-microhei",
+        proof: Proof::File("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+        why: "Chinese glyphs in the screenshots (5 MB, against 91 MB for fonts-noto-cjk)",
+        need: Need::E2e,
+    },
+    AptPackage {
+        package: "x11-utils",
+        proof: Proof::Binary("xwininfo"),
+        why: "xwininfo/xprop: window geometry checks",
+        need: Need::E2e,
+    },
+    AptPackage {
+        package: "xdotool",
+        proof: Proof::Binary("xdotool"),
+        why: "window geometry and input under Xvfb",
+        need: Need::E2e,
     },
 ];
 
@@ -62,18 +186,49 @@ pub const APT_PACKAGES: &[AptPackage] = &[
 pub const ANDROID_TARGET: &str = "aarch64-linux-android";
 
 pub const VENV: &str = "target/py-venv";
-const REQUIREMENTS: &str = "tests/python/requirements.txt";
-/// Inside the venv: hash of the requirements file last installed.
-const STAMP: &str = "requirements.hash";
+/// Requirements installed into the one venv, each with its own stamp (inside the venv: the hash
+/// of the file last installed).
+const REQUIREMENTS: &[(&str, &str)] = &[
+    ("tests/python/requirements.txt", "requirements.hash"),
+    ("tests/e2e/requirements.txt", "e2e-requirements.hash"),
+];
 
-/// Runs every part of the set-up (a failing part does not stop the others).
-/// `Err` carries a one-line reason per failed part.
+/// The UI (Vite): `npm ci` here, `npm run build` writes [`UI_DIST`], which src-tauri embeds at
+/// compile time.
+pub const UI_DIR: &str = "ui";
+pub const UI_DIST: &str = "ui/dist";
+/// Inside node_modules: hash of the package-lock.json last installed.
+const NPM_STAMP: &str = "node_modules/.facekiosk-lock.hash";
+
+pub const TAURI_DRIVER_INSTALL: &str = "cargo install tauri-driver --locked";
+
+/// Runs every part of the set-up `cargo xtask test` needs (a failing part does not stop the
+/// others). `Err` carries a one-line reason per failed part.
 pub fn run(ctx: &mut Ctx) -> Result<(), String> {
-    let errors: Vec<String> = [apt_packages(ctx), java_home(ctx), python_venv(ctx)]
+    let errors: Vec<String> = [
+        apt_packages(ctx, &[Need::Tests, Need::App, Need::E2e]),
+        java_home(ctx),
+        python_venv(ctx),
+        tauri_driver(ctx).map(drop),
+        ui_deps(ctx),
+    ]
+    .into_iter()
+    .filter_map(Result::err)
+    .collect();
+    android_target(ctx);
+    joined(errors)
+}
+
+/// The set-up `cargo xtask demo` needs: what builds the app, and the UI's node_modules.
+pub fn for_demo(ctx: &Ctx) -> Result<(), String> {
+    let errors: Vec<String> = [apt_packages(ctx, &[Need::App]), ui_deps(ctx)]
         .into_iter()
         .filter_map(Result::err)
         .collect();
-    android_target(ctx);
+    joined(errors)
+}
+
+fn joined(errors: Vec<String>) -> Result<(), String> {
     if errors.is_empty() {
         Ok(())
     } else {
@@ -81,8 +236,11 @@ pub fn run(ctx: &mut Ctx) -> Result<(), String> {
     }
 }
 
-fn apt_packages(ctx: &Ctx) -> Result<(), String> {
-    let missing: Vec<&AptPackage> = APT_PACKAGES.iter().filter(|p| !p.proof.holds()).collect();
+fn apt_packages(ctx: &Ctx, needs: &[Need]) -> Result<(), String> {
+    let missing: Vec<&AptPackage> = APT_PACKAGES
+        .iter()
+        .filter(|p| needs.contains(&p.need) && !p.proof.holds())
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
@@ -93,18 +251,20 @@ fn apt_packages(ctx: &Ctx) -> Result<(), String> {
         );
     }
     let names: Vec<&str> = missing.iter().map(|p| p.package).collect();
+    let install = format!(
+        "sudo apt-get update && sudo apt-get install -y --no-install-recommends {}",
+        names.join(" ")
+    );
     if !is_root() {
-        let install = format!(
-            "sudo apt-get install -y --no-install-recommends {}",
-            names.join(" ")
-        );
         println!("    not root; install them with:\n        {install}");
         return Err(format!("missing Debian packages; run: {install}"));
     }
-    apt_get(ctx, &["update"])?;
     let mut args = vec!["install", "-y", "--no-install-recommends"];
     args.extend(&names);
-    apt_get(ctx, &args)?;
+    if let Err(e) = apt_get(ctx, &["update"]).and_then(|()| apt_get(ctx, &args)) {
+        println!("    could not install them; the command is:\n        {install}");
+        return Err(e);
+    }
     match missing.iter().find(|p| !p.proof.holds()) {
         Some(p) => Err(format!(
             "installed {} but there is still {}",
@@ -126,6 +286,111 @@ fn apt_get(ctx: &Ctx, args: &[&str]) -> Result<(), String> {
         Ok(s) => Err(format!("`{shown}` failed ({s})")),
         Err(e) => Err(format!("could not run `{shown}`: {e}")),
     }
+}
+
+/// Where tauri-driver is: on PATH, or in cargo's bin directory (where `cargo install` puts it).
+pub fn find_tauri_driver() -> Option<PathBuf> {
+    which("tauri-driver").or_else(|| {
+        let cargo_home = std::env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))?;
+        let path = cargo_home.join("bin/tauri-driver");
+        path.is_file().then_some(path)
+    })
+}
+
+/// Installs tauri-driver (the WebDriver proxy in front of WebKitWebDriver) when it is missing.
+pub fn tauri_driver(ctx: &Ctx) -> Result<PathBuf, String> {
+    if let Some(path) = find_tauri_driver() {
+        return Ok(path);
+    }
+    println!("    + {TAURI_DRIVER_INSTALL}");
+    let installed = ctx
+        .cargo(&["install", "tauri-driver", "--locked"])
+        .status()
+        .is_ok_and(|s| s.success());
+    match find_tauri_driver() {
+        Some(path) if installed => Ok(path),
+        _ => {
+            println!(
+                "    could not install tauri-driver; the command is:\n        {TAURI_DRIVER_INSTALL}"
+            );
+            Err(format!("no tauri-driver; run: {TAURI_DRIVER_INSTALL}"))
+        }
+    }
+}
+
+/// `npm ci` in ui/ when node_modules is missing or package-lock.json changed since the last
+/// install (a hash stamp inside node_modules). Nothing to do before ui/ exists.
+pub fn ui_deps(ctx: &Ctx) -> Result<(), String> {
+    let ui = ctx.root.join(UI_DIR);
+    if !ui.join("package.json").is_file() {
+        return Ok(());
+    }
+    if which("npm").is_none() {
+        return Err(
+            "no `npm` on PATH (Node.js 20 or newer with npm is needed for ui/; \
+             on Debian: apt-get install -y nodejs npm)"
+                .into(),
+        );
+    }
+    // Without a lockfile `npm ci` refuses; `npm install` then stands in, keyed on package.json.
+    let (lock, args): (&str, &[&str]) = if ui.join("package-lock.json").is_file() {
+        ("package-lock.json", &["ci", "--no-audit", "--no-fund"])
+    } else {
+        ("package.json", &["install", "--no-audit", "--no-fund"])
+    };
+    let bytes = fs::read(ui.join(lock)).map_err(|e| format!("reading {UI_DIR}/{lock}: {e}"))?;
+    let hash = format!("{:016x}\n", fnv1a(&bytes));
+    let stamp = ui.join(NPM_STAMP);
+    if ui.join("node_modules").is_dir() && fs::read_to_string(&stamp).is_ok_and(|old| old == hash) {
+        return Ok(());
+    }
+    let shown = format!("(cd {UI_DIR} && npm {})", args.join(" "));
+    println!("    + {shown}");
+    let ok = ctx
+        .cmd("npm", args)
+        .current_dir(&ui)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        println!("    `npm` failed; the command is:\n        {shown}");
+        return Err(format!("`{shown}` failed"));
+    }
+    fs::write(&stamp, hash).map_err(|e| format!("writing {}: {e}", stamp.display()))
+}
+
+/// Whether ui/dist is older than anything in ui/ it is built from (everything but
+/// node_modules, dist and dot files), or missing.
+pub fn ui_dist_stale(root: &Path) -> bool {
+    let ui = root.join(UI_DIR);
+    let Some(built) = mtime(&root.join(UI_DIST).join("index.html")) else {
+        return true;
+    };
+    newest_source(&ui).is_some_and(|newest| newest > built)
+}
+
+fn mtime(path: &Path) -> Option<SystemTime> {
+    fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+fn newest_source(dir: &Path) -> Option<SystemTime> {
+    let mut newest = None;
+    for entry in fs::read_dir(dir).ok()?.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') || name == "node_modules" || name == "dist" {
+            continue;
+        }
+        let path = entry.path();
+        let t = if path.is_dir() {
+            newest_source(&path)
+        } else {
+            mtime(&path)
+        };
+        newest = newest.max(t);
+    }
+    newest
 }
 
 /// Root is the owner of our own /proc entry (std-only, no libc).
@@ -178,8 +443,8 @@ fn android_target(ctx: &Ctx) {
     }
 }
 
-/// Creates the venv at target/py-venv if missing (or broken) and installs
-/// tests/python/requirements.txt when that file changed since the last install.
+/// Creates the venv at target/py-venv if missing (or broken) and installs each of
+/// [`REQUIREMENTS`] when that file changed since its last install.
 fn python_venv(ctx: &Ctx) -> Result<(), String> {
     let venv = ctx.root.join(VENV);
     let python = venv.join("bin/python");
@@ -203,15 +468,22 @@ fn python_venv(ctx: &Ctx) -> Result<(), String> {
         }
     }
 
-    let Ok(requirements) = fs::read(ctx.root.join(REQUIREMENTS)) else {
-        return Ok(()); // no python requirements (yet)
+    for (file, stamp) in REQUIREMENTS {
+        install_requirements(ctx, &python, file, &venv.join(stamp))?;
+    }
+    Ok(())
+}
+
+/// `pip install -r file` when the file changed since the hash in `stamp` was written.
+fn install_requirements(ctx: &Ctx, python: &Path, file: &str, stamp: &Path) -> Result<(), String> {
+    let Ok(requirements) = fs::read(ctx.root.join(file)) else {
+        return Ok(()); // no such requirements (yet)
     };
     let hash = format!("{:016x}\n", fnv1a(&requirements));
-    let stamp = venv.join(STAMP);
-    if fs::read_to_string(&stamp).is_ok_and(|old| old == hash) {
+    if fs::read_to_string(stamp).is_ok_and(|old| old == hash) {
         return Ok(());
     }
-    println!("    + pip install -r {REQUIREMENTS}");
+    println!("    + pip install -r {file}");
     let pip = [
         "-m",
         "pip",
@@ -219,12 +491,14 @@ fn python_venv(ctx: &Ctx) -> Result<(), String> {
         "-q",
         "--disable-pip-version-check",
         "-r",
-        REQUIREMENTS,
+        file,
     ];
-    if !ctx.cmd(&python, &pip).status().is_ok_and(|s| s.success()) {
-        return Err(format!("`pip install -r {REQUIREMENTS}` failed"));
+    if !ctx.cmd(python, &pip).status().is_ok_and(|s| s.success()) {
+        let shown = format!("{VENV}/bin/python -m pip install -r {file}");
+        println!("    pip failed; the command is:\n        {shown}");
+        return Err(format!("`pip install -r {file}` failed"));
     }
-    fs::write(&stamp, hash).map_err(|e| format!("writing {}: {e}", stamp.display()))
+    fs::write(stamp, hash).map_err(|e| format!("writing {}: {e}", stamp.display()))
 }
 
 /// 64-bit FNV-1a: a stable content hash for the requirements stamp.

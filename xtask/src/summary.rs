@@ -84,6 +84,29 @@ pub fn parse_pytest(output: &str) -> Option<Counts> {
     })
 }
 
+/// Reads vitest's `Tests` summary line, e.g. `      Tests  1 failed | 11 passed | 2 skipped (14)`
+/// (not the `Test Files` line above it). Todo counts as skipped.
+pub fn parse_vitest(output: &str) -> Option<Counts> {
+    output.lines().rev().find_map(|line| {
+        let line = strip_ansi(line);
+        let rest = line.trim().strip_prefix("Tests ")?;
+        let rest = rest
+            .rsplit_once('(')
+            .map_or(rest, |(counts, _total)| counts);
+        let mut total = Counts::default();
+        for field in rest.split('|') {
+            let (n, word) = count_and_word(field)?;
+            match word {
+                "passed" => total.passed += n,
+                "failed" => total.failed += n,
+                "skipped" | "todo" => total.skipped += n,
+                _ => {}
+            }
+        }
+        Some(total)
+    })
+}
+
 /// `" 3 passed"` -> `(3, "passed")`.
 fn count_and_word(field: &str) -> Option<(u64, &str)> {
     let (n, word) = field.trim().split_once(' ')?;
@@ -194,6 +217,26 @@ test result: FAILED. 5 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
             None
         );
         assert_eq!(parse_pytest("logged in as root"), None);
+    }
+
+    #[test]
+    fn vitest_summary() {
+        let out = "\
+ \u{1b}[32m✓\u{1b}[39m src/screens.test.ts (12 tests) 40ms
+
+\u{1b}[2m Test Files \u{1b}[22m \u{1b}[1m\u{1b}[31m1 failed\u{1b}[39m\u{1b}[22m\u{1b}[2m | \u{1b}[22m\u{1b}[1m\u{1b}[32m2 passed\u{1b}[39m\u{1b}[22m\u{1b}[90m (3)\u{1b}[39m
+\u{1b}[2m      Tests \u{1b}[22m \u{1b}[1m\u{1b}[31m1 failed\u{1b}[39m\u{1b}[22m\u{1b}[2m | \u{1b}[22m\u{1b}[1m\u{1b}[32m11 passed\u{1b}[39m\u{1b}[22m\u{1b}[2m | \u{1b}[22m\u{1b}[33m2 skipped\u{1b}[39m\u{1b}[90m (14)\u{1b}[39m
+\u{1b}[2m   Start at \u{1b}[22m 16:58:03
+";
+        assert_eq!(parse_vitest(out), Some(counts(11, 1, 2)));
+        assert_eq!(
+            parse_vitest("      Tests  12 passed (12)\n   Duration  1.2s"),
+            Some(counts(12, 0, 0))
+        );
+        assert_eq!(
+            parse_vitest("No test files found, exiting with code 1"),
+            None
+        );
     }
 
     #[test]

@@ -6,11 +6,14 @@ use crate::runner::{self, Ctx};
 use crate::setup::{self, ANDROID_TARGET};
 use crate::summary::{self, Counts};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 const PY_TESTS: &str = "tests/python";
+const E2E_TESTS: &str = "tests/e2e";
+/// The virtual screen of the E2E tests: the kiosk's 1280x800.
+pub const XVFB_SCREEN: &str = "-screen 0 1280x800x24";
 /// How long `cargo xtask test` runs each fuzz target (`cargo xtask fuzz` runs longer).
 const FUZZ_SECONDS: u64 = 15;
 
@@ -113,10 +116,14 @@ pub fn run(ctx: &mut Ctx) -> ExitCode {
     let mut report = Report::default();
     report.step(
         "setup",
-        "apt packages, JAVA_HOME, python venv, android target",
+        "apt packages, JAVA_HOME, python venv, tauri-driver, npm ci, android target",
         || setup::run(ctx).map_or_else(Outcome::failed, |()| Outcome::ok()),
     );
     let ctx = &*ctx;
+    // src-tauri embeds ui/dist at compile time: it must exist before clippy and the tests.
+    report.step("uibuild", "npm run build (ui/ -> ui/dist)", || {
+        ui_build(ctx)
+    });
     report.step("fmt", "cargo fmt --all -- --check", || {
         check(
             ctx.cargo(&["fmt", "--all", "--", "--check"]),
@@ -186,6 +193,15 @@ pub fn run(ctx: &mut Ctx) -> ExitCode {
     report.step("pytest", &format!("python -m pytest -q {PY_TESTS}"), || {
         pytest(ctx)
     });
+    report.step("ui", "npm test (vitest, in ui/)", || ui_test(ctx));
+    report.step(
+        "e2e",
+        &format!(
+            "cargo build -p facekiosk-app, then pytest {E2E_TESTS} under dbus-run-session + \
+             xvfb-run + matchbox, through tauri-driver"
+        ),
+        || e2e(ctx),
+    );
     report.step(
         "android",
         &format!("cargo check -p facekiosk-bridge [--features jni] --target {ANDROID_TARGET}"),
@@ -256,6 +272,106 @@ fn pytest(ctx: &Ctx) -> Outcome {
         summary::parse_pytest,
         &[0, 5],
     )
+}
+
+/// `npm run build` in ui/ unless ui/dist is newer than every source of it (a rebuild would
+/// make cargo recompile the app for nothing).
+fn ui_build(ctx: &Ctx) -> Outcome {
+    if !ctx.root.join(setup::UI_DIR).join("package.json").is_file() {
+        return Outcome::skipped("no ui/package.json");
+    }
+    if !setup::ui_dist_stale(&ctx.root) {
+        return Outcome {
+            note: "ui/dist is up to date".into(),
+            ..Outcome::ok()
+        };
+    }
+    let mut cmd = ctx.cmd("npm", &["run", "build"]);
+    cmd.current_dir(ctx.root.join(setup::UI_DIR));
+    check(cmd, "the UI does not build; see the output above")
+}
+
+fn ui_test(ctx: &Ctx) -> Outcome {
+    if !ctx.root.join(setup::UI_DIR).join("package.json").is_file() {
+        return Outcome::skipped("no ui/package.json");
+    }
+    suite(
+        ctx.cmd("npm", &["test"])
+            .current_dir(ctx.root.join(setup::UI_DIR)),
+        summary::parse_vitest,
+        &[0],
+    )
+}
+
+/// The target directory cargo builds into (`$CARGO_TARGET_DIR`, else target/).
+pub fn target_dir(ctx: &Ctx) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => ctx.root.join(dir),
+        _ => ctx.root.join("target"),
+    }
+}
+
+/// The kiosk app end to end: the real debug binary in a real WebKit window on Xvfb, driven by
+/// pytest + selenium through tauri-driver (which tests/e2e/conftest.py starts, with the window
+/// manager, as direct children it kills by PID).
+fn e2e(ctx: &Ctx) -> Outcome {
+    if !ctx.root.join("src-tauri/Cargo.toml").is_file() {
+        return Outcome::skipped("no src-tauri/ yet");
+    }
+    if !has_python_tests(&ctx.root.join(E2E_TESTS)) {
+        return Outcome::skipped(format!("no {E2E_TESTS}/test_*.py"));
+    }
+    println!("    + cargo build -p facekiosk-app");
+    match ctx.cargo(&["build", "-p", "facekiosk-app"]).status() {
+        Ok(s) if s.success() => {}
+        Ok(s) => return Outcome::failed_one(format!("cargo build -p facekiosk-app: {s}")),
+        Err(e) => return Outcome::failed_one(format!("could not start cargo: {e}")),
+    }
+    let app = target_dir(ctx).join("debug/facekiosk");
+    let Some(driver) = setup::find_tauri_driver() else {
+        return Outcome::failed_one(format!(
+            "no tauri-driver; run: {}",
+            setup::TAURI_DRIVER_INSTALL
+        ));
+    };
+    let missing: Vec<&str> = [
+        "dbus-run-session",
+        "xvfb-run",
+        "matchbox-window-manager",
+        "WebKitWebDriver",
+    ]
+    .into_iter()
+    .filter(|b| runner::which(b).is_none())
+    .collect();
+    if !missing.is_empty() {
+        return Outcome::failed_one(format!(
+            "missing {} (the setup step installs them)",
+            missing.join(", ")
+        ));
+    }
+    let python = ctx.root.join(setup::VENV).join("bin/python");
+    let python = python.to_string_lossy();
+    let mut cmd = ctx.cmd(
+        "dbus-run-session",
+        &[
+            "--",
+            "xvfb-run",
+            "-a",
+            "-s",
+            XVFB_SCREEN,
+            &python,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            E2E_TESTS,
+        ],
+    );
+    cmd.env("FACEKIOSK_APP", &app)
+        .env("TAURI_DRIVER", &driver)
+        .env("RUST_BACKTRACE", "1");
+    suite(&mut cmd, summary::parse_pytest, &[0])
 }
 
 fn has_python_tests(dir: &Path) -> bool {
