@@ -1,0 +1,34 @@
+"""Faults injected into the in-process sandbox through its admin API: each ends on the failed
+screen with a code, then the kiosk returns to idle (design §7: any fault ends on a defined
+screen within its timeout, no hang, back to idle)."""
+
+from __future__ import annotations
+
+
+def test_terminal_unplugged_mid_session(launch):
+    k = launch(result_timeout_secs=3)
+    k.start_to_face_scan()
+    k.admin("POST", "/sandbox/terminal/unplug")
+    k.wait_screen("failed")
+    assert k.value("[data-failure-code]"), "the failed screen names its code"
+    k.admin("POST", "/sandbox/terminal/replug")
+    # Back to idle on its own (result_timeout_secs = 3), with nothing pressed.
+    k.wait_screen("idle", timeout=15)
+
+
+def test_sandbox_5xx_offers_retry(kiosk):
+    k = kiosk
+    k.fault(target="facemch", kind="status", status=503)
+    k.start_to_face_scan()
+    k.persona("zhang-san")
+    k.wait_screen("waitingConfirmation")
+    k.wechat("confirm")
+    k.wait_screen("failed")
+    assert k.value("[data-failure-code]")
+    assert k.has_action("retry"), "a 5xx is worth another try"
+    k.admin("DELETE", "/sandbox/faults")
+    k.action("retry")
+    screen = k.wait_screen(
+        "consent", "preparing", "faceScan", "waitingConfirmation", "success", "idle"
+    )
+    assert screen != "failed"
