@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Cold start and idle memory of the kiosk app (design §7: < 600 ms to the idle screen,
+< 250 MB PSS for the whole process tree), measured as in shared/reference/tauri-feasibility.md §3.
+
+Runs APP --demo N times on a private Xvfb 1280x800 screen with matchbox-window-manager (the
+window is really fullscreen), each time:
+  - exec -> first paint: the launcher's clock just before exec, to the moment the app writes
+    FACEKIOSK_READY_FILE (polled every 2 ms); the app's own figure (the file's content, ms from its
+    start to the first paint of the idle screen) is shown beside it;
+  - after IDLE seconds on the idle screen: VmRSS and PSS (/proc/PID/smaps_rollup) summed over the
+    app and every descendant (WebKitWebProcess, WebKitNetworkProcess, ...), and per process name.
+One warm-up run first (sandbox keys generated, caches cold) is shown apart and not counted.
+
+Std-only. Usage: measure_startup.py APP [--runs N] [--idle SECS]; scripts/measure-startup.sh
+builds the release binary and calls this.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_display() -> tuple[subprocess.Popen, str]:
+    """Xvfb on the first free display number (it tells us which through -displayfd)."""
+    r, w = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(w), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    os.close(w)
+    number = b""
+    while not number.endswith(b"\n"):
+        chunk = os.read(r, 16)
+        if not chunk:
+            raise SystemExit("Xvfb did not start")
+        number += chunk
+    os.close(r)
+    return xvfb, ":" + number.decode().strip()
+
+
+def wm_running(env) -> bool:
+    out = subprocess.run(["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"], env=env,
+                         capture_output=True, text=True)
+    return "window id" in out.stdout
+
+
+def children_of() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        # pid (comm) state ppid ...: comm may hold spaces and parentheses.
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        tree.setdefault(ppid, []).append(int(entry))
+    return tree
+
+
+def descendants(pid: int) -> list[int]:
+    tree, out, todo = children_of(), [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(tree.get(p, []))
+    return out
+
+
+def memory(pid: int) -> tuple[str, int, int] | None:
+    """(name, RSS kB, PSS kB) of one process."""
+    try:
+        argv0 = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
+        name = Path(argv0).name or Path(f"/proc/{pid}/comm").read_text().strip()
+        rss = pss = 0
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                rss = int(line.split()[1])
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                pss = int(line.split()[1])
+        return name, rss, pss
+    except (OSError, ValueError):
+        return None
+
+
+def one_run(app: Path, env: dict, data_dir: Path, idle: float, timeout: float = 30) -> dict:
+    ready = data_dir / "ready.txt"
+    ready.unlink(missing_ok=True)
+    run_env = dict(env, FACEKIOSK_READY_FILE=str(ready), FACEKIOSK_ALLOW_CLOSE="1")
+    args = [str(app), "--demo", "--data-dir", str(data_dir),
+            "--sandbox-listen", f"127.0.0.1:{free_port()}"]
+    log = open(data_dir / "app.log", "w")
+    t0 = time.monotonic()
+    proc = subprocess.Popen(args, env=run_env, stdout=log, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL)
+    try:
+        while not (ready.exists() and ready.stat().st_size > 0):
+            if proc.poll() is not None:
+                raise SystemExit(f"the app exited ({proc.returncode}) before its first paint; "
+                                 f"see {data_dir / 'app.log'}")
+            if time.monotonic() - t0 > timeout:
+                raise SystemExit(f"no first paint within {timeout} s; see {data_dir / 'app.log'}")
+            time.sleep(0.002)
+        exec_to_paint = (time.monotonic() - t0) * 1000
+        m = re.search(r"\d+(\.\d+)?", ready.read_text())
+        own = float(m.group()) if m else None
+        time.sleep(idle)
+        procs = [x for x in (memory(p) for p in descendants(proc.pid)) if x]
+    finally:
+        tree = descendants(proc.pid)
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        for pid in tree[1:]:  # WebKit helpers the app did not take down
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        log.close()
+    return {
+        "paint": exec_to_paint,
+        "own": own,
+        "rss": sum(r for _, r, _ in procs) / 1024,
+        "pss": sum(p for _, _, p in procs) / 1024,
+        "procs": procs,
+    }
+
+
+def row(label: str, values: list[float], unit: str) -> str:
+    return (f"| {label} | {statistics.median(values):.0f} {unit} | {min(values):.0f} {unit} "
+            f"| {max(values):.0f} {unit} |")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("app", type=Path)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--idle", type=float, default=5.0)
+    a = ap.parse_args()
+    for tool in ("Xvfb", "matchbox-window-manager", "xprop"):
+        if not shutil.which(tool):
+            print(f"no {tool}: apt-get install -y xvfb matchbox-window-manager x11-utils "
+                  "(or run `cargo xtask setup`)", file=sys.stderr)
+            return 2
+
+    xvfb, display = start_display()
+    env = dict(os.environ, DISPLAY=display)
+    env.pop("WAYLAND_DISPLAY", None)
+    wm = subprocess.Popen(["matchbox-window-manager", "-use_titlebar", "no", "-use_cursor", "no"],
+                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while not wm_running(env):
+            if time.monotonic() > deadline:
+                raise SystemExit("matchbox-window-manager did not start")
+            time.sleep(0.05)
+        with tempfile.TemporaryDirectory(prefix="facekiosk-startup-") as tmp:
+            data_dir = Path(tmp)
+            print(f"{a.app} --demo on Xvfb {display} 1280x800 + matchbox; "
+                  f"{a.runs} runs after 1 warm-up, memory after {a.idle:g} s idle")
+            warm = one_run(a.app, env, data_dir, a.idle)
+            runs = []
+            for i in range(a.runs):
+                r = one_run(a.app, env, data_dir, a.idle)
+                runs.append(r)
+                own = f"{r['own']:.0f} ms" if r["own"] is not None else "-"
+                print(f"  run {i + 1}: exec->paint {r['paint']:.0f} ms (app's own {own}), "
+                      f"RSS {r['rss']:.1f} MB, PSS {r['pss']:.1f} MB")
+    finally:
+        for p in (wm, xvfb):
+            p.terminate()
+            p.wait(5)
+
+    print(f"\nwarm-up run: exec->paint {warm['paint']:.0f} ms, RSS {warm['rss']:.1f} MB, "
+          f"PSS {warm['pss']:.1f} MB\n")
+    print("| what | median | min | max |")
+    print("|---|---|---|---|")
+    print(row("exec -> first paint", [r["paint"] for r in runs], "ms"))
+    own = [r["own"] for r in runs if r["own"] is not None]
+    if own:
+        print(row("app start -> first paint (its own clock)", own, "ms"))
+    print(row("idle RSS, whole tree", [r["rss"] for r in runs], "MB"))
+    print(row("idle PSS, whole tree", [r["pss"] for r in runs], "MB"))
+    names = sorted({n for r in runs for n, _, _ in r["procs"]})
+    for name in names:
+        rss = [sum(x for n, x, _ in r["procs"] if n == name) / 1024 for r in runs]
+        pss = [sum(x for n, _, x in r["procs"] if n == name) / 1024 for r in runs]
+        print(f"| {name}: RSS / PSS | {statistics.median(rss):.0f} / "
+              f"{statistics.median(pss):.0f} MB | {min(rss):.0f} / {min(pss):.0f} MB "
+              f"| {max(rss):.0f} / {max(pss):.0f} MB |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
