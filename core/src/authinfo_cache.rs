@@ -15,6 +15,17 @@ use crate::config::Config;
 use crate::wxpay::WxpayError;
 use crate::wxpay::v2::Authinfo;
 
+/// A failed fetch, as the cache logs it: by code, since a message may quote a response.
+pub trait FetchError {
+    fn code(&self) -> &'static str;
+}
+
+impl FetchError for WxpayError {
+    fn code(&self) -> &'static str {
+        WxpayError::code(self)
+    }
+}
+
 /// What an authinfo is bound to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Scope {
@@ -90,14 +101,11 @@ impl AuthinfoCache {
 
     /// The cached authinfo for `scope`, or a new one from `fetch`. Concurrent callers for
     /// the same scope wait for one fetch instead of each making their own.
-    pub async fn get<F, Fut>(
-        &self,
-        scope: &Scope,
-        fetch: F,
-    ) -> Result<(Authinfo, Source), WxpayError>
+    pub async fn get<F, Fut, E>(&self, scope: &Scope, fetch: F) -> Result<(Authinfo, Source), E>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<Authinfo, WxpayError>>,
+        Fut: Future<Output = Result<Authinfo, E>>,
+        E: FetchError,
     {
         let slot = self.slot(scope);
         // Holding the slot's lock across the fetch is what makes it single-flight.

@@ -6,6 +6,7 @@
 //! - [`crypto`]: RSA keys, certificates, signatures, facemch decryption.
 //! - [`identity`]: the decrypted identity, validated, masked, wiped on drop.
 //! - [`secret`]: secrets that never print.
+//! - [`session`]: the patient session (state machine, records, consent), driving the rest.
 //! - [`terminal`]: the face terminal (the WeChat face SDK behind the bridge, found through adb).
 
 pub mod authinfo_cache;
@@ -13,6 +14,7 @@ pub mod config;
 pub mod crypto;
 pub mod identity;
 pub mod secret;
+pub mod session;
 pub mod terminal;
 pub mod wxpay;
 

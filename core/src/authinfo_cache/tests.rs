@@ -33,7 +33,7 @@ async fn ten_concurrent_sessions_cause_one_fetch() {
                     .get(&scope(), || async {
                         let n = calls.fetch_add(1, Ordering::SeqCst);
                         tokio::time::sleep(Duration::from_millis(300)).await;
-                        Ok(token(n))
+                        Ok::<_, WxpayError>(token(n))
                     })
                     .await
                     .unwrap()
@@ -50,7 +50,7 @@ async fn ten_concurrent_sessions_cause_one_fetch() {
 #[tokio::test(start_paused = true)]
 async fn refreshes_before_expiry_and_scopes_are_separate() {
     let cache = AuthinfoCache::new();
-    let fetch = |n| move || async move { Ok(token(n)) };
+    let fetch = |n| move || async move { Ok::<_, WxpayError>(token(n)) };
     assert_eq!(
         cache.get(&scope(), fetch(1)).await.unwrap().1,
         Source::Fetched
@@ -76,7 +76,7 @@ async fn refreshes_before_expiry_and_scopes_are_separate() {
 async fn failed_refresh_keeps_a_valid_token_but_not_an_expired_one() {
     let cache = AuthinfoCache::new();
     cache
-        .get(&scope(), || async { Ok(token(1)) })
+        .get(&scope(), || async { Ok::<_, WxpayError>(token(1)) })
         .await
         .unwrap();
     let fail = || async {
@@ -99,12 +99,12 @@ async fn failed_refresh_keeps_a_valid_token_but_not_an_expired_one() {
 async fn invalidate_forces_a_fetch() {
     let cache = AuthinfoCache::new();
     cache
-        .get(&scope(), || async { Ok(token(1)) })
+        .get(&scope(), || async { Ok::<_, WxpayError>(token(1)) })
         .await
         .unwrap();
     cache.invalidate(&scope()).await;
     let (a, src) = cache
-        .get(&scope(), || async { Ok(token(2)) })
+        .get(&scope(), || async { Ok::<_, WxpayError>(token(2)) })
         .await
         .unwrap();
     assert_eq!((a.authinfo.expose(), src), ("token-2", Source::Fetched));

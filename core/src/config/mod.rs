@@ -2,6 +2,7 @@
 //! WeChat is, which keys to use, how to reach the internet. Read from TOML; every invalid
 //! field is reported at once, by name, with the rule it broke.
 
+mod kiosk;
 mod reader;
 mod rules;
 
@@ -11,6 +12,7 @@ use std::time::Duration;
 
 use thiserror::Error;
 
+pub use kiosk::{KioskSettings, TerminalSettings};
 pub use reader::Problem;
 use reader::{Problems, Section};
 
@@ -32,6 +34,8 @@ pub struct Config {
     pub keys: Keys,
     pub proxy: Option<Proxy>,
     pub timeouts: Timeouts,
+    pub kiosk: KioskSettings,
+    pub terminal: TerminalSettings,
 }
 
 /// The merchant (or, with `sub_*`, the service provider and its sub-merchant).
@@ -157,7 +161,7 @@ impl Config {
             ConfigError::Syntax(format!("{} (line {at})", e.message()))
         })?;
         let mut p = Problems::default();
-        const SECTIONS: [&str; 8] = [
+        const SECTIONS: [&str; 10] = [
             "merchant",
             "store",
             "device",
@@ -166,6 +170,8 @@ impl Config {
             "keys",
             "proxy",
             "timeouts",
+            "kiosk",
+            "terminal",
         ];
         for key in root.keys().filter(|k| !SECTIONS.contains(&k.as_str())) {
             p.add(
@@ -181,6 +187,8 @@ impl Config {
         let keys = read_keys(&root, base_dir, merchant.as_ref(), &mut p);
         let proxy = read_proxy(&root, &mut p);
         let timeouts = read_timeouts(&root, &mut p);
+        let kiosk = kiosk::read_kiosk(&root, base_dir, &mut p);
+        let terminal = kiosk::read_terminal(&root, base_dir, &mut p);
         let config = (|| {
             Some(Self {
                 merchant: merchant?,
@@ -191,6 +199,8 @@ impl Config {
                 keys: keys?,
                 proxy: proxy?,
                 timeouts: timeouts?,
+                kiosk,
+                terminal,
             })
         })();
         match config {

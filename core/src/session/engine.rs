@@ -1,0 +1,366 @@
+//! The session task: one patient at a time, from idle back to idle.
+//!
+//! Two kinds of screen: those that wait for the patient (idle, consent and the result screens:
+//! an idle countdown with a warning the patient can extend) and those that wait for the
+//! terminal or WeChat (preparing, face scan, confirmation: bounded by their calls' timeouts
+//! and by a guard). Cancel ends every screen of a session. Everything personal lives in the
+//! locals of [`super::flow`], so it is dropped (and zeroized) whichever way a session ends.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::{Instant, sleep_until};
+
+use super::failure::FailureCode;
+use super::flow::{self, Attempt};
+use super::intent::{Intent, SessionError};
+use super::publisher::{Prefs, Publisher};
+use super::records::{ConsentReceipt, Decision};
+use super::view::{Countdown, RefusalReason, Screen};
+use super::{Deps, Ending};
+
+pub(super) enum Command {
+    Intent(Intent, oneshot::Sender<Result<(), SessionError>>),
+    Shutdown,
+}
+
+/// How a wait for the patient ended.
+enum Waited<T> {
+    Chose(T),
+    TimedOut,
+    Cancelled,
+    Shutdown,
+}
+
+/// How a wait for the terminal or WeChat ended.
+pub(super) enum Worked<T> {
+    Done(T),
+    Cancelled,
+    Shutdown,
+}
+
+pub(super) struct Engine {
+    pub(super) deps: Arc<Deps>,
+    pub(super) out: Publisher,
+    pub(super) defaults: Prefs,
+}
+
+impl Engine {
+    pub(super) async fn run(self, mut commands: mpsc::Receiver<Command>) {
+        loop {
+            let start = self
+                .wait(&mut commands, &|_| Screen::Idle, None, |i| {
+                    matches!(i, Intent::Start).then_some(())
+                })
+                .await;
+            match start {
+                Waited::Chose(()) => {}
+                Waited::Shutdown => return,
+                Waited::TimedOut | Waited::Cancelled => continue,
+            }
+            let ending = self.session(&mut commands).await;
+            let shutdown = matches!(ending, Ending::Shutdown);
+            tracing::info!(outcome = %ending.outcome(), "session ended");
+            self.out.set_prefs(self.defaults);
+            self.out.show(Screen::Idle, None);
+            if shutdown {
+                return;
+            }
+            flow::warm_up_in_background(&self.deps);
+        }
+    }
+
+    async fn session(&self, commands: &mut mpsc::Receiver<Command>) -> Ending {
+        let session_id = crate::wxpay::nonce()[..16].to_owned();
+        let first = self
+            .deps
+            .consent
+            .document(self.out.prefs().language)
+            .clone();
+        let receipt = ConsentReceipt {
+            session_id: session_id.clone(),
+            consent_version: first.version.clone(),
+            consent_language: first.language.tag().to_owned(),
+            consent_sha256: first.sha256.clone(),
+            shown_at: crate::wxpay::unix_now(),
+            decided_at: None,
+            decision: Decision::Pending,
+            outcome: "pending".into(),
+        };
+        if let Err(e) = self.deps.records.open_receipt(&receipt) {
+            tracing::error!(error = %e, "cannot write the consent receipt");
+            return self
+                .result(commands, Ending::Failed(FailureCode::RecordsUnavailable))
+                .await;
+        }
+        let ending = self.consent_then_flow(commands, &session_id).await;
+        if let Err(e) = self.deps.records.finish(&session_id, &ending.outcome()) {
+            tracing::error!(error = %e, "cannot close the consent receipt");
+        }
+        ending
+    }
+
+    async fn consent_then_flow(
+        &self,
+        commands: &mut mpsc::Receiver<Command>,
+        session_id: &str,
+    ) -> Ending {
+        let consent = &self.deps.consent;
+        let render = |language| Screen::Consent {
+            consent: consent.document(language).clone(),
+        };
+        let decision = self
+            .wait(commands, &render, Some(self.idle_timeout()), |i| match i {
+                Intent::Agree { consent_sha256 } => Some(Ok(consent_sha256.clone())),
+                Intent::Decline => Some(Err(())),
+                _ => None,
+            })
+            .await;
+        let (decision, ending) = match decision {
+            Waited::Chose(Ok(_)) => (Decision::Agreed, None),
+            Waited::Chose(Err(())) => (
+                Decision::Declined,
+                Some(Ending::Refused(RefusalReason::DeclinedConsent)),
+            ),
+            Waited::TimedOut => (Decision::TimedOut, Some(Ending::TimedOut)),
+            Waited::Cancelled => (Decision::Cancelled, Some(Ending::Cancelled)),
+            Waited::Shutdown => (Decision::Cancelled, Some(Ending::Shutdown)),
+        };
+        let shown = consent.document(self.out.prefs().language);
+        if let Err(e) = self.deps.records.decide(session_id, decision, shown) {
+            tracing::error!(error = %e, "cannot record the consent decision");
+            if decision == Decision::Agreed {
+                // Nothing is fetched without a receipt of the consent.
+                return self
+                    .result(commands, Ending::Failed(FailureCode::RecordsUnavailable))
+                    .await;
+            }
+        }
+        match ending {
+            Some(Ending::Refused(reason)) => self.result(commands, Ending::Refused(reason)).await,
+            Some(other) => other,
+            None => self.attempts(commands).await,
+        }
+    }
+
+    /// The patient agreed: face scan and the rest, again after a failure if they ask.
+    async fn attempts(&self, commands: &mut mpsc::Receiver<Command>) -> Ending {
+        loop {
+            let ending = match flow::attempt(self, commands).await {
+                Attempt::Verified(screen) => {
+                    self.out.show(screen, None);
+                    Ending::Verified
+                }
+                Attempt::WelcomeBack(screen) => {
+                    self.out.show(screen, None);
+                    Ending::WelcomeBack
+                }
+                Attempt::Refused(reason) => Ending::Refused(reason),
+                Attempt::Failed(code) => Ending::Failed(code),
+                Attempt::Cancelled => return Ending::Cancelled,
+                Attempt::Shutdown => return Ending::Shutdown,
+            };
+            match self.result(commands, ending).await {
+                Ending::Retry => continue,
+                other => return other,
+            }
+        }
+    }
+
+    /// Shows a result screen until the patient is done or its countdown ends.
+    async fn result(&self, commands: &mut mpsc::Receiver<Command>, ending: Ending) -> Ending {
+        let screen = match &ending {
+            Ending::Refused(reason) => Screen::Refusal { reason: *reason },
+            Ending::Failed(code) => Screen::Failed {
+                code: *code,
+                retry: code.retry(),
+            },
+            // Verified and welcome back were put on screen with their masked details.
+            _ => self.out.current_screen(),
+        };
+        let retry = matches!(&ending, Ending::Failed(code) if code.retry());
+        let waited = self
+            .wait(
+                commands,
+                &|_| screen.clone(),
+                Some(self.result_timeout()),
+                |i| match i {
+                    Intent::Done => Some(false),
+                    Intent::Retry if retry => Some(true),
+                    _ => None,
+                },
+            )
+            .await;
+        match waited {
+            Waited::Chose(true) => Ending::Retry,
+            Waited::Shutdown => Ending::Shutdown,
+            _ => ending,
+        }
+    }
+
+    fn scaled(&self, d: Duration) -> Duration {
+        if self.out.prefs().elder {
+            d * self.deps.settings.elder_time_percent / 100
+        } else {
+            d
+        }
+    }
+
+    fn idle_timeout(&self) -> Duration {
+        self.deps.settings.idle_timeout
+    }
+
+    fn result_timeout(&self) -> Duration {
+        self.deps.settings.result_timeout
+    }
+
+    fn countdown(&self, deadline: Instant, total: Duration) -> Countdown {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let warning = self.scaled(self.deps.settings.warning).min(total / 2);
+        Countdown {
+            seconds_left: left.as_secs_f64().ceil() as u32,
+            warning: left <= warning,
+        }
+    }
+
+    /// Shows a screen that waits for the patient: `accept` picks the intents that end it;
+    /// language, elder mode and extend are handled here; cancel ends it, except on idle.
+    /// `timeout` is the plain one; elder mode scales it.
+    async fn wait<T>(
+        &self,
+        commands: &mut mpsc::Receiver<Command>,
+        render: &(dyn Fn(super::view::Language) -> Screen + Sync),
+        timeout: Option<Duration>,
+        accept: impl Fn(&Intent) -> Option<T>,
+    ) -> Waited<T> {
+        let mut total = timeout.map(|t| self.scaled(t));
+        let mut deadline = total.map(|t| Instant::now() + t);
+        let show = |deadline: Option<Instant>, total: Option<Duration>| {
+            let countdown = deadline.zip(total).map(|(d, t)| self.countdown(d, t));
+            self.out.show(render(self.out.prefs().language), countdown);
+        };
+        show(deadline, total);
+        loop {
+            // Wake on the next whole second of the countdown, to publish it.
+            let tick = deadline.map(|d| {
+                let left = d.saturating_duration_since(Instant::now());
+                let frac = Duration::from_nanos((left.as_nanos() % 1_000_000_000) as u64);
+                let step = if frac.is_zero() {
+                    Duration::from_secs(1)
+                } else {
+                    frac
+                };
+                Instant::now() + step.min(left)
+            });
+            let command = tokio::select! {
+                c = commands.recv() => c,
+                _ = sleep_until(tick.unwrap_or_else(far_future)), if tick.is_some() => {
+                    match deadline {
+                        Some(d) if Instant::now() >= d => return Waited::TimedOut,
+                        _ => {
+                            self.out.countdown(deadline.zip(total).map(|(d, t)| self.countdown(d, t)));
+                            continue;
+                        }
+                    }
+                }
+            };
+            let Some(Command::Intent(intent, reply)) = command else {
+                return Waited::Shutdown;
+            };
+            if let Some(chosen) = accept(&intent) {
+                if let Intent::Agree { consent_sha256 } = &intent {
+                    let shown = self.deps.consent.document(self.out.prefs().language);
+                    if *consent_sha256 != shown.sha256 {
+                        let _ = reply.send(Err(SessionError::StaleConsent));
+                        continue;
+                    }
+                }
+                let _ = reply.send(Ok(()));
+                return Waited::Chose(chosen);
+            }
+            let answer = match intent {
+                Intent::SetLanguage { language } => {
+                    self.set_prefs(|p| p.language = language);
+                    show(deadline, total);
+                    Ok(())
+                }
+                Intent::SetElder { elder } => {
+                    self.set_prefs(|p| p.elder = elder);
+                    // The patient's times change with the mode: start the countdown again.
+                    total = timeout.map(|t| self.scaled(t));
+                    deadline = total.map(|t| Instant::now() + t);
+                    show(deadline, total);
+                    Ok(())
+                }
+                Intent::Extend if deadline.is_some() => {
+                    deadline = total.map(|t| Instant::now() + t);
+                    show(deadline, total);
+                    Ok(())
+                }
+                Intent::Cancel if timeout.is_some() => {
+                    let _ = reply.send(Ok(()));
+                    return Waited::Cancelled;
+                }
+                other => Err(self.not_now(&other)),
+            };
+            let _ = reply.send(answer);
+        }
+    }
+
+    /// Runs `work` (a terminal or WeChat step) under `screen`: cancel drops it; language and
+    /// elder mode are taken; other intents are refused.
+    pub(super) async fn work<T>(
+        &self,
+        commands: &mut mpsc::Receiver<Command>,
+        screen: Screen,
+        work: impl Future<Output = T>,
+    ) -> Worked<T> {
+        self.out.show(screen, None);
+        tokio::pin!(work);
+        loop {
+            tokio::select! {
+                done = &mut work => return Worked::Done(done),
+                command = commands.recv() => {
+                    let Some(Command::Intent(intent, reply)) = command else {
+                        return Worked::Shutdown;
+                    };
+                    let answer = match intent {
+                        Intent::Cancel => {
+                            let _ = reply.send(Ok(()));
+                            return Worked::Cancelled;
+                        }
+                        Intent::SetLanguage { language } => {
+                            self.set_prefs(|p| p.language = language);
+                            Ok(())
+                        }
+                        Intent::SetElder { elder } => {
+                            self.set_prefs(|p| p.elder = elder);
+                            Ok(())
+                        }
+                        other => Err(self.not_now(&other)),
+                    };
+                    let _ = reply.send(answer);
+                }
+            }
+        }
+    }
+
+    fn set_prefs(&self, change: impl FnOnce(&mut Prefs)) {
+        let mut prefs = self.out.prefs();
+        change(&mut prefs);
+        self.out.set_prefs(prefs);
+    }
+
+    fn not_now(&self, intent: &Intent) -> SessionError {
+        SessionError::NotNow {
+            intent: intent.name(),
+            screen: self.out.screen_name(),
+        }
+    }
+}
+
+fn far_future() -> Instant {
+    Instant::now() + Duration::from_secs(86_400)
+}

@@ -1,0 +1,123 @@
+use super::*;
+
+fn receipt(id: &str) -> ConsentReceipt {
+    ConsentReceipt {
+        session_id: id.into(),
+        consent_version: "2026-11-24".into(),
+        consent_language: "zh-CN".into(),
+        consent_sha256: "ab".repeat(32),
+        shown_at: 1_700_000_000,
+        decided_at: None,
+        decision: Decision::Pending,
+        outcome: "pending".into(),
+    }
+}
+
+#[test]
+fn a_returning_patient_is_found_and_a_stranger_is_not() {
+    let records = Records::in_memory().unwrap();
+    let known = WechatId::new("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o");
+    let patient = PatientRef::generate();
+    records.link_patient(&known, &patient).unwrap();
+    assert_eq!(records.find_patient(&known).unwrap(), Some(patient));
+    let stranger = WechatId::new("oUpF8uMuAJO_M2pxb1Q9zNjWeS6p");
+    assert_eq!(records.find_patient(&stranger).unwrap(), None);
+}
+
+#[test]
+fn the_openid_is_never_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.sqlite");
+    let openid = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o";
+    {
+        let records = Records::open(&path).unwrap();
+        records
+            .link_patient(&WechatId::new(openid), &PatientRef::generate())
+            .unwrap();
+    }
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    let needle = openid.as_bytes();
+    assert!(!bytes.windows(needle.len()).any(|w| w == needle));
+}
+
+#[test]
+fn the_link_survives_a_restart_and_needs_its_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.sqlite");
+    let openid = WechatId::new("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o");
+    let patient = PatientRef::generate();
+    Records::open(&path)
+        .unwrap()
+        .link_patient(&openid, &patient)
+        .unwrap();
+    assert_eq!(
+        Records::open(&path).unwrap().find_patient(&openid).unwrap(),
+        Some(patient)
+    );
+    // With another key the table is useless to whoever copied it.
+    std::fs::remove_file(path.with_extension("key")).unwrap();
+    assert_eq!(
+        Records::open(&path).unwrap().find_patient(&openid).unwrap(),
+        None
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_key_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.sqlite");
+    Records::open(&path).unwrap();
+    let mode = std::fs::metadata(path.with_extension("key"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn a_broken_key_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.sqlite");
+    std::fs::write(path.with_extension("key"), "not hex").unwrap();
+    let err = Records::open(&path).unwrap_err().to_string();
+    assert!(
+        err.contains("records.key") && err.contains("64 hex digits"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_receipt_records_the_decision_once_and_the_outcome() {
+    let records = Records::in_memory().unwrap();
+    records.open_receipt(&receipt("s1")).unwrap();
+    let en = crate::session::ConsentLibrary::builtin()
+        .document(crate::session::Language::En)
+        .clone();
+    records.decide("s1", Decision::Agreed, &en).unwrap();
+    // A late timeout does not rewrite what the patient chose.
+    records.decide("s1", Decision::TimedOut, &en).unwrap();
+    records.finish("s1", "verified").unwrap();
+    let all = records.receipts().unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].decision, Decision::Agreed);
+    assert!(all[0].decided_at.is_some());
+    assert_eq!(all[0].outcome, "verified");
+    // The text agreed to (the patient switched to English) is the one recorded.
+    assert_eq!(all[0].consent_sha256, en.sha256);
+    assert_eq!(all[0].consent_language, "en");
+}
+
+#[test]
+fn patient_refs_are_distinct_and_readable() {
+    let a = PatientRef::generate();
+    let b = PatientRef::generate();
+    assert_ne!(a, b);
+    assert_eq!(a.as_str().len(), 11);
+    assert!(a.as_str().starts_with('P'));
+    assert!(!a.as_str()[1..].contains(['I', 'L', 'O', 'U']));
+}
