@@ -43,6 +43,14 @@ pub fn routes() -> Router<Arc<World>> {
             "/sandbox/face-app/installing",
             axum::routing::put(face_app_installing),
         )
+        .route("/sandbox/face-app/present", post(face_app_present))
+        .route(
+            "/sandbox/face-app/wechat-screen",
+            post(face_app_wechat_screen),
+        )
+        .route("/sandbox/terminal", get(terminal_state))
+        .route("/sandbox/terminal/unplug", post(terminal_unplug))
+        .route("/sandbox/terminal/replug", post(terminal_replug))
         .route("/sandbox/stats", get(stats))
         .route("/sandbox/reset", post(reset))
 }
@@ -283,4 +291,77 @@ async fn face_app_installing(
         }
         Err(r) => r,
     }
+}
+
+#[derive(Deserialize)]
+struct Present {
+    persona: String,
+}
+
+/// Interactive terminal: this persona looks into the camera.
+async fn face_app_present(State(world): State<Arc<World>>, Json(body): Json<Present>) -> Response {
+    patient_acts(&world, |t| t.present_face(&body.persona))
+}
+
+#[derive(Deserialize)]
+struct WechatScreen {
+    confirm: bool,
+}
+
+/// Interactive terminal: the patient's answer on WeChat's confirmation screen.
+async fn face_app_wechat_screen(
+    State(world): State<Arc<World>>,
+    Json(body): Json<WechatScreen>,
+) -> Response {
+    patient_acts(&world, |t| t.answer_wechat_screen(body.confirm))
+}
+
+fn patient_acts(
+    world: &World,
+    act: impl Fn(&crate::face_app::SimFaceSdk) -> Result<(), String>,
+) -> Response {
+    let terminals = match terminals(world) {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let mut last = String::new();
+    for t in &terminals {
+        match act(t) {
+            Ok(()) => return Json(json!({"ok": true})).into_response(),
+            Err(e) => last = e,
+        }
+    }
+    problem(StatusCode::CONFLICT, last)
+}
+
+async fn terminal_state(State(world): State<Arc<World>>) -> Response {
+    let cables = world.cables();
+    let waiting: Vec<_> = world.terminals().iter().map(|t| t.waiting_for()).collect();
+    Json(json!({
+        "plugged": cables.iter().map(|c| c.is_plugged()).collect::<Vec<_>>(),
+        "waiting_for": waiting,
+    }))
+    .into_response()
+}
+
+async fn terminal_unplug(State(world): State<Arc<World>>) -> Response {
+    cable(&world, false)
+}
+
+async fn terminal_replug(State(world): State<Arc<World>>) -> Response {
+    cable(&world, true)
+}
+
+fn cable(world: &World, plugged: bool) -> Response {
+    let cables = world.cables();
+    if cables.is_empty() {
+        return problem(
+            StatusCode::NOT_FOUND,
+            "no simulated terminal runs on this sandbox",
+        );
+    }
+    for c in &cables {
+        if plugged { c.replug() } else { c.unplug() }
+    }
+    Json(json!({"terminals": cables.len(), "plugged": plugged})).into_response()
 }

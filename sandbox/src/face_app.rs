@@ -115,6 +115,28 @@ struct AppState {
     /// Every request map the face app received (with the AAR's `aar_version`).
     received: Vec<(Method, Params)>,
     notifier: Option<Notifier>,
+    /// Interactive mode: the call waiting for the patient (a face, or an answer on WeChat's
+    /// screen).
+    waiting: Option<Waiting>,
+}
+
+/// A call that waits for the patient, in interactive mode.
+struct Waiting {
+    method: Method,
+    params: Params,
+    callback: SdkCallback,
+    expired_authinfo: bool,
+    expired_sid: bool,
+}
+
+/// What the simulated terminal waits for, in interactive mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PatientAction {
+    /// A face in front of the camera: [`SimFaceSdk::present_face`].
+    Face,
+    /// An answer on WeChat's confirmation screen: [`SimFaceSdk::answer_wechat_screen`].
+    Confirmation,
 }
 
 /// Options of the simulated terminal.
@@ -127,6 +149,10 @@ pub struct FaceAppOptions {
     /// Answer from a separate "binder" thread (as real results arrive) rather than on the
     /// calling thread.
     pub answer_from_binder_thread: bool,
+    /// The demo's terminal: the face scan waits until a persona is presented and WeChat's
+    /// confirmation until it is answered, as a patient takes their time. Otherwise both
+    /// answer at once with the current persona.
+    pub interactive: bool,
 }
 
 impl Default for FaceAppOptions {
@@ -135,6 +161,7 @@ impl Default for FaceAppOptions {
             serial: "SIM-TERMINAL-1".into(),
             reconnect_timeout: Duration::from_secs(10),
             answer_from_binder_thread: true,
+            interactive: false,
         }
     }
 }
@@ -168,6 +195,7 @@ impl SimFaceSdk {
                 held: Vec::new(),
                 received: Vec::new(),
                 notifier: None,
+                waiting: None,
             })),
         }
     }
@@ -304,6 +332,19 @@ impl SimFaceSdk {
             _ => {
                 let expired_authinfo = active.has(&FaultKind::ExpiredAuthinfo);
                 let expired_sid = active.has(&FaultKind::ExpiredFaceSid);
+                if method == Method::StopWxpayface {
+                    self.close_waiting();
+                }
+                if self.options.interactive && waits_for_patient(method, &params) {
+                    self.lock().waiting = Some(Waiting {
+                        method,
+                        params,
+                        callback,
+                        expired_authinfo,
+                        expired_sid,
+                    });
+                    return;
+                }
                 self.answer(method, &params, expired_authinfo, expired_sid)
             }
         };
@@ -318,6 +359,62 @@ impl SimFaceSdk {
                 std::thread::sleep(latency);
                 callback.respond(result);
             });
+    }
+
+    /// What the terminal waits for, if anything (interactive mode).
+    pub fn waiting_for(&self) -> Option<PatientAction> {
+        self.lock().waiting.as_ref().map(|w| match w.method {
+            Method::GetWxpayfaceCode => PatientAction::Face,
+            _ => PatientAction::Confirmation,
+        })
+    }
+
+    /// Interactive mode: `persona` looks into the camera; the waiting face scan answers.
+    pub fn present_face(&self, persona: &str) -> Result<(), String> {
+        self.world.set_current_persona(persona)?;
+        let waiting = self.take_waiting(PatientAction::Face)?;
+        let result = self.face_code(&waiting.params, waiting.expired_authinfo);
+        waiting.callback.respond(result);
+        Ok(())
+    }
+
+    /// Interactive mode: the patient confirms (or declines) on WeChat's screen.
+    pub fn answer_wechat_screen(&self, confirm: bool) -> Result<(), String> {
+        let waiting = self.take_waiting(PatientAction::Confirmation)?;
+        let result = if confirm {
+            self.auth(
+                &waiting.params,
+                waiting.expired_authinfo,
+                waiting.expired_sid,
+            )
+        } else {
+            returned("USER_CANCEL", "用户退出实名认证")
+        };
+        waiting.callback.respond(result);
+        Ok(())
+    }
+
+    fn take_waiting(&self, action: PatientAction) -> Result<Waiting, String> {
+        let mut st = self.lock();
+        if st.waiting.is_none() {
+            return Err("the terminal is not waiting for the patient".into());
+        }
+        let matches = st.waiting.as_ref().is_some_and(|w| {
+            (w.method == Method::GetWxpayfaceCode) == (action == PatientAction::Face)
+        });
+        if !matches {
+            return Err(format!("the terminal is not waiting for {action:?}"));
+        }
+        Ok(st.waiting.take().expect("checked above"))
+    }
+
+    /// `stopWxpayface` closes the face UI: the call that waited for the patient ends as a
+    /// cancel, as the real app's does.
+    fn close_waiting(&self) {
+        let waiting = self.lock().waiting.take();
+        if let Some(w) = waiting {
+            w.callback.respond(returned("USER_CANCEL", "用户取消"));
+        }
     }
 
     fn answer(
@@ -452,6 +549,15 @@ impl SimFaceSdk {
             Ok(()) => success(),
             Err(_) => returned("PARAM_ERROR", "face_sid已过期"),
         }
+    }
+}
+
+/// The calls a patient answers: the face scan, and WeChat's confirmation ("0").
+fn waits_for_patient(method: Method, params: &Params) -> bool {
+    match method {
+        Method::GetWxpayfaceCode => true,
+        Method::GetWxpayAuth => params.get("quit_face_auth").map(String::as_str) != Some("1"),
+        _ => false,
     }
 }
 

@@ -21,6 +21,8 @@
 
 pub mod admin;
 pub mod apimch;
+pub mod cable;
+pub mod demo;
 pub mod face_app;
 pub mod faults;
 pub mod kiosk;
@@ -31,7 +33,7 @@ pub mod personas;
 pub mod server;
 pub mod world;
 
-pub use face_app::{FaceAppOptions, SimFaceSdk};
+pub use face_app::{FaceAppOptions, PatientAction, SimFaceSdk};
 pub use faults::{FaultKind, FaultRule, Target};
 pub use options::{FieldPadding, KeyMode, Options, SidShape};
 pub use personas::Persona;

@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use crate::cable::Cable;
 use anyhow::{Context as _, Result};
 use axum::Router;
 use axum::extract::connect_info::Connected;
@@ -460,10 +461,11 @@ impl SandboxHandle {
             sdk_int: 0,
         };
         let bridge = Bridge::new(Arc::new(sdk.clone()), ServerConfig::new(device))?;
-        let listener = TcpListener::bind(listen)
-            .await
-            .with_context(|| format!("cannot listen on {listen}"))?;
-        let addr = listener.local_addr()?;
+        // The bridge listens behind the terminal's cable, which the kiosk connects to.
+        let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+        let cable = Cable::start(listen, listener.local_addr()?).await?;
+        self.world.add_cable(cable.control());
+        let addr = cable.addr;
         let server = bridge.clone();
         let task = tokio::spawn(async move {
             if let Err(e) = server.serve_tcp(listener).await {
@@ -474,6 +476,7 @@ impl SandboxHandle {
             sdk,
             bridge,
             addr,
+            cable,
             task,
         })
     }
@@ -484,8 +487,10 @@ impl SandboxHandle {
 pub struct SimTerminal {
     pub sdk: SimFaceSdk,
     pub bridge: Bridge,
-    /// Where the bridge listens.
+    /// Where the kiosk connects (the cable in front of the bridge).
     pub addr: SocketAddr,
+    /// Unplug and replug it.
+    pub cable: Cable,
     task: JoinHandle<()>,
 }
 

@@ -133,6 +133,7 @@ pub struct World {
     state: Mutex<State>,
     shutdown: watch::Sender<bool>,
     terminals: Mutex<Vec<crate::face_app::SimFaceSdk>>,
+    cables: Mutex<Vec<crate::cable::CableControl>>,
 }
 
 /// Counts only: the sessions are keyed by face_sid, which stays out of every dump.
@@ -206,6 +207,7 @@ impl World {
             state: Mutex::new(state),
             shutdown: watch::channel(false).0,
             terminals: Mutex::new(Vec::new()),
+            cables: Mutex::new(Vec::new()),
         })
     }
 
@@ -459,6 +461,22 @@ impl World {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(sdk);
+    }
+
+    /// Registers a simulated terminal's cable, for the admin API's unplug and replug.
+    pub fn add_cable(&self, cable: crate::cable::CableControl) {
+        self.cables
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(cable);
+    }
+
+    /// The cables of the simulated terminals.
+    pub fn cables(&self) -> Vec<crate::cable::CableControl> {
+        self.cables
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// The simulated terminals started on this world.

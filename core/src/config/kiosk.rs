@@ -98,13 +98,13 @@ pub(super) fn read_kiosk(root: &toml::Table, base: &Path, p: &mut Problems) -> K
         }
     }
     let secs = |v: i64| Duration::from_secs(v as u64);
-    if let Some(v) = s.integer("idle_timeout_secs", 10..=600, p) {
+    if let Some(v) = s.integer("idle_timeout_secs", 2..=600, p) {
         k.idle_timeout = secs(v);
     }
     if let Some(v) = s.integer("warning_secs", 1..=120, p) {
         k.warning = secs(v);
     }
-    if let Some(v) = s.integer("result_timeout_secs", 3..=300, p) {
+    if let Some(v) = s.integer("result_timeout_secs", 2..=300, p) {
         k.result_timeout = secs(v);
     }
     if k.warning >= k.idle_timeout {
@@ -164,13 +164,13 @@ pub(super) fn read_terminal(root: &toml::Table, base: &Path, p: &mut Problems) -
         }
     }
     let secs = |v: i64| Duration::from_secs(v as u64);
-    if let Some(v) = s.integer("face_scan_timeout_secs", 10..=600, p) {
+    if let Some(v) = s.integer("face_scan_timeout_secs", 5..=600, p) {
         t.face_scan_timeout = secs(v);
     }
-    if let Some(v) = s.integer("confirm_timeout_secs", 10..=600, p) {
+    if let Some(v) = s.integer("confirm_timeout_secs", 5..=600, p) {
         t.confirm_timeout = secs(v);
     }
-    if let Some(v) = s.integer("call_timeout_secs", 11..=120, p) {
+    if let Some(v) = s.integer("call_timeout_secs", 5..=120, p) {
         t.call_timeout = secs(v);
     }
     t

@@ -1,0 +1,631 @@
+//! The kiosk's session state machine (`facekiosk_core::session`) driven through every path
+//! against the in-process sandbox: the real WeChat client over loopback HTTP, the real bridge
+//! protocol to the simulated terminal, the real records. Each test asserts the screen the
+//! patient ends on, what the records kept, and that nothing personal is left behind.
+
+mod common;
+
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use facekiosk_core::session::{
+    Decision, FailureCode, Intent, Kiosk, Language, RefusalReason, Screen, SessionView,
+};
+use facekiosk_sandbox::demo::{Demo, DemoOptions};
+use facekiosk_sandbox::{FaultKind, FaultRule, PatientAction, Target};
+
+/// Fast timeouts: every wait in these tests ends in seconds.
+const FAST: &str = "
+[kiosk]
+records = \"records.sqlite\"
+idle_timeout_secs = 4
+warning_secs = 2
+result_timeout_secs = 3
+[terminal]
+face_scan_timeout_secs = 5
+confirm_timeout_secs = 5
+call_timeout_secs = 5
+[timeouts]
+request_ms = 1500
+retries = 1
+";
+
+/// Everything every test logs (at every level), for the privacy check.
+fn logs() -> Arc<Mutex<Vec<u8>>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let sink = buf.clone();
+        let _ = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || LogSink(sink.clone()))
+            .try_init();
+        buf
+    })
+    .clone()
+}
+
+struct LogSink(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+struct Running {
+    demo: Demo,
+    dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for Running {
+    type Target = Demo;
+    fn deref(&self) -> &Demo {
+        &self.demo
+    }
+}
+
+async fn demo() -> Running {
+    logs();
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = DemoOptions::new(dir.path());
+    options.kiosk_toml = Some(FAST.into());
+    options.keys_dir = Some(common::keys_dir());
+    let demo = Demo::start(options).await.unwrap();
+    // Warm: SDK initialised and an authinfo cached, as before any real patient.
+    demo.kiosk().warm_up().await.unwrap();
+    Running { demo, dir }
+}
+
+/// Waits (up to 15 s) for a view on `screen`.
+async fn on(kiosk: &Kiosk, screen: &str) -> SessionView {
+    let mut rx = kiosk.subscribe();
+    let found = tokio::time::timeout(Duration::from_secs(15), async {
+        loop {
+            let v = rx.borrow_and_update().clone();
+            if v.screen.name() == screen {
+                return v;
+            }
+            rx.changed().await.unwrap();
+        }
+    })
+    .await;
+    found.unwrap_or_else(|_| panic!("never reached {screen}; on {:?}", kiosk.view().screen))
+}
+
+/// Waits until the simulated terminal waits for the patient.
+async fn terminal_waits(demo: &Demo, action: PatientAction) {
+    for _ in 0..300 {
+        if demo.terminal().sdk.waiting_for() == Some(action) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the terminal never waited for {action:?}");
+}
+
+async fn agree(kiosk: &Kiosk) {
+    kiosk.send(Intent::Start).await.unwrap();
+    let v = on(kiosk, "consent").await;
+    let Screen::Consent { consent } = v.screen else {
+        unreachable!()
+    };
+    kiosk
+        .send(Intent::Agree {
+            consent_sha256: consent.sha256,
+        })
+        .await
+        .unwrap();
+}
+
+/// Consent, then `persona` in front of the camera.
+async fn scan(d: &Demo, persona: &str) {
+    agree(d.kiosk()).await;
+    on(d.kiosk(), "faceScan").await;
+    terminal_waits(d, PatientAction::Face).await;
+    d.present_face(persona).unwrap();
+}
+
+async fn confirm(d: &Demo, yes: bool) {
+    on(d.kiosk(), "waitingConfirmation").await;
+    terminal_waits(d, PatientAction::Confirmation).await;
+    d.wechat_screen(yes).unwrap();
+}
+
+fn failed_with(v: &SessionView) -> (FailureCode, bool) {
+    match v.screen {
+        Screen::Failed { code, retry } => (code, retry),
+        ref other => panic!("expected failed, got {other:?}"),
+    }
+}
+
+/// What must never be left anywhere after a session: zhang-san's name, ID number, openid.
+fn assert_nothing_personal(d: &Running, views: &[SessionView]) {
+    let persona = d.sandbox().world().persona("zhang-san").unwrap();
+    let openid = persona.openid(facekiosk_sandbox::material::ids::MERCHANT_APPID);
+    let secrets = [persona.name.as_str(), &persona.credential_id, &openid];
+    let mut haystack = serde_json::to_string(views).unwrap();
+    haystack.push_str(&format!("{:?}", d.kiosk().records().receipts().unwrap()));
+    for entry in std::fs::read_dir(d.dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .extension()
+            .is_some_and(|e| e == "sqlite" || e == "sqlite-wal")
+        {
+            haystack.push_str(&String::from_utf8_lossy(&std::fs::read(path).unwrap()));
+        }
+    }
+    for s in secrets {
+        assert!(
+            !haystack.contains(s),
+            "found personal data in views or records"
+        );
+    }
+    let logged = String::from_utf8_lossy(&logs().lock().unwrap()).into_owned();
+    assert!(logged.contains("screen"), "the session logs its screens");
+    for s in secrets {
+        assert!(!logged.contains(s), "found personal data in the logs");
+    }
+}
+
+/// Every view the kiosk publishes, collected in the background.
+fn record_views(kiosk: &Kiosk) -> Arc<Mutex<Vec<SessionView>>> {
+    let views = Arc::new(Mutex::new(Vec::new()));
+    let mut rx = kiosk.subscribe();
+    let sink = views.clone();
+    tokio::spawn(async move {
+        while rx.changed().await.is_ok() {
+            sink.lock().unwrap().push(rx.borrow_and_update().clone());
+        }
+    });
+    views
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_patient_is_verified_with_one_call_to_wechat_and_nothing_is_left() {
+    let d = demo().await;
+    let views = record_views(d.kiosk());
+    let before = d.sandbox().hits(Target::Facemch) + d.sandbox().hits(Target::Authinfo);
+    scan(&d, "zhang-san").await;
+    confirm(&d, true).await;
+    let v = on(d.kiosk(), "success").await;
+    let Screen::Success {
+        masked_name,
+        masked_credential,
+        patient_ref,
+        ..
+    } = &v.screen
+    else {
+        unreachable!()
+    };
+    assert_eq!(masked_name, "张*");
+    assert!(masked_credential.starts_with("1101") && masked_credential.contains('*'));
+    assert!(patient_ref.starts_with('P'));
+    let after = d.sandbox().hits(Target::Facemch) + d.sandbox().hits(Target::Authinfo);
+    assert_eq!(after - before, 1, "a warm session makes one call to WeChat");
+
+    d.kiosk().send(Intent::Done).await.unwrap();
+    on(d.kiosk(), "idle").await;
+    let receipts = d.kiosk().records().receipts().unwrap();
+    assert_eq!(receipts.len(), 1);
+    assert_eq!(receipts[0].decision, Decision::Agreed);
+    assert_eq!(receipts[0].outcome, "verified");
+    assert_eq!(
+        d.kiosk().records().patient_count().unwrap(),
+        2,
+        "the seeded one and her"
+    );
+    assert_nothing_personal(&d, &views.lock().unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_returning_patient_is_welcomed_back_without_a_query() {
+    let d = demo().await;
+    // zhang-san once, then again: the second time she is known.
+    scan(&d, "zhang-san").await;
+    confirm(&d, true).await;
+    let first = on(d.kiosk(), "success").await;
+    d.kiosk().send(Intent::Done).await.unwrap();
+    on(d.kiosk(), "idle").await;
+    let queries = d.sandbox().hits(Target::Facemch);
+    scan(&d, "zhang-san").await;
+    let v = on(d.kiosk(), "welcomeBack").await;
+    let (Screen::Success { patient_ref: a, .. }, Screen::WelcomeBack { patient_ref: b }) =
+        (&first.screen, &v.screen)
+    else {
+        unreachable!()
+    };
+    assert_eq!(a, b, "the same patient reference");
+    assert_eq!(
+        d.sandbox().hits(Target::Facemch),
+        queries,
+        "nothing fetched"
+    );
+    // WeChat's flow was closed with quit_face_auth "1".
+    let received = d.terminal().sdk.received();
+    let last_auth = received
+        .iter()
+        .rev()
+        .find(|(m, _)| m.as_str() == "getWxpayAuth")
+        .unwrap();
+    assert_eq!(
+        last_auth.1.get("quit_face_auth").map(String::as_str),
+        Some("1")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_registered_persona_of_the_demo_is_known() {
+    let d = demo().await;
+    scan(&d, "registered").await;
+    on(d.kiosk(), "welcomeBack").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn declining_our_consent_fetches_nothing_and_shows_the_alternatives() {
+    let d = demo().await;
+    let calls = d.terminal().sdk.received().len();
+    d.kiosk().send(Intent::Start).await.unwrap();
+    on(d.kiosk(), "consent").await;
+    d.kiosk().send(Intent::Decline).await.unwrap();
+    let v = on(d.kiosk(), "refusal").await;
+    assert_eq!(
+        v.screen,
+        Screen::Refusal {
+            reason: RefusalReason::DeclinedConsent
+        }
+    );
+    assert_eq!(
+        d.terminal().sdk.received().len(),
+        calls,
+        "the terminal was not touched"
+    );
+    // No second ask: agreeing is not possible from the refusal screen.
+    let err = d
+        .kiosk()
+        .send(Intent::Agree {
+            consent_sha256: "x".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "INTENT_NOT_NOW");
+    // The result screen returns to idle by itself.
+    on(d.kiosk(), "idle").await;
+    let r = &d.kiosk().records().receipts().unwrap()[0];
+    assert_eq!(
+        (r.decision, r.outcome.as_str()),
+        (Decision::Declined, "refused")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn declining_on_wechats_screen_is_a_refusal() {
+    let d = demo().await;
+    scan(&d, "zhang-san").await;
+    confirm(&d, false).await;
+    let v = on(d.kiosk(), "refusal").await;
+    assert_eq!(
+        v.screen,
+        Screen::Refusal {
+            reason: RefusalReason::CancelledAtWechat
+        }
+    );
+    // The persona who always declines does the same.
+    d.kiosk().send(Intent::Done).await.unwrap();
+    on(d.kiosk(), "idle").await;
+    scan(&d, "declines").await;
+    confirm(&d, true).await;
+    let v = on(d.kiosk(), "refusal").await;
+    assert_eq!(
+        v.screen,
+        Screen::Refusal {
+            reason: RefusalReason::CancelledAtWechat
+        }
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cancelling_the_face_scan_on_the_terminal_is_a_refusal() {
+    let d = demo().await;
+    scan(&d, "cancels").await;
+    let v = on(d.kiosk(), "refusal").await;
+    assert_eq!(
+        v.screen,
+        Screen::Refusal {
+            reason: RefusalReason::CancelledFaceScan
+        }
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cancel_on_our_screen_closes_the_face_ui_and_returns_to_idle() {
+    let d = demo().await;
+    agree(d.kiosk()).await;
+    on(d.kiosk(), "faceScan").await;
+    terminal_waits(&d, PatientAction::Face).await;
+    d.kiosk().send(Intent::Cancel).await.unwrap();
+    on(d.kiosk(), "idle").await;
+    let stopped = d
+        .terminal()
+        .sdk
+        .received()
+        .iter()
+        .any(|(m, _)| m.as_str() == "stopWxpayface");
+    assert!(stopped, "stopWxpayface closes the face UI on the terminal");
+    assert_eq!(d.terminal().sdk.waiting_for(), None);
+    let r = &d.kiosk().records().receipts().unwrap()[0];
+    assert_eq!(
+        (r.decision, r.outcome.as_str()),
+        (Decision::Agreed, "cancelled")
+    );
+    // The next patient goes through normally.
+    scan(&d, "zhang-san").await;
+    confirm(&d, true).await;
+    on(d.kiosk(), "success").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_terminal_unplugged_mid_session_fails_with_a_code_and_a_retry_works_after_replug() {
+    let d = demo().await;
+    agree(d.kiosk()).await;
+    on(d.kiosk(), "faceScan").await;
+    terminal_waits(&d, PatientAction::Face).await;
+    let cable = d.terminal().cable.control();
+    cable.unplug();
+    let v = on(d.kiosk(), "failed").await;
+    assert_eq!(failed_with(&v), (FailureCode::TerminalLost, true));
+    cable.replug();
+    d.kiosk().send(Intent::Retry).await.unwrap();
+    on(d.kiosk(), "faceScan").await;
+    // The first scan is still open on the terminal until the kiosk's stopWxpayface closes it;
+    // the face goes to the second one.
+    let scans = |d: &Demo| {
+        d.terminal()
+            .sdk
+            .received()
+            .iter()
+            .filter(|(m, _)| m.as_str() == "getWxpayfaceCode")
+            .count()
+    };
+    for _ in 0..500 {
+        if scans(&d) == 2 && d.terminal().sdk.waiting_for() == Some(PatientAction::Face) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    d.present_face("zhang-san").unwrap();
+    confirm(&d, true).await;
+    on(d.kiosk(), "success").await;
+}
+
+/// How far the patient gets before the fault strikes.
+#[derive(PartialEq)]
+enum Patient {
+    /// Nothing to do: the face scan itself fails.
+    Waits,
+    /// Shows a face; the confirmation fails.
+    Scans,
+    /// Shows a face and confirms; the query fails.
+    Confirms,
+}
+
+/// A fault on `target`, then a session: the failure screen and its code.
+async fn session_with_fault(target: Target, kind: FaultKind, patient: Patient) -> SessionView {
+    let d = demo().await;
+    d.sandbox().set_fault(FaultRule::new(target, kind)).unwrap();
+    agree(d.kiosk()).await;
+    if patient != Patient::Waits {
+        on(d.kiosk(), "faceScan").await;
+        terminal_waits(&d, PatientAction::Face).await;
+        d.present_face("zhang-san").unwrap();
+    }
+    if patient == Patient::Confirms {
+        confirm(&d, true).await;
+    }
+    let v = on(d.kiosk(), "failed").await;
+    // Whatever the fault, the session goes back to idle and holds nothing.
+    on(d.kiosk(), "idle").await;
+    v
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_wechat_fault_ends_on_the_failure_screen_with_its_code() {
+    let status = |status| FaultKind::Status {
+        status,
+        retry_after: None,
+    };
+    let cases = [
+        (status(500), FailureCode::WechatServerError, true),
+        (status(429), FailureCode::WechatRateLimited, true),
+        (FaultKind::Reset, FailureCode::WechatUnreachable, true),
+        (FaultKind::Hang, FailureCode::WechatTimeout, true),
+        (
+            FaultKind::BadSignature,
+            FailureCode::WechatResponseUnverified,
+            false,
+        ),
+        (
+            FaultKind::MissingSignature,
+            FailureCode::WechatResponseUnverified,
+            false,
+        ),
+        (
+            FaultKind::GarbageCiphertext,
+            FailureCode::IdentityUndecryptable,
+            false,
+        ),
+        (
+            FaultKind::WrongPadding,
+            FailureCode::IdentityUndecryptable,
+            false,
+        ),
+        (
+            FaultKind::ExpiredFaceSid,
+            FailureCode::WechatRequestRejected,
+            false,
+        ),
+    ];
+    for (kind, code, retry) in cases {
+        let name = kind.name();
+        let v = session_with_fault(Target::Facemch, kind, Patient::Confirms).await;
+        assert_eq!(failed_with(&v), (code, retry), "facemch {name}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_face_app_fault_ends_on_the_failure_screen_with_its_code() {
+    let rc = |code: &str| FaultKind::ReturnCode {
+        return_code: code.into(),
+    };
+    let cases = [
+        (rc("SYSTEMERROR"), FailureCode::FaceSdkError),
+        (rc("FACEPAY_NOT_AUTH"), FailureCode::FaceAuthNotPermitted),
+        (
+            FaultKind::ErrCode {
+                err_code: 271378622,
+            },
+            FailureCode::FaceAppUpdating,
+        ),
+        (FaultKind::Hang, FailureCode::FaceScanTimeout),
+    ];
+    for (kind, code) in cases {
+        let name = kind.name();
+        let v = session_with_fault(Target::GetWxpayfaceCode, kind, Patient::Waits).await;
+        assert_eq!(failed_with(&v).0, code, "getWxpayfaceCode {name}");
+    }
+    let v = session_with_fault(Target::GetWxpayAuth, FaultKind::Hang, Patient::Scans).await;
+    assert_eq!(failed_with(&v).0, FailureCode::ConfirmationTimeout);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cold_authinfo_that_payapp_refuses_fails_before_the_face_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = DemoOptions::new(dir.path());
+    options.kiosk_toml = Some(FAST.into());
+    options.keys_dir = Some(common::keys_dir());
+    let d = Demo::start(options).await.unwrap();
+    d.sandbox()
+        .set_fault(FaultRule::new(
+            Target::Authinfo,
+            FaultKind::Status {
+                status: 503,
+                retry_after: None,
+            },
+        ))
+        .unwrap();
+    agree(d.kiosk()).await;
+    let v = on(d.kiosk(), "failed").await;
+    assert_eq!(failed_with(&v), (FailureCode::WechatServerError, true));
+    // Retry once WeChat is back.
+    d.sandbox().clear_faults();
+    d.kiosk().send(Intent::Retry).await.unwrap();
+    on(d.kiosk(), "faceScan").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_idle_countdown_warns_can_be_extended_and_ends_the_session() {
+    let d = demo().await;
+    d.kiosk().send(Intent::Start).await.unwrap();
+    on(d.kiosk(), "consent").await;
+    let mut rx = d.kiosk().subscribe();
+    let warned = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if rx.borrow_and_update().countdown.is_some_and(|c| c.warning) {
+                return;
+            }
+            rx.changed().await.unwrap();
+        }
+    })
+    .await;
+    assert!(warned.is_ok(), "the warning shows before the end");
+    d.kiosk().send(Intent::Extend).await.unwrap();
+    let c = d.kiosk().view().countdown.unwrap();
+    assert!(!c.warning && c.seconds_left >= 3, "{c:?}");
+    assert_eq!(d.kiosk().view().screen.name(), "consent");
+    // Left alone, it ends: back to idle, the receipt says so.
+    on(d.kiosk(), "idle").await;
+    let r = &d.kiosk().records().receipts().unwrap()[0];
+    assert_eq!(
+        (r.decision, r.outcome.as_str()),
+        (Decision::TimedOut, "timed_out")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn elder_mode_gives_more_time_and_resets_for_the_next_patient() {
+    let d = demo().await;
+    d.kiosk()
+        .send(Intent::SetElder { elder: true })
+        .await
+        .unwrap();
+    d.kiosk().send(Intent::Start).await.unwrap();
+    let v = on(d.kiosk(), "consent").await;
+    assert!(v.elder);
+    assert!(
+        v.countdown.unwrap().seconds_left > 4,
+        "twice the 4 s idle timeout"
+    );
+    d.kiosk().send(Intent::Cancel).await.unwrap();
+    let v = on(d.kiosk(), "idle").await;
+    assert!(!v.elder, "the next patient starts in the normal mode");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_language_switches_the_consent_text_and_a_stale_agree_is_refused() {
+    let d = demo().await;
+    d.kiosk().send(Intent::Start).await.unwrap();
+    let zh = on(d.kiosk(), "consent").await;
+    d.kiosk()
+        .send(Intent::SetLanguage {
+            language: Language::En,
+        })
+        .await
+        .unwrap();
+    let en = d.kiosk().view();
+    let (Screen::Consent { consent: zh_doc }, Screen::Consent { consent: en_doc }) =
+        (&zh.screen, &en.screen)
+    else {
+        unreachable!()
+    };
+    assert_eq!(en.language, Language::En);
+    assert_eq!(en_doc.language, Language::En);
+    assert_ne!(zh_doc.sha256, en_doc.sha256);
+    // Agreeing to the text no longer on screen is refused.
+    let err = d
+        .kiosk()
+        .send(Intent::Agree {
+            consent_sha256: zh_doc.sha256.clone(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "CONSENT_STALE");
+    d.kiosk()
+        .send(Intent::Agree {
+            consent_sha256: en_doc.sha256.clone(),
+        })
+        .await
+        .unwrap();
+    on(d.kiosk(), "faceScan").await;
+    d.kiosk().send(Intent::Cancel).await.unwrap();
+    on(d.kiosk(), "idle").await;
+    let r = &d.kiosk().records().receipts().unwrap()[0];
+    assert_eq!(r.consent_language, "en");
+    assert_eq!(r.consent_sha256, en_doc.sha256);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn intents_out_of_place_are_refused_by_name() {
+    let d = demo().await;
+    let err = d.kiosk().send(Intent::Retry).await.unwrap_err();
+    assert_eq!(err.code(), "INTENT_NOT_NOW");
+    assert_eq!(
+        err.to_string(),
+        "`retry` is not possible on the idle screen"
+    );
+    assert_eq!(d.kiosk().view().screen, Screen::Idle);
+}
