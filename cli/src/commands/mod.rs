@@ -1,6 +1,7 @@
 //! The command tree. Each subcommand lives in its own file.
 
 mod decrypt;
+mod demo;
 mod keys;
 mod remote;
 mod sign;
@@ -36,6 +37,8 @@ enum Command {
     Authinfo(remote::Authinfo),
     /// Query the configured facemch endpoint for a face_sid (masked output).
     Query(remote::Query),
+    /// Run the kiosk's whole session headless against the in-process sandbox.
+    Demo(demo::DemoArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -46,6 +49,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Keys(c) => c.run(),
         Command::Authinfo(c) => c.run(),
         Command::Query(c) => c.run(),
+        Command::Demo(c) => c.run(),
     }
 }
 
@@ -74,6 +78,15 @@ impl Body {
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// The demo runs the sandbox, the terminal link and the session at once.
+fn runtime_multi() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
         .context("cannot start the async runtime")
