@@ -201,6 +201,15 @@ impl Records {
         Ok(())
     }
 
+    /// Removes the link of `openid` (the patient asked to be forgotten); whether there was one.
+    pub fn forget_patient(&self, openid: &WechatId) -> Result<bool, RecordsError> {
+        let n = self.conn().execute(
+            "DELETE FROM patient_link WHERE openid_mac = ?1",
+            params![self.mac(openid)],
+        )?;
+        Ok(n > 0)
+    }
+
     /// How many patients are linked.
     pub fn patient_count(&self) -> Result<u64, RecordsError> {
         Ok(self

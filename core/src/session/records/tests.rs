@@ -22,6 +22,10 @@ fn a_returning_patient_is_found_and_a_stranger_is_not() {
     assert_eq!(records.find_patient(&known).unwrap(), Some(patient));
     let stranger = WechatId::new("oUpF8uMuAJO_M2pxb1Q9zNjWeS6p");
     assert_eq!(records.find_patient(&stranger).unwrap(), None);
+    // Forgotten on request: a stranger again.
+    assert!(records.forget_patient(&known).unwrap());
+    assert_eq!(records.find_patient(&known).unwrap(), None);
+    assert!(!records.forget_patient(&known).unwrap());
 }
 
 #[test]
