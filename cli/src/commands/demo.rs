@@ -88,14 +88,13 @@ impl DemoArgs {
                             .map_err(anyhow::Error::msg)?;
                     }
                     Screen::WaitingConfirmation => {
-                        if wait_for(demo, PatientAction::Confirmation).await.is_ok() {
-                            let yes = !self.decline_on_wechat;
-                            println!(
-                                "          the patient {} on WeChat's screen",
-                                if yes { "confirms" } else { "declines" }
-                            );
-                            demo.wechat_screen(yes).map_err(anyhow::Error::msg)?;
-                        }
+                        wait_for(demo, PatientAction::Confirmation).await?;
+                        let yes = !self.decline_on_wechat;
+                        println!(
+                            "          the patient {} on WeChat's screen",
+                            if yes { "confirms" } else { "declines" }
+                        );
+                        demo.wechat_screen(yes).map_err(anyhow::Error::msg)?;
                     }
                     Screen::Success { .. }
                     | Screen::WelcomeBack { .. }

@@ -144,8 +144,10 @@ pub(super) fn read_terminal(root: &toml::Table, base: &Path, p: &mut Problems) -
         ],
         p,
     );
-    let mut t = TerminalSettings::default();
-    t.serial = s.string("serial", p).filter(|v| !v.is_empty());
+    let mut t = TerminalSettings {
+        serial: s.string("serial", p).filter(|v| !v.is_empty()),
+        ..TerminalSettings::default()
+    };
     if let Some(adb) = s.string("adb", p) {
         // A bare name is looked up on PATH; anything with a slash is a path.
         t.adb = Some(if adb.contains('/') {
