@@ -157,6 +157,10 @@ write("bridge_messages", bodies + [
 ])
 
 
+# Consent texts: the built-in ones.
+CONSENT = ROOT / "assets/consent/2026-11-24"
+write("consent", [(CONSENT / f"{lang}.toml").read_text(encoding="utf-8") for lang in ("zh-CN", "en")])
+
 def frame(body):
     b = body.encode("utf-8")
     return struct.pack(">I", len(b)) + b
@@ -169,3 +173,20 @@ write("bridge_frames", [
     b"\xab\xcd\x02" + frame(bodies[11]) + frame("\xff") + frame("[]") + frame(bodies[12]),
     b"\x00\x07\x03" + frame(bodies[0])[:9],
 ])
+
+# The kiosk's own sections, beside the seeds above.
+(OUT / "config" / "seed-kiosk").write_text("""[kiosk]
+language = "en"
+idle_timeout_secs = 60
+warning_secs = 15
+result_timeout_secs = 20
+elder_time_factor = 1.5
+records = "records.sqlite"
+
+[terminal]
+serial = "ABC123"
+adb = "/usr/bin/adb"
+adb_port = 5037
+direct = "127.0.0.1:7070"
+face_scan_timeout_secs = 90
+""", encoding="utf-8")

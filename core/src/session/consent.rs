@@ -100,7 +100,8 @@ impl fmt::Display for ConsentLibrary {
     }
 }
 
-fn parse(language: Language, text: &str, file: &str) -> Result<ConsentDocument, ConsentError> {
+/// Reads one consent text (`file` names it in errors).
+pub fn parse(language: Language, text: &str, file: &str) -> Result<ConsentDocument, ConsentError> {
     let invalid = |problem: String| ConsentError::Invalid {
         file: file.to_owned(),
         problem,

@@ -1,0 +1,22 @@
+//! A hospital's consent text (TOML): arbitrary text never panics; what parses has a title,
+//! sections and a hash.
+#![no_main]
+
+use facekiosk_core::session::Language;
+use facekiosk_core::session::consent::parse;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match parse(Language::ZhCn, text, "zh-CN.toml") {
+        Ok(doc) => {
+            assert!(!doc.title.trim().is_empty() && !doc.sections.is_empty());
+            assert_eq!(doc.sha256.len(), 64);
+        }
+        Err(e) => {
+            let _ = e.to_string();
+        }
+    }
+});
