@@ -167,3 +167,54 @@ fn service_provider_mode_needs_the_sub_merchant_serial() {
             .is_service_provider()
     );
 }
+
+#[test]
+fn kiosk_and_terminal_default_to_what_a_hospital_starts_with() {
+    let c = Config::parse(GOOD, Path::new("/etc/facekiosk")).unwrap();
+    assert_eq!(c.kiosk.language, crate::session::Language::ZhCn);
+    assert_eq!(c.kiosk.idle_timeout, Duration::from_secs(60));
+    assert_eq!(c.kiosk.records, Path::new("/etc/facekiosk/records.sqlite"));
+    assert_eq!(c.kiosk.elder_time_percent, 200);
+    assert_eq!(c.terminal.adb, None);
+    assert_eq!(c.terminal.adb_port, 5037);
+    assert_eq!(c.terminal.face_scan_timeout, Duration::from_secs(90));
+}
+
+#[test]
+fn kiosk_and_terminal_sections_are_read_and_checked_by_field() {
+    let good = format!(
+        "{GOOD}\n[kiosk]\nlanguage = \"en\"\nidle_timeout_secs = 90\nelder_time_factor = 1.5\n\
+         consent_dir = \"consent\"\n[terminal]\nserial = \"T1\"\nadb = \"bin/adb\"\n\
+         direct = \"127.0.0.1:7070\"\n"
+    );
+    let c = Config::parse(&good, Path::new("/etc/facekiosk")).unwrap();
+    assert_eq!(c.kiosk.language, crate::session::Language::En);
+    assert_eq!(c.kiosk.elder_time_percent, 150);
+    assert_eq!(
+        c.kiosk.consent_dir.as_deref(),
+        Some(Path::new("/etc/facekiosk/consent"))
+    );
+    assert_eq!(
+        c.terminal.adb.as_deref(),
+        Some(Path::new("/etc/facekiosk/bin/adb"))
+    );
+    assert_eq!(c.terminal.direct, Some("127.0.0.1:7070".parse().unwrap()));
+
+    let bad = format!(
+        "{GOOD}\n[kiosk]\nlanguage = \"fr\"\nidle_timeout_secs = 10\nwarning_secs = 30\n\
+         elder_time_factor = 9\nshow_ads = true\n[terminal]\ndirect = \"localhost\"\n\
+         adb_port = 0\n"
+    );
+    let err = Config::parse(&bad, Path::new("/")).unwrap_err();
+    let fields: Vec<&str> = err.problems().iter().map(|p| p.field.as_str()).collect();
+    for field in [
+        "kiosk.language",
+        "kiosk.warning_secs",
+        "kiosk.elder_time_factor",
+        "kiosk.show_ads",
+        "terminal.direct",
+        "terminal.adb_port",
+    ] {
+        assert!(fields.contains(&field), "{field} not reported: {fields:?}");
+    }
+}
