@@ -73,13 +73,8 @@ pub(super) async fn attempt(engine: &Engine, commands: &mut mpsc::Receiver<Comma
         let screen = Screen::WelcomeBack {
             patient_ref: patient.to_string(),
         };
-        // Closing WeChat's flow is a courtesy to the terminal: the patient is known either way.
-        match step!(
-            engine,
-            commands,
-            Screen::Preparing,
-            deps.terminal.auth(&quit)
-        ) {
+        // The patient is known either way: they read the welcome while WeChat's flow closes.
+        match step!(engine, commands, screen.clone(), deps.terminal.auth(&quit)) {
             Ok(reply) if reply.outcome.is_success() => {}
             Ok(reply) => {
                 tracing::warn!(
