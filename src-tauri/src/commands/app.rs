@@ -1,0 +1,26 @@
+use tauri::State;
+
+use crate::error::AppError;
+use crate::state::{AppInfo, AppState};
+
+#[tauri::command]
+pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
+    Ok(state.backend().await.info.clone())
+}
+
+/// The UI calls this after its first paint: the startup measurement (scripts parse the log
+/// line; `FACEKIOSK_READY_FILE` gets the number alone).
+#[tauri::command]
+pub fn ui_ready(state: State<'_, AppState>) {
+    let ms = state.started().elapsed().as_millis();
+    if !state.first_ui_ready() {
+        tracing::debug!("ui ready again (a reload) after {ms} ms");
+        return;
+    }
+    tracing::info!("ui ready in {ms} ms");
+    if let Some(path) = std::env::var_os("FACEKIOSK_READY_FILE")
+        && let Err(error) = std::fs::write(&path, format!("{ms}\n"))
+    {
+        tracing::warn!("cannot write FACEKIOSK_READY_FILE: {error}");
+    }
+}

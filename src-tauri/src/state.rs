@@ -1,0 +1,197 @@
+//! The managed state: what started (demo, production, or nothing), and the app's facts.
+//!
+//! The kiosk starts in the background while the webview starts: the demo's sandbox and the
+//! production wiring take a while, and the window should not wait for them. Commands wait for
+//! the start instead (`AppState::backend`).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use facekiosk_core::session::Kiosk;
+use facekiosk_core::session::production;
+use facekiosk_sandbox::demo::{Demo, DemoOptions};
+use serde::Serialize;
+use tokio::sync::watch;
+use ts_rs::TS;
+
+use crate::error::AppError;
+use crate::mode::{DemoLaunch, Launch};
+
+/// What the screens know about this kiosk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub mode: AppMode,
+    pub version: String,
+    pub store_name: Option<String>,
+    /// Misconfigured: `section.field: rule`, one per problem, never a value.
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum AppMode {
+    Demo,
+    Production,
+    Misconfigured,
+}
+
+/// A persona of the demo's picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct DemoPersona {
+    pub id: String,
+    pub label: String,
+}
+
+/// The kiosk once started.
+#[derive(Debug)]
+pub struct Backend {
+    pub info: AppInfo,
+    engine: Engine,
+}
+
+#[derive(Debug)]
+enum Engine {
+    Demo(Box<Demo>),
+    Production(Kiosk),
+    Misconfigured,
+}
+
+impl Backend {
+    pub fn kiosk(&self) -> Result<&Kiosk, AppError> {
+        match &self.engine {
+            Engine::Demo(demo) => Ok(demo.kiosk()),
+            Engine::Production(kiosk) => Ok(kiosk),
+            Engine::Misconfigured => Err(AppError::misconfigured()),
+        }
+    }
+
+    pub fn demo(&self) -> Result<&Demo, AppError> {
+        match &self.engine {
+            Engine::Demo(demo) => Ok(demo),
+            _ => Err(AppError::not_demo()),
+        }
+    }
+
+    fn misconfigured(problems: Vec<String>) -> Backend {
+        Backend {
+            info: info(AppMode::Misconfigured, None, problems),
+            engine: Engine::Misconfigured,
+        }
+    }
+
+    async fn start(launch: Launch) -> Backend {
+        match launch {
+            Launch::Demo(demo) => start_demo(demo).await,
+            Launch::Production { config, path } => {
+                let store_name = config.store.store_name.clone();
+                match production::start(*config) {
+                    Ok(kiosk) => Backend {
+                        info: info(AppMode::Production, Some(store_name), Vec::new()),
+                        engine: Engine::Production(kiosk),
+                    },
+                    Err(error) => {
+                        tracing::error!(
+                            code = error.code(),
+                            config = %path.display(),
+                            "the kiosk cannot start: {error}"
+                        );
+                        Backend::misconfigured(vec![error.to_string()])
+                    }
+                }
+            }
+            Launch::Misconfigured { path, problems } => {
+                tracing::error!(
+                    config = %path.display(),
+                    "the configuration does not load:\n  {}",
+                    problems.join("\n  ")
+                );
+                Backend::misconfigured(problems)
+            }
+        }
+    }
+}
+
+async fn start_demo(launch: DemoLaunch) -> Backend {
+    let mut options = DemoOptions::new(&launch.data_dir);
+    options.listen = launch.listen;
+    match Demo::start(options).await {
+        Ok(demo) => {
+            tracing::info!(sandbox = demo.sandbox_url(), "demo mode");
+            Backend {
+                info: info(
+                    AppMode::Demo,
+                    Some(facekiosk_sandbox::material::ids::STORE_NAME.to_owned()),
+                    Vec::new(),
+                ),
+                engine: Engine::Demo(Box::new(demo)),
+            }
+        }
+        // The demo's own files (keys, records) are the only things that can be wrong here.
+        Err(error) => {
+            tracing::error!("the demo cannot start: {error:#}");
+            let dir = launch.data_dir.display();
+            Backend::misconfigured(vec![format!("demo ({dir}): {error}")])
+        }
+    }
+}
+
+fn info(mode: AppMode, store_name: Option<String>, problems: Vec<String>) -> AppInfo {
+    AppInfo {
+        mode,
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        store_name,
+        problems,
+    }
+}
+
+/// Tauri's managed state.
+#[derive(Debug)]
+pub struct AppState {
+    backend: watch::Receiver<Option<Arc<Backend>>>,
+    started: Instant,
+    ui_ready: AtomicBool,
+}
+
+impl AppState {
+    /// Starts the kiosk on Tauri's async runtime; `started` is when the process started.
+    pub fn launch(launch: Launch, started: Instant) -> AppState {
+        let (tx, backend) = watch::channel(None);
+        tauri::async_runtime::spawn(async move {
+            let ready = Backend::start(launch).await;
+            tx.send_replace(Some(Arc::new(ready)));
+        });
+        AppState {
+            backend,
+            started,
+            ui_ready: AtomicBool::new(false),
+        }
+    }
+
+    /// The kiosk, once started (at once after that).
+    pub async fn backend(&self) -> Arc<Backend> {
+        let mut rx = self.backend.clone();
+        let ready = rx
+            .wait_for(Option::is_some)
+            .await
+            .ok()
+            .and_then(|b| b.clone());
+        // None: the starting task is gone without a result, it panicked (already logged).
+        ready.unwrap_or_else(|| {
+            Arc::new(Backend::misconfigured(vec![
+                "kiosk: the start failed unexpectedly (see the log)".into(),
+            ]))
+        })
+    }
+
+    /// When the process started.
+    pub fn started(&self) -> Instant {
+        self.started
+    }
+
+    /// True the first time only: the UI painted once; later calls are reloads.
+    pub fn first_ui_ready(&self) -> bool {
+        !self.ui_ready.swap(true, Ordering::SeqCst)
+    }
+}
