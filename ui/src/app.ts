@@ -1,0 +1,324 @@
+// The app: keeps the latest SessionView (and AppInfo, personas, terminal status) and renders it.
+// It decides nothing about the session: every button sends an intent and the core answers with a
+// new view. What it does own is presentation: which element has the focus, the overlay, the
+// announcement, the document language and elder styling.
+import { button, h } from "./dom";
+import { DEFAULT_LANGUAGE, otherLanguage, translator, type Translate } from "./i18n";
+import { asAppError, type Ipc } from "./ipc";
+import { terminalLine } from "./terminal";
+import type { AppInfo, DemoPersona, Intent, Language, SessionView, TerminalStatus } from "./types";
+import type { Ctx, Rendered } from "./screens/types";
+import * as consent from "./screens/consent";
+import * as faceScan from "./screens/faceScan";
+import * as failed from "./screens/failed";
+import * as idle from "./screens/idle";
+import * as loading from "./screens/loading";
+import * as misconfigured from "./screens/misconfigured";
+import * as preparing from "./screens/preparing";
+import * as refusal from "./screens/refusal";
+import * as success from "./screens/success";
+import * as unavailable from "./screens/unavailable";
+import * as waitingConfirmation from "./screens/waitingConfirmation";
+import * as welcomeBack from "./screens/welcomeBack";
+
+export interface AppOptions {
+  /** The live region that announces each screen's title. */
+  announcer?: HTMLElement | null;
+  /** Called once, after the first screen other than "loading" is in the DOM. */
+  onFirstScreen?: () => void;
+}
+
+export class App {
+  private view: SessionView | null = null;
+  private info: AppInfo | null = null;
+  private startupError: string | null = null;
+  private personas: readonly DemoPersona[] = [];
+  private terminal: TerminalStatus | null = null;
+  /** The language while there is no session to hold it (see `sessionless`). */
+  private localLanguage: Language = DEFAULT_LANGUAGE;
+  private readonly inFlight = new Set<string>();
+
+  private renderedKey = "";
+  private screenName = "";
+  private rendered: Rendered | null = null;
+  private main: HTMLElement | null = null;
+  private overlay: { el: HTMLElement; seconds: HTMLElement; extend: HTMLElement } | null = null;
+  private firstScreenSeen = false;
+  private readonly cleanups: Array<() => void> = [];
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly ipc: Ipc,
+    private readonly options: AppOptions = {},
+  ) {
+    const onKeyDown = (event: KeyboardEvent) => this.onKeyDown(event);
+    root.ownerDocument.addEventListener("keydown", onKeyDown);
+    this.cleanups.push(() => root.ownerDocument.removeEventListener("keydown", onKeyDown));
+  }
+
+  /** Subscribes to the events, then asks for the current state. */
+  async start(): Promise<void> {
+    this.render();
+    const subscriptions = await Promise.allSettled([
+      this.ipc.onView((view) => this.applyView(view)),
+      this.ipc.onTerminalStatus((status) => this.applyTerminalStatus(status)),
+    ]);
+    for (const s of subscriptions) {
+      if (s.status === "fulfilled") this.cleanups.push(s.value);
+      else console.warn("facekiosk-ui: cannot listen:", asAppError(s.reason).code);
+    }
+    const [info, view] = await Promise.allSettled([this.ipc.appInfo(), this.ipc.sessionView()]);
+    if (info.status === "fulfilled") this.info = info.value;
+    else this.startupError = asAppError(info.reason).code;
+    if (view.status === "fulfilled") {
+      this.applyView(view.value, false);
+      this.localLanguage = view.value.language;
+    }
+    else if (info.status === "fulfilled" && info.value.mode !== "misconfigured")
+      this.startupError = asAppError(view.reason).code;
+    if (this.info?.mode === "demo") {
+      try {
+        this.personas = await this.ipc.demoPersonas();
+      } catch (error) {
+        console.warn("facekiosk-ui: no demo personas:", asAppError(error).code);
+      }
+    }
+    this.render();
+  }
+
+  stop(): void {
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+  }
+
+  /** A view from the core; an older one than shown (by `seq`) is ignored. */
+  applyView(view: SessionView, render = true): void {
+    if (this.view && view.seq <= this.view.seq) return;
+    this.view = view;
+    this.startupError = null;
+    if (render) this.render();
+  }
+
+  applyTerminalStatus(status: TerminalStatus): void {
+    this.terminal = status;
+    const line = this.root.querySelector("[data-terminal-status]");
+    if (line) line.textContent = terminalLine(this.translate(), status);
+  }
+
+  // ---- intents ------------------------------------------------------------------------------
+
+  /** Sends an intent; a second identical one while the first is in flight is a double tap. */
+  private send(intent: Intent): void {
+    this.call(`intent:${JSON.stringify(intent)}`, () => this.ipc.sendIntent(intent));
+  }
+
+  private call(key: string, fn: () => Promise<void>): void {
+    if (this.inFlight.has(key)) return;
+    this.inFlight.add(key);
+    fn()
+      .catch((error) => console.warn(`facekiosk-ui: ${key} refused:`, asAppError(error).code))
+      .finally(() => this.inFlight.delete(key));
+  }
+
+  private switchLanguage(): void {
+    const language = otherLanguage(this.language());
+    if (this.view && !this.sessionless()) {
+      this.send({ type: "setLanguage", language });
+    } else {
+      this.localLanguage = language;
+      this.render();
+    }
+  }
+
+  private onKeyDown(event: KeyboardEvent): void {
+    if (event.key !== "Escape" || event.repeat) return;
+    const intent: Intent | null = this.overlay ? { type: "extend" } : (this.rendered?.escape ?? null);
+    if (!intent) return;
+    event.preventDefault();
+    this.send(intent);
+  }
+
+  // ---- rendering ----------------------------------------------------------------------------
+
+  /** Misconfigured, or the core unreachable: no session to hold the language, so the UI does. */
+  private sessionless(): boolean {
+    return this.info?.mode === "misconfigured" || this.startupError !== null;
+  }
+
+  private language(): Language {
+    return this.view && !this.sessionless() ? this.view.language : this.localLanguage;
+  }
+
+  private translate(): Translate {
+    return translator(this.language());
+  }
+
+  private ctx(t: Translate): Ctx {
+    return {
+      t,
+      elder: this.view?.elder ?? false,
+      info: this.info,
+      demo: this.info?.mode === "demo",
+      personas: this.personas,
+      terminal: this.terminal,
+      send: (intent) => this.send(intent),
+      presentFace: (persona) => this.call(`demo:face:${persona}`, () => this.ipc.demoPresentFace(persona)),
+      wechatScreen: (confirm) => this.call(`demo:wechat:${confirm}`, () => this.ipc.demoWechatScreen(confirm)),
+    };
+  }
+
+  /** Which screen to show, and everything its rendering depends on (but the countdown). */
+  private pick(ctx: Ctx): { name: string; key: string; render: () => Rendered } {
+    const base = [this.language(), ctx.elder, this.info?.mode, this.info?.storeName];
+    if (this.info?.mode === "misconfigured") {
+      const problems = this.info.problems;
+      return { name: "misconfigured", key: JSON.stringify([base, problems]), render: () => misconfigured.render(problems, ctx) };
+    }
+    if (this.startupError !== null) {
+      const code = this.startupError;
+      return { name: "unavailable", key: JSON.stringify([base, code]), render: () => unavailable.render(code, ctx) };
+    }
+    if (!this.view || !this.info) return { name: "loading", key: JSON.stringify(base), render: () => loading.render(ctx) };
+    const screen = this.view.screen;
+    const personas = screen.name === "faceScan" ? this.personas : [];
+    const key = JSON.stringify([base, screen, personas]);
+    const render = (): Rendered => {
+      switch (screen.name) {
+        case "idle": return idle.render(ctx);
+        case "consent": return consent.render(screen, ctx);
+        case "preparing": return preparing.render(ctx);
+        case "faceScan": return faceScan.render(ctx);
+        case "waitingConfirmation": return waitingConfirmation.render(ctx);
+        case "success": return success.render(screen, ctx);
+        case "welcomeBack": return welcomeBack.render(screen, ctx);
+        case "refusal": return refusal.render(screen, ctx);
+        case "failed": return failed.render(screen, ctx);
+      }
+    };
+    return { name: screen.name, key, render };
+  }
+
+  private render(): void {
+    const t = this.translate();
+    const ctx = this.ctx(t);
+    const picked = this.pick(ctx);
+    if (picked.key !== this.renderedKey) {
+      const screenChanged = picked.name !== this.screenName;
+      const refocus = screenChanged ? null : focusSelector(this.root.ownerDocument.activeElement);
+      this.renderedKey = picked.key;
+      this.screenName = picked.name;
+      this.overlay = null;
+      this.rendered = picked.render();
+      this.mount(t, ctx, this.rendered);
+      this.syncDocument(t, ctx.elder, picked.name);
+      if (screenChanged) this.announce(this.rendered.title);
+      this.focus(refocus);
+      if (!this.firstScreenSeen && picked.name !== "loading") {
+        this.firstScreenSeen = true;
+        this.options.onFirstScreen?.();
+      }
+    }
+    this.syncOverlay(t);
+  }
+
+  private mount(t: Translate, ctx: Ctx, rendered: Rendered): void {
+    const language = button(t("lang.switch"), () => this.switchLanguage(), {
+      class: "btn btn-ghost btn-language",
+      attrs: { "data-action": "language", "aria-label": t("lang.switchLabel"), lang: otherLanguage(this.language()) },
+    });
+    const header = h(
+      "header",
+      { class: "topbar" },
+      ctx.demo ? h("div", { class: "demo-banner", attrs: { "data-demo-banner": true, role: "note" } }, t("demo.banner")) : null,
+      h(
+        "div",
+        { class: "topbar-row" },
+        h("div", { class: "brand" }, h("span", { class: "brand-mark", attrs: { "aria-hidden": "true" } }), this.info?.storeName ?? t("app.title")),
+        language,
+      ),
+    );
+    this.main = h("main", { class: "stage", attrs: { "aria-labelledby": "screen-title" } }, rendered.content);
+    this.root.replaceChildren(header, this.main);
+  }
+
+  private syncDocument(t: Translate, elder: boolean, name: string): void {
+    const html = this.root.ownerDocument.documentElement;
+    html.lang = t.language;
+    html.classList.toggle("elder", elder);
+    this.root.dataset.screen = name;
+    this.root.ownerDocument.title = t("app.title");
+  }
+
+  private announce(text: string): void {
+    const announcer = this.options.announcer;
+    if (announcer) announcer.textContent = text;
+  }
+
+  /** The countdown warning, over the screen (the header and its language switch stay usable). */
+  private syncOverlay(t: Translate): void {
+    const countdown = this.view?.countdown ?? null;
+    const show = countdown !== null && countdown.warning && this.screenName === (this.view?.screen.name ?? "");
+    if (!show) {
+      if (this.overlay) {
+        const hadFocus = this.overlay.el.contains(this.root.ownerDocument.activeElement);
+        this.overlay.el.remove();
+        this.overlay = null;
+        this.setMainInert(false);
+        if (hadFocus) this.focus(null);
+      }
+      return;
+    }
+    if (!this.overlay) {
+      const seconds = h("span", { class: "seconds", attrs: { "data-seconds-left": true } });
+      const extend = button(t("warning.extend"), () => this.send({ type: "extend" }), {
+        class: "btn btn-primary btn-hero",
+        attrs: { "data-action": "extend" },
+      });
+      const el = h(
+        "div",
+        { class: "overlay", attrs: { "data-overlay": "warning" } },
+        h(
+          "div",
+          {
+            class: "dialog",
+            attrs: { role: "alertdialog", "aria-modal": "true", "aria-labelledby": "warning-title", "aria-describedby": "warning-body" },
+          },
+          h("h2", { class: "dialog-title", attrs: { id: "warning-title" } }, t("warning.title")),
+          h("p", { class: "dialog-body", attrs: { id: "warning-body" } }, ...t.nodes("warning.body", { seconds })),
+          extend,
+        ),
+      );
+      this.overlay = { el, seconds, extend };
+      this.root.appendChild(el);
+      this.setMainInert(true);
+      extend.focus();
+    }
+    this.overlay.seconds.textContent = String(countdown.secondsLeft);
+    this.overlay.seconds.dataset.secondsLeft = String(countdown.secondsLeft);
+  }
+
+  private setMainInert(inert: boolean): void {
+    if (!this.main) return;
+    this.main.inert = inert;
+    this.main.toggleAttribute("inert", inert);
+    if (inert) this.main.setAttribute("aria-hidden", "true");
+    else this.main.removeAttribute("aria-hidden");
+  }
+
+  /** Focus after a render: the element the patient was on (same screen), else the primary action. */
+  private focus(selector: string | null): void {
+    const again = selector ? this.root.querySelector<HTMLElement>(selector) : null;
+    const target =
+      again ?? this.rendered?.primary ?? this.main?.querySelector<HTMLElement>("button, [tabindex]") ?? null;
+    target?.focus();
+  }
+}
+
+/** A selector that finds "the same" control after a re-render (language or elder switched). */
+function focusSelector(el: Element | null): string | null {
+  if (!(el instanceof HTMLElement)) return null;
+  for (const attr of ["data-action", "data-persona", "data-wechat"]) {
+    const value = el.getAttribute(attr);
+    if (value !== null) return `[${attr}="${value.replace(/["\\]/g, "\\$&")}"]`;
+  }
+  return null;
+}

@@ -1,0 +1,8 @@
+// Provisional: written by hand from docs/ipc.md until ts-rs generates this file from the Rust type.
+export type CredentialKind =
+  | "residentId"
+  | "passport"
+  | "hongKongMacao"
+  | "taiwan"
+  | "foreignPermanent"
+  | "other";

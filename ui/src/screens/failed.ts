@@ -1,0 +1,24 @@
+// Failed: plain words for the code, the code itself small for staff; "try again" when the core
+// offers it, and always a way out.
+import { h } from "../dom";
+import { failureMessage } from "../failures";
+import { doneButton, intentButton, page, paragraph } from "./common";
+import type { Ctx, Rendered, ScreenOf } from "./types";
+
+export function render(screen: ScreenOf<"failed">, ctx: Ctx): Rendered {
+  const { t } = ctx;
+  const retry = screen.retry ? intentButton(ctx, { type: "retry" }, t("action.retry")) : null;
+  const done = doneButton(ctx, retry ? "secondary" : "primary");
+  const content = page(
+    "failed",
+    t("failed.title"),
+    [
+      h("p", { class: "lead failure-message" }, t(failureMessage(screen.code))),
+      paragraph(t("failed.alternatives"), "note"),
+      h("p", { class: "staff-line" }, t("failed.code"), h("code", { attrs: { "data-failure-code": true } }, screen.code)),
+    ],
+    [retry, done],
+    { tone: "warn" },
+  );
+  return { title: t("failed.title"), content, primary: retry ?? done, escape: { type: "done" } };
+}

@@ -1,0 +1,163 @@
+// SessionView fixtures, one per screen, and a fake Ipc that records what the UI sends.
+import { App } from "../src/app";
+import type { Ipc } from "../src/ipc";
+import type { AppInfo, ConsentDocument, DemoPersona, Intent, Language, Screen, SessionView, TerminalStatus } from "../src/types";
+
+export const LANGUAGES: readonly Language[] = ["zh-CN", "en"];
+
+export const consentDoc = (language: Language): ConsentDocument => ({
+  version: "2026-11-01",
+  language,
+  sha256: "9f2c1d0b7a4e5f6a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a",
+  title: language === "zh-CN" ? "刷脸实名建档告知书" : "Notice: registering with your face",
+  sections: [
+    {
+      heading: language === "zh-CN" ? "我们收集什么" : "What we collect",
+      body:
+        language === "zh-CN"
+          ? "您的人脸特征由微信采集，医院获得您的姓名、证件号码和手机号。\n\n仅用于本院建档。"
+          : "WeChat captures your face; the hospital receives your name, ID number and phone number.\n\nUsed only to register you here.",
+    },
+    { heading: language === "zh-CN" ? "保存多久" : "How long we keep it", body: "…" },
+  ],
+});
+
+export const SCREENS = {
+  idle: () => ({ name: "idle" }),
+  consent: (language: Language) => ({ name: "consent", consent: consentDoc(language) }),
+  preparing: () => ({ name: "preparing" }),
+  faceScan: () => ({ name: "faceScan" }),
+  waitingConfirmation: () => ({ name: "waitingConfirmation" }),
+  success: () => ({
+    name: "success",
+    maskedName: "*小明",
+    maskedCredential: "1101**********1234",
+    credentialType: "residentId",
+    patientRef: "P-000123",
+  }),
+  welcomeBack: () => ({ name: "welcomeBack", patientRef: "P-000042" }),
+  refusal: () => ({ name: "refusal", reason: "declinedConsent" }),
+  failed: () => ({ name: "failed", code: "terminalTimeout", retry: true }),
+} satisfies Record<Screen["name"], (language: Language) => Screen>;
+
+export const SCREEN_NAMES = Object.keys(SCREENS) as Array<Screen["name"]>;
+
+let seq = 0;
+export function view(screen: Screen, patch: Partial<SessionView> = {}): SessionView {
+  seq += 1;
+  return { seq, language: "zh-CN", elder: false, screen, countdown: null, ...patch };
+}
+
+export const INFO: Record<AppInfo["mode"], AppInfo> = {
+  production: { mode: "production", version: "0.1.0", storeName: "示例市第一人民医院", problems: [] },
+  demo: { mode: "demo", version: "0.1.0", storeName: null, problems: [] },
+  misconfigured: {
+    mode: "misconfigured",
+    version: "0.1.0",
+    storeName: null,
+    problems: ["merchant.mch_id: required", "terminal.serial: must be set when several devices are attached"],
+  },
+};
+
+export const PERSONAS: DemoPersona[] = [
+  { id: "new-adult", label: "新患者（成年）" },
+  { id: "returning", label: "老患者" },
+  { id: "cancels", label: "在微信上取消" },
+];
+
+export type Call = { cmd: string; arg?: unknown };
+
+/** A fake core: answers the commands from its fields and records every call. */
+export class FakeIpc implements Ipc {
+  calls: Call[] = [];
+  info: AppInfo = INFO.production;
+  current: SessionView | Error = view(SCREENS.idle());
+  personas: DemoPersona[] = PERSONAS;
+  /** Make every intent hang until released (to test double taps). */
+  holdIntents = false;
+  private release: Array<() => void> = [];
+  private viewHandlers: Array<(v: SessionView) => void> = [];
+  private statusHandlers: Array<(s: TerminalStatus) => void> = [];
+
+  appInfo = async () => this.info;
+  sessionView = async () => {
+    if (this.current instanceof Error) throw { code: "noSession", message: this.current.message };
+    return this.current;
+  };
+  sendIntent = (intent: Intent) => {
+    this.calls.push({ cmd: "session_intent", arg: intent });
+    return this.holdIntents ? new Promise<void>((resolve) => this.release.push(resolve)) : Promise.resolve();
+  };
+  demoPersonas = async () => this.personas;
+  demoPresentFace = async (persona: string) => void this.calls.push({ cmd: "demo_present_face", arg: persona });
+  demoWechatScreen = async (confirm: boolean) => void this.calls.push({ cmd: "demo_wechat_screen", arg: confirm });
+  uiReady = async () => void this.calls.push({ cmd: "ui_ready" });
+  onView = async (handler: (v: SessionView) => void) => {
+    this.viewHandlers.push(handler);
+    return () => void (this.viewHandlers = this.viewHandlers.filter((h) => h !== handler));
+  };
+  onTerminalStatus = async (handler: (s: TerminalStatus) => void) => {
+    this.statusHandlers.push(handler);
+    return () => void (this.statusHandlers = this.statusHandlers.filter((h) => h !== handler));
+  };
+
+  emitView(v: SessionView) {
+    this.viewHandlers.forEach((h) => h(v));
+  }
+  emitStatus(s: TerminalStatus) {
+    this.statusHandlers.forEach((h) => h(s));
+  }
+  releaseIntents() {
+    this.release.splice(0).forEach((r) => r());
+  }
+  intents(): Intent[] {
+    return this.calls.filter((c) => c.cmd === "session_intent").map((c) => c.arg as Intent);
+  }
+}
+
+export interface Mounted {
+  app: App;
+  ipc: FakeIpc;
+  root: HTMLElement;
+  announcer: HTMLElement;
+  firstScreens: number;
+  $<T extends Element = HTMLElement>(selector: string): T | null;
+  $$<T extends Element = HTMLElement>(selector: string): T[];
+}
+
+let previous: App | null = null;
+
+/** A fresh document body with #app, the app started against a FakeIpc (the previous one stopped). */
+export async function mount(setup: (ipc: FakeIpc) => void = () => {}): Promise<Mounted> {
+  previous?.stop();
+  document.body.replaceChildren();
+  document.documentElement.className = "";
+  const root = document.createElement("div");
+  root.id = "app";
+  const announcer = document.createElement("div");
+  announcer.setAttribute("aria-live", "polite");
+  document.body.append(root, announcer);
+  const ipc = new FakeIpc();
+  setup(ipc);
+  const mounted: Mounted = {
+    app: undefined as unknown as App,
+    ipc,
+    root,
+    announcer,
+    firstScreens: 0,
+    $: (s) => root.querySelector(s),
+    $$: (s) => Array.from(root.querySelectorAll(s)),
+  };
+  mounted.app = new App(root, ipc, { announcer, onFirstScreen: () => void (mounted.firstScreens += 1) });
+  previous = mounted.app;
+  await mounted.app.start();
+  return mounted;
+}
+
+/** Lets pending promise callbacks run. */
+export const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+export function click(el: Element | null): void {
+  if (!el) throw new Error("no such element");
+  (el as HTMLElement).click();
+}
