@@ -57,6 +57,8 @@ pub enum Launch {
 pub struct DemoLaunch {
     pub data_dir: PathBuf,
     pub listen: Option<SocketAddr>,
+    /// Key material made once and reused (tests); `DATA_DIR/keys` when absent.
+    pub keys_dir: Option<PathBuf>,
 }
 
 impl Launch {
@@ -78,6 +80,7 @@ impl Launch {
             Launch::Demo(DemoLaunch {
                 data_dir: args.data_dir.clone().unwrap_or_else(default_data_dir),
                 listen: args.sandbox_listen,
+                keys_dir: None,
             })
         };
         if args.demo {

@@ -22,6 +22,7 @@ use crate::mode::{DemoLaunch, Launch};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AppInfo {
+    #[ts(inline)]
     pub mode: AppMode,
     pub version: String,
     pub store_name: Option<String>,
@@ -116,6 +117,7 @@ impl Backend {
 async fn start_demo(launch: DemoLaunch) -> Backend {
     let mut options = DemoOptions::new(&launch.data_dir);
     options.listen = launch.listen;
+    options.keys_dir = launch.keys_dir.clone();
     match Demo::start(options).await {
         Ok(demo) => {
             tracing::info!(sandbox = demo.sandbox_url(), "demo mode");
