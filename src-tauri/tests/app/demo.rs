@@ -134,6 +134,18 @@ fn a_registered_patient_is_welcomed_back() {
 }
 
 #[test]
+fn the_terminal_status_arrives_as_an_event() {
+    let kiosk = demo();
+    let status = kiosk.wait_for_status(|s| s["state"] == "connected");
+    assert!(
+        status["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("bridge")),
+        "{status}"
+    );
+}
+
+#[test]
 fn the_demo_buttons_say_when_the_terminal_is_not_waiting() {
     let kiosk = demo();
     let error = kiosk

@@ -21,6 +21,7 @@ pub struct TestKiosk {
     pub app: App<MockRuntime>,
     pub window: WebviewWindow<MockRuntime>,
     views: mpsc::Receiver<Value>,
+    statuses: mpsc::Receiver<Value>,
     _dir: Option<TempDir>,
 }
 
@@ -49,6 +50,8 @@ pub fn start(launch: Launch) -> TestKiosk {
     let mut app = configure(mock_builder(), state, shell)
         .build(context())
         .expect("the app builds on the mock runtime");
+    let views = listen(&app, events::SESSION_VIEW);
+    let statuses = listen(&app, events::TERMINAL_STATUS);
     // One iteration runs the app's setup as `run` would: the windows of tauri.conf.json, then
     // our setup hook (the event forwarding). Deprecated only as a loop, which this is not.
     #[allow(deprecated)]
@@ -56,16 +59,22 @@ pub fn start(launch: Launch) -> TestKiosk {
     let window = app
         .get_webview_window("main")
         .expect("tauri.conf.json creates the main window");
-    let (tx, views) = mpsc::channel();
-    app.listen_any(events::SESSION_VIEW, move |event| {
-        let _ = tx.send(serde_json::from_str(event.payload()).expect("a JSON payload"));
-    });
     TestKiosk {
+        views,
+        statuses,
         app,
         window,
-        views,
         _dir: None,
     }
+}
+
+/// Every payload of `event`, listened to before the app's setup starts forwarding.
+fn listen(app: &App<MockRuntime>, event: &str) -> mpsc::Receiver<Value> {
+    let (tx, rx) = mpsc::channel();
+    app.listen_any(event, move |e| {
+        let _ = tx.send(serde_json::from_str(e.payload()).expect("a JSON payload"));
+    });
+    rx
 }
 
 impl TestKiosk {
@@ -97,6 +106,20 @@ impl TestKiosk {
 
     pub fn intent(&self, intent: Value) -> Result<Value, Value> {
         self.invoke("session_intent", json!({ "intent": intent }))
+    }
+
+    /// Waits for a `terminal://status` event that satisfies `wanted`.
+    pub fn wait_for_status(&self, wanted: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Ok(status) = self.statuses.recv_timeout(left) else {
+                panic!("no such terminal status within {PATIENCE:?}");
+            };
+            if wanted(&status) {
+                return status;
+            }
+        }
     }
 
     /// Waits for a `session://view` event whose screen is `name`; the views before it are
