@@ -63,6 +63,7 @@ pub fn configure<R: Runtime>(
             }
         })
         .setup(|app| {
+            app.state::<AppState>().start();
             events::forward(app.handle().clone());
             Ok(())
         })
@@ -93,7 +94,7 @@ pub fn run(started: Instant) {
                 let _ = window.set_focus();
             }
         }));
-    let state = AppState::launch(launch, started);
+    let state = AppState::new(launch, started);
     let app = configure(builder, state, shell).build(context());
     match app {
         Ok(app) => app.run(on_run_event),

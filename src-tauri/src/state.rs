@@ -4,8 +4,8 @@
 //! production wiring take a while, and the window should not wait for them. Commands wait for
 //! the start instead (`AppState::backend`).
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use facekiosk_core::session::Kiosk;
@@ -148,26 +148,43 @@ fn info(mode: AppMode, store_name: Option<String>, problems: Vec<String>) -> App
     }
 }
 
+type Ready = Option<Arc<Backend>>;
+
 /// Tauri's managed state.
 #[derive(Debug)]
 pub struct AppState {
-    backend: watch::Receiver<Option<Arc<Backend>>>,
+    backend: watch::Receiver<Ready>,
+    /// What to start, until the app's setup starts it.
+    pending: Mutex<Option<(Launch, watch::Sender<Ready>)>>,
     started: Instant,
     ui_ready: AtomicBool,
 }
 
 impl AppState {
-    /// Starts the kiosk on Tauri's async runtime; `started` is when the process started.
-    pub fn launch(launch: Launch, started: Instant) -> AppState {
+    /// `started` is when the process started.
+    pub fn new(launch: Launch, started: Instant) -> AppState {
         let (tx, backend) = watch::channel(None);
-        tauri::async_runtime::spawn(async move {
-            let ready = Backend::start(launch).await;
-            tx.send_replace(Some(Arc::new(ready)));
-        });
         AppState {
             backend,
+            pending: Mutex::new(Some((launch, tx))),
             started,
             ui_ready: AtomicBool::new(false),
+        }
+    }
+
+    /// Starts the kiosk on Tauri's async runtime (once). Called from the app's setup, after
+    /// the single-instance plugin: a second launch exits before it touches the data dir.
+    pub fn start(&self) {
+        let pending = self
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some((launch, tx)) = pending {
+            tauri::async_runtime::spawn(async move {
+                let ready = Backend::start(launch).await;
+                tx.send_replace(Some(Arc::new(ready)));
+            });
         }
     }
 

@@ -45,7 +45,7 @@ fn shared_keys_dir() -> PathBuf {
 }
 
 pub fn start(launch: Launch) -> TestKiosk {
-    let state = AppState::launch(launch, Instant::now());
+    let state = AppState::new(launch, Instant::now());
     let shell = Shell { allow_close: true };
     let mut app = configure(mock_builder(), state, shell)
         .build(context())
