@@ -11,6 +11,7 @@ use super::failure::FailureCode;
 #[serde(rename_all = "camelCase")]
 pub struct SessionView {
     /// Increases with every view, so a screen can drop a late one.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub seq: u64,
     pub language: Language,
     /// Elder mode: larger type, slower timeouts.
