@@ -84,7 +84,6 @@ fn bindings_match_the_rust_types() {
 }
 
 #[test]
-#[ignore = "core: SessionView.seq is a u64 without #[ts(type = \"number\")], so it is a bigint"]
 fn numbers_cross_as_numbers() {
     // serde_json writes a u64 as a JSON number; a `bigint` in TypeScript would be a lie the
     // UI's arithmetic trips over (`seq + 1` throws on a number).

@@ -10,7 +10,7 @@ export type SessionView = {
 /**
  * Increases with every view, so a screen can drop a late one.
  */
-seq: bigint, language: Language, 
+seq: number, language: Language, 
 /**
  * Elder mode: larger type, slower timeouts.
  */
