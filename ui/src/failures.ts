@@ -1,35 +1,42 @@
-// `failed.code` -> the plain words a patient reads. The code itself is shown small for staff.
-// Codes are matched ignoring case and separators, so `terminalTimeout`, `terminal_timeout` and
-// `TERMINAL_TIMEOUT` are one code; anything not listed gets the generic "go to the staff window".
+// `failed.code` (core's FailureCode) -> the plain words a patient reads. The code itself is shown
+// small for staff. The table is exhaustive (the compiler checks it against the generated type);
+// a code this build does not know yet gets the generic "please go to the staff window".
 import type { MessageKey } from "./i18n";
+import type { FailureCode } from "./types";
 
-const GROUPS: ReadonlyArray<readonly [MessageKey, readonly string[]]> = [
-  ["failure.terminal", ["terminal", "terminalUnavailable", "terminalDisconnected", "terminalOffline",
-    "terminalError", "terminalBusy", "noDevice", "noTerminal", "noBridge", "bridge", "bridgeError", "sdkError"]],
-  ["failure.faceAppUpdating", ["faceAppInstalling", "faceAppUpdating"]],
-  ["failure.timeout", ["timeout", "timedOut", "terminalTimeout", "faceTimeout", "sdkTimeout", "wechatTimeout"]],
-  ["failure.network", ["network", "networkError", "wechatUnreachable", "wechatUnavailable", "wechatError",
-    "wechat", "http", "api", "apiError", "proxy", "upstream", "authinfo", "facemch"]],
-  ["failure.notAuthorized", ["facepayNotAuth", "notAuthorized", "notAuthorised", "permission",
-    "permissionDenied", "noPermission"]],
-  ["failure.noRealName", ["noRealName", "notRealName", "realNameMissing", "notVerified", "unverified"]],
-  ["failure.minor", ["minor", "underage"]],
-  ["failure.unsupportedCredential", ["unsupportedCredential", "credentialUnsupported"]],
-  ["failure.identityInvalid", ["identity", "identityInvalid", "invalidIdentity", "decrypt", "decryptFailed",
-    "decryptionFailed", "validation", "invalidData"]],
-  ["failure.clock", ["clock", "clockSkew"]],
-  ["failure.config", ["config", "configuration", "misconfigured", "keys", "key", "certificate"]],
-  ["failure.records", ["records", "storage", "database", "handover", "handOver", "his", "hisUnavailable"]],
-  ["failure.consentChanged", ["consentChanged", "consentMismatch", "staleConsent", "consentOutdated"]],
-];
+const WORDS: Readonly<Record<FailureCode, MessageKey>> = {
+  TERMINAL_NOT_CONNECTED: "failure.terminal",
+  TERMINAL_LOST: "failure.terminal",
+  TERMINAL_TIMEOUT: "failure.terminal",
+  TERMINAL_ERROR: "failure.terminal",
+  FACE_SCAN_TIMEOUT: "failure.faceScanTimeout",
+  CONFIRMATION_TIMEOUT: "failure.confirmationTimeout",
+  FACE_APP_UPDATING: "failure.faceAppUpdating",
+  FACE_SDK_NOT_READY: "failure.faceSdkNotReady",
+  FACE_SDK_ERROR: "failure.faceSdkError",
+  FACE_AUTH_NOT_PERMITTED: "failure.notAuthorized",
+  WECHAT_UNREACHABLE: "failure.network",
+  WECHAT_TIMEOUT: "failure.network",
+  WECHAT_SERVER_ERROR: "failure.network",
+  WECHAT_RATE_LIMITED: "failure.network",
+  WECHAT_AUTH_REJECTED: "failure.kiosk",
+  WECHAT_REQUEST_REJECTED: "failure.kiosk",
+  WECHAT_REFUSED: "failure.wechatRefused",
+  WECHAT_RESPONSE_UNVERIFIED: "failure.kiosk",
+  WECHAT_RESPONSE_MALFORMED: "failure.kiosk",
+  CLOCK_SKEW: "failure.clock",
+  KEY_SETUP: "failure.config",
+  REQUEST_UNSENDABLE: "failure.kiosk",
+  IDENTITY_UNDECRYPTABLE: "failure.identityInvalid",
+  IDENTITY_INCOMPLETE: "failure.noRealName",
+  RECORDS_UNAVAILABLE: "failure.records",
+  HAND_OVER_FAILED: "failure.records",
+};
 
-const normalise = (code: string) => code.toLowerCase().replace(/[^a-z0-9]/g, "");
-
-const BY_CODE: ReadonlyMap<string, MessageKey> = new Map(
-  GROUPS.flatMap(([key, codes]) => codes.map((code) => [normalise(code), key] as const)),
-);
+/** Every failure code this build has words for. */
+export const KNOWN_FAILURE_CODES = Object.keys(WORDS) as FailureCode[];
 
 /** The message explaining a failure code to a patient. */
 export function failureMessage(code: string): MessageKey {
-  return BY_CODE.get(normalise(code)) ?? "failure.generic";
+  return Object.hasOwn(WORDS, code) ? WORDS[code as FailureCode] : "failure.generic";
 }

@@ -6,6 +6,7 @@ export type { ConsentSection } from "./bindings/ConsentSection";
 export type { Countdown } from "./bindings/Countdown";
 export type { CredentialKind } from "./bindings/CredentialKind";
 export type { DemoPersona } from "./bindings/DemoPersona";
+export type { FailureCode } from "./bindings/FailureCode";
 export type { Intent } from "./bindings/Intent";
 export type { Language } from "./bindings/Language";
 export type { RefusalReason } from "./bindings/RefusalReason";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { dictionaries, otherLanguage, translator } from "../src/i18n";
 import { en } from "../src/i18n/en";
 import { zhCN } from "../src/i18n/zh-CN";
-import { failureMessage } from "../src/failures";
+import { KNOWN_FAILURE_CODES, failureMessage } from "../src/failures";
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -52,15 +52,20 @@ describe("i18n dictionaries", () => {
 });
 
 describe("failure codes", () => {
-  it("maps codes to plain words whatever their spelling", () => {
-    expect(failureMessage("terminalTimeout")).toBe("failure.timeout");
-    expect(failureMessage("TERMINAL_TIMEOUT")).toBe("failure.timeout");
-    expect(failureMessage("terminal-unavailable")).toBe("failure.terminal");
-    expect(failureMessage("underage")).toBe("failure.minor");
+  it("every code of core's FailureCode has its own plain words, not the generic ones", () => {
+    expect(KNOWN_FAILURE_CODES).toHaveLength(26);
+    for (const code of KNOWN_FAILURE_CODES) {
+      const key = failureMessage(code);
+      expect(key, code).not.toBe("failure.generic");
+      expect(zhCN[key], code).toBeTruthy();
+    }
+    expect(failureMessage("FACE_SCAN_TIMEOUT")).toBe("failure.faceScanTimeout");
+    expect(failureMessage("FACE_AUTH_NOT_PERMITTED")).toBe("failure.notAuthorized");
   });
 
-  it("sends an unknown code to the generic message", () => {
-    expect(failureMessage("somethingNew")).toBe("failure.generic");
+  it("a code this build does not know gets the generic words", () => {
+    expect(failureMessage("SOMETHING_NEW")).toBe("failure.generic");
+    expect(failureMessage("toString")).toBe("failure.generic");
     expect(failureMessage("")).toBe("failure.generic");
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dictionaries } from "../src/i18n";
-import type { RefusalReason } from "../src/types";
+import type { FailureCode, RefusalReason } from "../src/types";
 import { INFO, LANGUAGES, SCREEN_NAMES, SCREENS, click, flush, mount, view } from "./fixtures";
 
 const IN_SESSION = ["consent", "preparing", "faceScan", "waitingConfirmation"] as const;
@@ -120,8 +120,8 @@ describe.each(LANGUAGES)("every screen in %s", (language) => {
 
   it("failed with retry: plain words, the code small, try again first, done as well", async () => {
     const m = await mount((ipc) => (ipc.current = view(SCREENS.failed(), { language })));
-    expect(m.$("[data-failure-code]")?.textContent).toBe("terminalTimeout");
-    expect(m.root.textContent).toContain(dict["failure.timeout"]);
+    expect(m.$("[data-failure-code]")?.textContent).toBe("FACE_SCAN_TIMEOUT");
+    expect(m.$(".failure-message")?.textContent).toBe(dict["failure.faceScanTimeout"]);
     expect(document.activeElement).toBe(m.$("button[data-action='retry']"));
     click(m.$("button[data-action='retry']"));
     click(m.$("button[data-action='done']"));
@@ -130,9 +130,9 @@ describe.each(LANGUAGES)("every screen in %s", (language) => {
 
   it("failed without retry, unknown code: the generic words and only done", async () => {
     const m = await mount(
-      (ipc) => (ipc.current = view({ name: "failed", code: "brandNewCode", retry: false }, { language })),
+      (ipc) => (ipc.current = view({ name: "failed", code: "BRAND_NEW_CODE" as FailureCode, retry: false }, { language })),
     );
-    expect(m.$("[data-failure-code]")?.textContent).toBe("brandNewCode");
+    expect(m.$("[data-failure-code]")?.textContent).toBe("BRAND_NEW_CODE");
     expect(m.$(".failure-message")?.textContent).toBe(dict["failure.generic"]);
     expect(m.$("button[data-action='retry']")).toBeNull();
     expect(document.activeElement).toBe(m.$("button[data-action='done']"));
