@@ -1,5 +1,5 @@
 // The one seam between the screens and Tauri: every command and event of docs/ipc.md, typed with
-// the generated bindings. Nothing else in ui/ imports @tauri-apps/api or touches window.__TAURI__.
+// the generated bindings. Nothing else in ui/ imports @tauri-apps/api or uses the global Tauri object.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AppError, AppInfo, DemoPersona, Intent, SessionView, TerminalStatus } from "./types";

@@ -42,6 +42,10 @@ export const SCREENS = {
 
 export const SCREEN_NAMES = Object.keys(SCREENS) as Array<Screen["name"]>;
 
+/** The fixture screen with this name. */
+export const screen = (name: Screen["name"], language: Language = "zh-CN"): Screen =>
+  (SCREENS[name] as (language: Language) => Screen)(language);
+
 let seq = 0;
 export function view(screen: Screen, patch: Partial<SessionView> = {}): SessionView {
   seq += 1;

@@ -1,0 +1,63 @@
+// src/ipc.ts against Tauri's own JS API with its IPC mocked: the command names and argument
+// shapes of docs/ipc.md, events, and the error type.
+import { afterEach, describe, expect, it } from "vitest";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
+import { COMMANDS, EVENTS, asAppError, tauriIpc } from "../src/ipc";
+import type { SessionView, TerminalStatus } from "../src/types";
+
+afterEach(() => clearMocks());
+
+describe("the IPC seam", () => {
+  it("calls the documented commands with the documented arguments", async () => {
+    const calls: Array<[string, unknown]> = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      if (cmd === "app_info") return { mode: "demo", version: "1", storeName: null, problems: [] };
+      if (cmd === "demo_personas") return [{ id: "a", label: "A" }];
+      return null;
+    });
+    expect((await tauriIpc.appInfo()).mode).toBe("demo");
+    await tauriIpc.sendIntent({ type: "agree", consentSha256: "ab" });
+    await tauriIpc.sendIntent({ type: "setLanguage", language: "en" });
+    expect(await tauriIpc.demoPersonas()).toEqual([{ id: "a", label: "A" }]);
+    await tauriIpc.demoPresentFace("a");
+    await tauriIpc.demoWechatScreen(false);
+    await tauriIpc.uiReady();
+    expect(calls.map(([cmd]) => cmd)).toEqual([
+      "app_info", "session_intent", "session_intent", "demo_personas", "demo_present_face", "demo_wechat_screen", "ui_ready",
+    ]);
+    expect(calls[1]![1]).toEqual({ intent: { type: "agree", consentSha256: "ab" } });
+    expect(calls[2]![1]).toEqual({ intent: { type: "setLanguage", language: "en" } });
+    expect(calls[4]![1]).toEqual({ persona: "a" });
+    expect(calls[5]![1]).toEqual({ confirm: false });
+    expect(Object.values(COMMANDS).sort()).toEqual(
+      ["app_info", "demo_personas", "demo_present_face", "demo_wechat_screen", "session_intent", "session_view", "ui_ready"],
+    );
+  });
+
+  it("delivers session://view and terminal://status payloads", async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    const views: SessionView[] = [];
+    const statuses: TerminalStatus[] = [];
+    const unlisten = await tauriIpc.onView((v) => views.push(v));
+    await tauriIpc.onTerminalStatus((s) => statuses.push(s));
+    const v: SessionView = { seq: 3, language: "en", elder: false, screen: { name: "idle" }, countdown: null };
+    await emit(EVENTS.view, v);
+    await emit(EVENTS.terminalStatus, { state: "connected", detail: null });
+    expect(views).toEqual([v]);
+    expect(statuses).toEqual([{ state: "connected", detail: null }]);
+    unlisten();
+    await emit(EVENTS.view, { ...v, seq: 4 });
+    expect(views).toHaveLength(1);
+  });
+
+  it("a refused command rejects with the AppError the UI branches on", async () => {
+    mockIPC(() => {
+      throw { code: "INTENT_NOT_NOW", message: "`agree` is not possible on the idle screen" };
+    });
+    const error = await tauriIpc.sendIntent({ type: "agree", consentSha256: "x" }).catch((e: unknown) => e);
+    expect(asAppError(error)).toEqual({ code: "INTENT_NOT_NOW", message: "`agree` is not possible on the idle screen" });
+    expect(asAppError("plain text")).toEqual({ code: "ipc", message: "plain text" });
+  });
+});
