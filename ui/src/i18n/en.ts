@@ -12,7 +12,7 @@ export const en: Messages = {
   "elder.on": "On",
   "elder.off": "Off",
 
-  "demo.banner": "演示模式 / DEMO — no real WeChat, no real personal details",
+  "demo.banner": "DEMO — no real WeChat, no real personal details",
 
   "action.cancel": "Cancel, back to start",
   "action.done": "Done",
