@@ -9,6 +9,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use facekiosk_core::Config;
@@ -18,7 +19,7 @@ use facekiosk_core::session::{Deps, Kiosk, PatientRef, Records};
 use facekiosk_core::terminal::{BridgeTerminal, LinkOptions, TerminalTarget};
 use facekiosk_core::wxpay::WxpayClient;
 
-use crate::face_app::FaceAppOptions;
+use crate::face_app::{FaceAppOptions, PatientAction};
 use crate::material::ids;
 use crate::options::Options;
 use crate::server::{Sandbox, SandboxHandle, SimTerminal, StartOptions};
@@ -139,14 +140,28 @@ impl Demo {
             .collect()
     }
 
-    /// This persona looks into the camera (the face scan must be waiting).
-    pub fn present_face(&self, persona: &str) -> Result<(), String> {
+    /// This persona looks into the camera. The face scan screen shows a moment before the
+    /// terminal's call arrives: this waits for it (up to 5 s), as a patient would.
+    pub async fn present_face(&self, persona: &str) -> Result<(), String> {
+        self.patient_turn(PatientAction::Face).await?;
         self.terminal.sdk.present_face(persona)
     }
 
-    /// The patient's answer on WeChat's confirmation screen (it must be showing).
-    pub fn wechat_screen(&self, confirm: bool) -> Result<(), String> {
+    /// The patient's answer on WeChat's confirmation screen (waits for it as above).
+    pub async fn wechat_screen(&self, confirm: bool) -> Result<(), String> {
+        self.patient_turn(PatientAction::Confirmation).await?;
         self.terminal.sdk.answer_wechat_screen(confirm)
+    }
+
+    async fn patient_turn(&self, action: PatientAction) -> Result<(), String> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while self.terminal.sdk.waiting_for() != Some(action) {
+            if tokio::time::Instant::now() >= deadline {
+                return Err(format!("the terminal is not waiting for {action:?}"));
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        Ok(())
     }
 
     /// Ends the session task, then the terminal and the sandbox.

@@ -128,13 +128,13 @@ async fn scan(d: &Demo, persona: &str) {
     agree(d.kiosk()).await;
     on(d.kiosk(), "faceScan").await;
     terminal_waits(d, PatientAction::Face).await;
-    d.present_face(persona).unwrap();
+    d.present_face(persona).await.unwrap();
 }
 
 async fn confirm(d: &Demo, yes: bool) {
     on(d.kiosk(), "waitingConfirmation").await;
     terminal_waits(d, PatientAction::Confirmation).await;
-    d.wechat_screen(yes).unwrap();
+    d.wechat_screen(yes).await.unwrap();
 }
 
 fn failed_with(v: &SessionView) -> (FailureCode, bool) {
@@ -400,7 +400,7 @@ async fn a_terminal_unplugged_mid_session_fails_with_a_code_and_a_retry_works_af
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    d.present_face("zhang-san").unwrap();
+    d.present_face("zhang-san").await.unwrap();
     confirm(&d, true).await;
     on(d.kiosk(), "success").await;
 }
@@ -424,7 +424,7 @@ async fn session_with_fault(target: Target, kind: FaultKind, patient: Patient) -
     if patient != Patient::Waits {
         on(d.kiosk(), "faceScan").await;
         terminal_waits(&d, PatientAction::Face).await;
-        d.present_face("zhang-san").unwrap();
+        d.present_face("zhang-san").await.unwrap();
     }
     if patient == Patient::Confirms {
         confirm(&d, true).await;

@@ -29,6 +29,8 @@ pub struct Args {
     #[arg(long)]
     pub demo: bool,
     /// The configuration file (default: $FACEKIOSK_CONFIG, else /etc/facekiosk/kiosk.toml).
+    /// With --demo: only [kiosk] and [terminal] sections, applied to the demo (timeouts,
+    /// language).
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// Demo: where the sandbox keeps its keys and records.
@@ -59,6 +61,8 @@ pub struct DemoLaunch {
     pub listen: Option<SocketAddr>,
     /// Key material made once and reused (tests); `DATA_DIR/keys` when absent.
     pub keys_dir: Option<PathBuf>,
+    /// `--config` with `--demo`: [kiosk] and [terminal] settings for the demo.
+    pub settings: Option<PathBuf>,
 }
 
 impl Launch {
@@ -81,6 +85,7 @@ impl Launch {
                 data_dir: args.data_dir.clone().unwrap_or_else(default_data_dir),
                 listen: args.sandbox_listen,
                 keys_dir: None,
+                settings: args.demo.then(|| args.config.clone()).flatten(),
             })
         };
         if args.demo {

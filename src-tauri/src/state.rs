@@ -118,6 +118,15 @@ async fn start_demo(launch: DemoLaunch) -> Backend {
     let mut options = DemoOptions::new(&launch.data_dir);
     options.listen = launch.listen;
     options.keys_dir = launch.keys_dir.clone();
+    if let Some(path) = &launch.settings {
+        match std::fs::read_to_string(path) {
+            Ok(text) => options.kiosk_toml = Some(text),
+            Err(e) => {
+                let problem = format!("{}: cannot be read ({})", path.display(), e.kind());
+                return Backend::misconfigured(vec![problem]);
+            }
+        }
+    }
     match Demo::start(options).await {
         Ok(demo) => {
             tracing::info!(sandbox = demo.sandbox_url(), "demo mode");

@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use facekiosk_core::session::{Intent, Screen, SessionView};
-use facekiosk_sandbox::PatientAction;
 use facekiosk_sandbox::demo::{Demo, DemoOptions};
 
 #[derive(Debug, clap::Args)]
@@ -82,19 +81,18 @@ impl DemoArgs {
                         kiosk.send(agree).await?;
                     }
                     Screen::FaceScan => {
-                        wait_for(demo, PatientAction::Face).await?;
                         println!("          {} looks into the camera", self.persona);
                         demo.present_face(&self.persona)
+                            .await
                             .map_err(anyhow::Error::msg)?;
                     }
                     Screen::WaitingConfirmation => {
-                        wait_for(demo, PatientAction::Confirmation).await?;
                         let yes = !self.decline_on_wechat;
                         println!(
                             "          the patient {} on WeChat's screen",
                             if yes { "confirms" } else { "declines" }
                         );
-                        demo.wechat_screen(yes).map_err(anyhow::Error::msg)?;
+                        demo.wechat_screen(yes).await.map_err(anyhow::Error::msg)?;
                     }
                     Screen::Success { .. }
                     | Screen::WelcomeBack { .. }
@@ -113,17 +111,6 @@ impl DemoArgs {
                 .context("the session stopped moving for 30 s")??;
         }
     }
-}
-
-/// Waits (up to 10 s) until the simulated terminal waits for the patient.
-async fn wait_for(demo: &Demo, action: PatientAction) -> anyhow::Result<()> {
-    for _ in 0..1000 {
-        if demo.terminal().sdk.waiting_for() == Some(action) {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    bail!("the terminal never asked for {action:?}")
 }
 
 /// One line per screen: what a patient would read, masked.

@@ -26,6 +26,7 @@ pub async fn demo_present_face(
     let backend = state.backend().await;
     let demo = backend.demo()?;
     demo.present_face(&persona)
+        .await
         .map_err(|message| AppError::new(codes::DEMO, message))
 }
 
@@ -34,5 +35,6 @@ pub async fn demo_wechat_screen(confirm: bool, state: State<'_, AppState>) -> Re
     let backend = state.backend().await;
     let demo = backend.demo()?;
     demo.wechat_screen(confirm)
+        .await
         .map_err(|message| AppError::new(codes::DEMO, message))
 }

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{TestKiosk, demo};
+use crate::support::{TestKiosk, demo, shared_keys_dir, start};
 
 fn consent(kiosk: &TestKiosk) -> Value {
     assert_eq!(kiosk.intent(json!({ "type": "start" })), Ok(Value::Null));
@@ -152,4 +152,35 @@ fn the_demo_buttons_say_when_the_terminal_is_not_waiting() {
         .invoke("demo_wechat_screen", json!({ "confirm": true }))
         .expect_err("nothing on WeChat's screen while idle");
     assert_eq!(error["code"], "DEMO_ACTION_FAILED");
+}
+
+#[test]
+fn demo_settings_from_the_config_flag_apply_and_a_bad_one_is_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let settings = dir.path().join("settings.toml");
+    std::fs::write(
+        &settings,
+        "[kiosk]\nlanguage = \"en\"\nidle_timeout_secs = 30\n",
+    )
+    .unwrap();
+    let launch = |settings| {
+        facekiosk_app::mode::Launch::Demo(facekiosk_app::mode::DemoLaunch {
+            data_dir: dir.path().join("demo"),
+            listen: None,
+            keys_dir: Some(shared_keys_dir()),
+            settings: Some(settings),
+        })
+    };
+    let kiosk = start(launch(settings.clone()));
+    let view = kiosk.invoke("session_view", json!({})).expect("view");
+    assert_eq!(view["language"], "en", "{view}");
+
+    std::fs::write(&settings, "[kiosk]\nlanguage = \"fr\"\n").unwrap();
+    let kiosk = start(launch(settings));
+    let info = kiosk.invoke("app_info", json!({})).expect("info");
+    assert_eq!(info["mode"], "misconfigured", "{info}");
+    assert!(
+        info["problems"].to_string().contains("kiosk.language"),
+        "{info}"
+    );
 }

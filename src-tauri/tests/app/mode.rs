@@ -42,6 +42,8 @@ fn demo_wins_over_a_configuration_and_takes_its_options() {
             data_dir: "/tmp/d".into(),
             listen: Some("127.0.0.1:7777".parse().unwrap()),
             keys_dir: None,
+            // With --demo, the file is the demo's [kiosk]/[terminal] settings.
+            settings: Some("/etc/x.toml".into()),
         }
     );
 }

@@ -32,6 +32,7 @@ pub fn demo() -> TestKiosk {
         data_dir: dir.path().join("demo"),
         listen: None,
         keys_dir: Some(shared_keys_dir()),
+        settings: None,
     });
     let mut kiosk = start(launch);
     kiosk._dir = Some(dir);
@@ -40,7 +41,7 @@ pub fn demo() -> TestKiosk {
 
 /// Key generation takes seconds: made once for all tests (the sandbox makes the directory
 /// atomically, so parallel tests may race for it).
-fn shared_keys_dir() -> PathBuf {
+pub fn shared_keys_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("facekiosk-app-sandbox-keys")
 }
 
