@@ -23,7 +23,8 @@ export function render(ctx: Ctx): Rendered {
     "faceScan",
     t("faceScan.title"),
     [
-      h("div", { class: "pointer", attrs: { "aria-hidden": "true" } }, h("span", { class: "pointer-face" }), h("span", { class: "pointer-arrow" })),
+      // In the demo the picker takes the room the illustration would.
+      !ctx.demo && h("div", { class: "pointer", attrs: { "aria-hidden": "true" } }, h("span", { class: "pointer-face" }), h("span", { class: "pointer-arrow" })),
       paragraph(t("faceScan.body")),
       picker,
     ],
