@@ -70,12 +70,11 @@ export class App {
     const [info, view] = await Promise.allSettled([this.ipc.appInfo(), this.ipc.sessionView()]);
     if (info.status === "fulfilled") this.info = info.value;
     else this.startupError = asAppError(info.reason).code;
-    if (view.status === "fulfilled") {
-      this.applyView(view.value, false);
-      this.localLanguage = view.value.language;
-    }
+    if (view.status === "fulfilled") this.applyView(view.value, false);
     else if (info.status === "fulfilled" && info.value.mode !== "misconfigured")
       this.startupError = asAppError(view.reason).code;
+    // Should the session go away (misconfigured), the screens keep the language they had.
+    if (this.view) this.localLanguage = this.view.language;
     if (this.info?.mode === "demo") {
       try {
         this.personas = await this.ipc.demoPersonas();
@@ -108,14 +107,15 @@ export class App {
 
   /** Sends an intent; a second identical one while the first is in flight is a double tap. */
   private send(intent: Intent): void {
-    this.call(`intent:${JSON.stringify(intent)}`, () => this.ipc.sendIntent(intent));
+    this.call(JSON.stringify(intent), intent.type, () => this.ipc.sendIntent(intent));
   }
 
-  private call(key: string, fn: () => Promise<void>): void {
+  /** Runs a command unless the same one is still in flight; a refusal is logged by its code only. */
+  private call(key: string, what: string, fn: () => Promise<void>): void {
     if (this.inFlight.has(key)) return;
     this.inFlight.add(key);
     fn()
-      .catch((error) => console.warn(`facekiosk-ui: ${key} refused:`, asAppError(error).code))
+      .catch((error) => console.warn(`facekiosk-ui: ${what} refused:`, asAppError(error).code))
       .finally(() => this.inFlight.delete(key));
   }
 
@@ -161,8 +161,10 @@ export class App {
       personas: this.personas,
       terminal: this.terminal,
       send: (intent) => this.send(intent),
-      presentFace: (persona) => this.call(`demo:face:${persona}`, () => this.ipc.demoPresentFace(persona)),
-      wechatScreen: (confirm) => this.call(`demo:wechat:${confirm}`, () => this.ipc.demoWechatScreen(confirm)),
+      presentFace: (persona) =>
+        this.call(`demo_present_face:${persona}`, "demo_present_face", () => this.ipc.demoPresentFace(persona)),
+      wechatScreen: (confirm) =>
+        this.call(`demo_wechat_screen:${confirm}`, "demo_wechat_screen", () => this.ipc.demoWechatScreen(confirm)),
     };
   }
 
