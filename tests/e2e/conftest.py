@@ -103,14 +103,14 @@ def window_manager(display: str):
     if wm is None:
         pytest.fail("no matchbox-window-manager (apt-get install matchbox-window-manager)")
     LOG_DIR.mkdir(parents=True, exist_ok=True)
-    log = open(LOG_DIR / "matchbox.log", "wb")
+    log = open(LOG_DIR / f"matchbox.{os.getpid()}.log", "wb")
     proc = subprocess.Popen([wm, "-use_titlebar", "no", "-use_cursor", "no"],
                             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + 10
     while not _wm_running():
         if proc.poll() is not None or time.monotonic() > deadline:
             _stop(proc)
-            pytest.fail("matchbox-window-manager did not start (see target/e2e/matchbox.log)")
+            pytest.fail("matchbox-window-manager did not start (see target/e2e/matchbox.*.log)")
         time.sleep(0.05)
     yield proc
     _stop(proc)
@@ -130,7 +130,7 @@ def tauri_driver(window_manager):
         pytest.fail("no tauri-driver: cargo install tauri-driver --locked")
     port, native_port = free_port(), free_port()
     LOG_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = LOG_DIR / "tauri-driver.log"
+    log_path = LOG_DIR / f"tauri-driver.{os.getpid()}.log"  # the app's log too
     log = open(log_path, "wb")
     proc = subprocess.Popen(
         [driver, "--port", str(port), "--native-port", str(native_port)],
@@ -138,6 +138,8 @@ def tauri_driver(window_manager):
     )
     try:
         _wait_listening(port, proc, "tauri-driver")
+        # It listens at once, but forwards to WebKitWebDriver, which takes a moment more.
+        _wait_listening(native_port, proc, "WebKitWebDriver (started by tauri-driver)")
         yield f"http://127.0.0.1:{port}"
     finally:
         _stop(proc)
@@ -171,3 +173,10 @@ def launch(tauri_driver, app_binary, tmp_path):
 def kiosk(launch) -> Kiosk:
     """A fresh kiosk in demo mode with the default (zh-CN) language, on its idle screen."""
     return launch()
+
+
+def pytest_configure(config):
+    # Selenium 4.51 warns about its own Remote() internals on every session.
+    config.addinivalue_line(
+        "filterwarnings", "ignore:setting remote_server_addr:DeprecationWarning"
+    )

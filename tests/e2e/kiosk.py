@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import struct
+import subprocess
 import time
+import zlib
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -250,13 +253,51 @@ class Kiosk:
         )
 
     def shot(self, name: str, lang: str | None = None) -> Path:
-        """Saves the window as docs/screens/<lang>/<name>.png."""
+        """Saves the screen (the kiosk window fills it) as docs/screens/<lang>/<name>.png.
+
+        Grabbed from the X server with xwd rather than through WebDriver: WebKitWebDriver's
+        screenshot hangs when WebKit's accelerated compositing is off, which is how the kiosk
+        runs (src-tauri: WEBKIT_DISABLE_COMPOSITING_MODE)."""
         lang = lang or self.lang()
         path = SCREENS / lang / f"{name}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         self.settle()
-        assert self.driver.get_screenshot_as_file(str(path)), f"screenshot {path} failed"
+        width, height = grab_screen_png(path)
+        assert (width, height) == (1280, 800), f"screenshot {path} is {width}x{height}"
         return path
+
+
+def grab_screen_png(path: Path) -> tuple[int, int]:
+    """`xwd -root` of $DISPLAY, written as an RGB PNG; returns its size. Std-only."""
+    raw = subprocess.run(["xwd", "-root", "-silent"], check=True, capture_output=True).stdout
+    h = struct.unpack(">25I", raw[:100])
+    header_size, fmt, width, height = h[0], h[2], h[4], h[5]
+    byte_order, bpp, stride, ncolors = h[7], h[11], h[12], h[19]
+    masks = h[14:17]
+    if fmt != 2 or bpp != 32:
+        raise AssertionError(f"xwd: unexpected format {fmt} / {bpp} bits per pixel")
+    # Which byte of a pixel holds each of red, green, blue.
+    index = []
+    for mask in masks:
+        shift = (mask & -mask).bit_length() - 1
+        index.append(shift // 8 if byte_order == 0 else 3 - shift // 8)
+    data = memoryview(raw)[header_size + 12 * ncolors:]
+    rows = bytearray()
+    for y in range(height):
+        px = data[y * stride: y * stride + width * 4]
+        line = bytearray(width * 3)
+        for channel, i in enumerate(index):
+            line[channel::3] = px[i::4]
+        rows += b"\0" + line  # filter: none
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+    png = (b"\x89PNG\r\n\x1a\n"
+           + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(bytes(rows), 9))
+           + chunk(b"IEND", b""))
+    path.write_bytes(png)
+    return width, height
 
 
 def wait_for(what: str, predicate, timeout: float = STEP_TIMEOUT, interval: float = 0.05):

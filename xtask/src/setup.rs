@@ -175,6 +175,12 @@ pub const APT_PACKAGES: &[AptPackage] = &[
         need: Need::E2e,
     },
     AptPackage {
+        package: "x11-apps",
+        proof: Proof::Binary("xwd"),
+        why: "xwd: the E2E screenshots (WebDriver's hang with WebKit compositing off)",
+        need: Need::E2e,
+    },
+    AptPackage {
         package: "xdotool",
         proof: Proof::Binary("xdotool"),
         why: "window geometry and input under Xvfb",
