@@ -28,6 +28,8 @@ pub struct AppInfo {
     pub store_name: Option<String>,
     /// Misconfigured: `section.field: rule`, one per problem, never a value.
     pub problems: Vec<String>,
+    /// The face terminal's link as of this call (later changes arrive as events).
+    pub terminal: Option<crate::events::TerminalStatus>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -154,6 +156,7 @@ fn info(mode: AppMode, store_name: Option<String>, problems: Vec<String>) -> App
         version: env!("CARGO_PKG_VERSION").to_owned(),
         store_name,
         problems,
+        terminal: None,
     }
 }
 

@@ -68,7 +68,11 @@ export class App {
       else console.warn("facekiosk-ui: cannot listen:", asAppError(s.reason).code);
     }
     const [info, view] = await Promise.allSettled([this.ipc.appInfo(), this.ipc.sessionView()]);
-    if (info.status === "fulfilled") this.info = info.value;
+    if (info.status === "fulfilled") {
+      this.info = info.value;
+      // The first status event may have gone out before we listened.
+      if (!this.terminal && info.value.terminal) this.terminal = info.value.terminal;
+    }
     else this.startupError = asAppError(info.reason).code;
     if (view.status === "fulfilled") this.applyView(view.value, false);
     else if (info.status === "fulfilled" && info.value.mode !== "misconfigured")

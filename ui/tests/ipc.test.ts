@@ -13,7 +13,7 @@ describe("the IPC seam", () => {
     const calls: Array<[string, unknown]> = [];
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
-      if (cmd === "app_info") return { mode: "demo", version: "1", storeName: null, problems: [] };
+      if (cmd === "app_info") return { mode: "demo", version: "1", storeName: null, problems: [], terminal: null };
       if (cmd === "demo_personas") return [{ id: "a", label: "A" }];
       return null;
     });

@@ -35,8 +35,16 @@ describe.each(LANGUAGES)("every screen in %s", (language) => {
     expect(m.ipc.intents()).toEqual([{ type: "cancel" }]);
   });
 
-  it("idle: start, elder switch, terminal status for staff", async () => {
+  it("idle: the terminal status known at start shows before any event", async () => {
     const m = await mount((ipc) => (ipc.current = view(SCREENS.idle(), { language })));
+    expect(m.$("[data-terminal-status]")?.textContent).toContain(dict["terminal.connected"]);
+  });
+
+  it("idle: start, elder switch, terminal status for staff", async () => {
+    const m = await mount((ipc) => {
+      ipc.current = view(SCREENS.idle(), { language });
+      ipc.info = { ...INFO.production, terminal: null };
+    });
     expect(m.$("button[data-action='start']")?.textContent).toBe(dict["idle.start"]);
     expect(document.activeElement).toBe(m.$("button[data-action='start']"));
     const elder = m.$("button[data-action='elder']");

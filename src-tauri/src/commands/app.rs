@@ -1,11 +1,19 @@
 use tauri::State;
 
 use crate::error::AppError;
+use crate::events::TerminalStatus;
 use crate::state::{AppInfo, AppState};
 
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
-    Ok(state.backend().await.info.clone())
+    let backend = state.backend().await;
+    let mut info = backend.info.clone();
+    // The status event may have been sent before the screens listened: the current one here.
+    info.terminal = backend
+        .kiosk()
+        .ok()
+        .map(|kiosk| TerminalStatus::from(&*kiosk.terminal_status().borrow()));
+    Ok(info)
 }
 
 /// The UI calls this after its first paint: the startup measurement (scripts parse the log
