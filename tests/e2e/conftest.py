@@ -151,13 +151,16 @@ def launch(tauri_driver, app_binary, tmp_path):
     """`launch(**kiosk_settings)`: a fresh kiosk in demo mode; every one is quit at teardown."""
     started: list[Kiosk] = []
 
-    def start(language: str | None = None, **kiosk_settings) -> Kiosk:
+    def start(language: str | None = None, args: list[str] | None = None,
+              first_screen: str = "idle", **kiosk_settings) -> Kiosk:
         k = Kiosk.launch(
             tauri_driver,
             app_binary,
             tmp_path / f"kiosk-{len(started)}",
             sandbox_port=free_port(),
             kiosk_settings=kiosk_settings,
+            args=args,
+            first_screen=first_screen,
         )
         started.append(k)
         if language is not None:

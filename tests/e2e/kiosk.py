@@ -62,10 +62,13 @@ class Kiosk:
 
     @classmethod
     def launch(cls, driver_url: str, app: Path, data_dir: Path, sandbox_port: int,
-               kiosk_settings: dict | None = None) -> "Kiosk":
+               kiosk_settings: dict | None = None, args: list[str] | None = None,
+               first_screen: str = "idle") -> "Kiosk":
+        """The app in demo mode (or with `args` instead), once `first_screen` shows."""
         data_dir.mkdir(parents=True, exist_ok=True)
         sandbox_addr = f"127.0.0.1:{sandbox_port}"
-        args = ["--demo", "--data-dir", str(data_dir), "--sandbox-listen", sandbox_addr]
+        if args is None:
+            args = ["--demo", "--data-dir", str(data_dir), "--sandbox-listen", sandbox_addr]
         if kiosk_settings:
             # Only a [kiosk] section: in demo mode it overrides the settings of the sandbox's
             # generated configuration (short timeouts for the timeout tests).
@@ -79,7 +82,7 @@ class Kiosk:
         driver = webdriver.Remote(command_executor=driver_url, options=options)
         k = cls(driver, f"http://{sandbox_addr}", data_dir)
         try:
-            k.wait_screen("idle", timeout=FIRST_PAINT_TIMEOUT)
+            k.wait_screen(first_screen, timeout=FIRST_PAINT_TIMEOUT)
         except BaseException:
             k.quit()
             raise

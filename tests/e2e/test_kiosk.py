@@ -44,3 +44,26 @@ def test_window_fills_the_screen(kiosk):
     assert screen == [1280, 800], screen
     assert inner == [1280, 800], f"window is {inner}, not fullscreen"
     assert k.js("return [window.screenX, window.screenY];") == [0, 0]
+
+
+def test_misconfigured_names_every_problem_and_no_value(launch, tmp_path):
+    """A configuration that does not load still opens the window: it lists each problem as
+    `section.field: rule`, never a value (it may be a secret)."""
+    secret = "not-a-real-key-7f3a9c"
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        "[merchant]\n"
+        f'apiv2_key = "{secret}"\n'
+        "[kiosk]\n"
+        "idle_timeout_secs = 5\n"
+        'language = "fr"\n',
+        encoding="utf-8",
+    )
+    k = launch(args=["--config", str(config)], first_screen="misconfigured")
+    problems = [el.text for el in k.find_all("li[data-problem]")]
+    assert problems, "the misconfigured screen lists its problems"
+    joined = "\n".join(problems)
+    assert "kiosk.idle_timeout_secs" in joined and "kiosk.language" in joined, joined
+    assert secret not in k.source()
+    assert not k.has_action("start")
+    k.shot("misconfigured")
