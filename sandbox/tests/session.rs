@@ -262,6 +262,29 @@ async fn a_returning_patient_is_welcomed_back_without_a_query() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn done_on_the_welcome_back_is_taken_while_wechat_s_flow_closes() {
+    let d = demo().await;
+    // Closing WeChat's flow takes a while on this terminal.
+    d.sandbox()
+        .set_fault(FaultRule::new(
+            Target::GetWxpayAuth,
+            FaultKind::Latency { ms: 1_500 },
+        ))
+        .unwrap();
+    scan(&d, "registered").await;
+    let v = on(d.kiosk(), "welcomeBack").await;
+    assert!(v.countdown.is_none(), "still closing WeChat's flow");
+    d.kiosk().send(Intent::Done).await.unwrap();
+    on(d.kiosk(), "idle").await;
+    assert!(
+        d.terminal().sdk.received().iter().any(|(m, p)| {
+            m.as_str() == "getWxpayAuth" && p.get("quit_face_auth").map(String::as_str) == Some("1")
+        }),
+        "WeChat's flow was closed before the kiosk went back to idle"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_registered_persona_of_the_demo_is_known() {
     let d = demo().await;
     scan(&d, "registered").await;

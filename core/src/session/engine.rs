@@ -153,7 +153,10 @@ impl Engine {
                     self.out.show(screen, None);
                     Ending::Verified
                 }
-                Attempt::WelcomeBack(screen) => {
+                Attempt::WelcomeBack {
+                    patient_done: true, ..
+                } => return Ending::WelcomeBack,
+                Attempt::WelcomeBack { screen, .. } => {
                     self.out.show(screen, None);
                     Ending::WelcomeBack
                 }
@@ -317,6 +320,33 @@ impl Engine {
         screen: Screen,
         work: impl Future<Output = T>,
     ) -> Worked<T> {
+        self.run_under(commands, screen, work, None).await
+    }
+
+    /// Like [`Self::work`], under a screen that already is the patient's result (welcome
+    /// back): "done" is taken at once, since the patient has nothing left to do, and the work
+    /// still runs to its end (it closes WeChat's flow on the terminal). Says whether the
+    /// patient was done before it ended.
+    pub(super) async fn closing<T>(
+        &self,
+        commands: &mut mpsc::Receiver<Command>,
+        screen: Screen,
+        work: impl Future<Output = T>,
+    ) -> (Worked<T>, bool) {
+        let mut patient_done = false;
+        let worked = self
+            .run_under(commands, screen, work, Some(&mut patient_done))
+            .await;
+        (worked, patient_done)
+    }
+
+    async fn run_under<T>(
+        &self,
+        commands: &mut mpsc::Receiver<Command>,
+        screen: Screen,
+        work: impl Future<Output = T>,
+        mut patient_done: Option<&mut bool>,
+    ) -> Worked<T> {
         self.out.show(screen, None);
         tokio::pin!(work);
         loop {
@@ -337,6 +367,12 @@ impl Engine {
                         }
                         Intent::SetElder { elder } => {
                             self.set_prefs(|p| p.elder = elder);
+                            Ok(())
+                        }
+                        Intent::Done if patient_done.is_some() => {
+                            if let Some(done) = patient_done.as_deref_mut() {
+                                *done = true;
+                            }
                             Ok(())
                         }
                         other => Err(self.not_now(&other)),

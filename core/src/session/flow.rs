@@ -23,26 +23,39 @@ use crate::wxpay::WxpayError;
 pub(super) enum Attempt {
     /// The success screen (masked), already handed over and wiped.
     Verified(Screen),
-    WelcomeBack(Screen),
+    /// The welcome-back screen; `patient_done` if the patient pressed "done" while WeChat's
+    /// flow was closing under it.
+    WelcomeBack {
+        screen: Screen,
+        patient_done: bool,
+    },
     Refused(RefusalReason),
     Failed(FailureCode),
     Cancelled,
     Shutdown,
 }
 
-macro_rules! step {
-    ($engine:expr, $commands:expr, $screen:expr, $work:expr) => {
-        match $engine.work($commands, $screen, $work).await {
+/// The value of a step that ran to its end; otherwise WeChat's face UI is closed and the
+/// attempt ends as the patient (cancel) or the kiosk (shutdown) asked.
+macro_rules! settle {
+    ($deps:expr, $worked:expr) => {
+        match $worked {
             Worked::Done(v) => v,
             Worked::Cancelled => {
-                stop_face_ui(&$engine.deps).await;
+                stop_face_ui($deps).await;
                 return Attempt::Cancelled;
             }
             Worked::Shutdown => {
-                stop_face_ui(&$engine.deps).await;
+                stop_face_ui($deps).await;
                 return Attempt::Shutdown;
             }
         }
+    };
+}
+
+macro_rules! step {
+    ($engine:expr, $commands:expr, $screen:expr, $work:expr) => {
+        settle!(&$engine.deps, $engine.work($commands, $screen, $work).await)
     };
 }
 
@@ -74,7 +87,10 @@ pub(super) async fn attempt(engine: &Engine, commands: &mut mpsc::Receiver<Comma
             patient_ref: patient.to_string(),
         };
         // The patient is known either way: they read the welcome while WeChat's flow closes.
-        match step!(engine, commands, screen.clone(), deps.terminal.auth(&quit)) {
+        let (closed, patient_done) = engine
+            .closing(commands, screen.clone(), deps.terminal.auth(&quit))
+            .await;
+        match settle!(deps, closed) {
             Ok(reply) if reply.outcome.is_success() => {}
             Ok(reply) => {
                 tracing::warn!(
@@ -85,7 +101,10 @@ pub(super) async fn attempt(engine: &Engine, commands: &mut mpsc::Receiver<Comma
             }
             Err(e) => tracing::warn!(error = %e, "closing the face flow failed"),
         }
-        return Attempt::WelcomeBack(screen);
+        return Attempt::WelcomeBack {
+            screen,
+            patient_done,
+        };
     }
     let confirm = AuthRequest::authorise(authinfo, face.face_sid.clone());
     let confirmed = step!(
