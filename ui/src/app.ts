@@ -5,7 +5,7 @@
 import { button, h } from "./dom";
 import { DEFAULT_LANGUAGE, otherLanguage, translator, type Translate } from "./i18n";
 import { asAppError, type Ipc } from "./ipc";
-import { terminalLine } from "./terminal";
+import { updateTerminalStatus } from "./terminal";
 import type { AppInfo, DemoPersona, Intent, Language, SessionView, TerminalStatus } from "./types";
 import type { Ctx, Rendered } from "./screens/types";
 import * as consent from "./screens/consent";
@@ -31,7 +31,10 @@ export interface AppOptions {
 export class App {
   private view: SessionView | null = null;
   private info: AppInfo | null = null;
-  private startupError: string | null = null;
+  /** Why app_info failed: nothing later brings it back, so this stays. */
+  private infoError: string | null = null;
+  /** Why session_view failed: the next view from the core clears it. */
+  private viewError: string | null = null;
   private personas: readonly DemoPersona[] = [];
   private terminal: TerminalStatus | null = null;
   /** The language while there is no session to hold it (see `sessionless`). */
@@ -73,10 +76,10 @@ export class App {
       // The first status event may have gone out before we listened.
       if (!this.terminal && info.value.terminal) this.terminal = info.value.terminal;
     }
-    else this.startupError = asAppError(info.reason).code;
+    else this.infoError = asAppError(info.reason).code;
     if (view.status === "fulfilled") this.applyView(view.value, false);
     else if (info.status === "fulfilled" && info.value.mode !== "misconfigured")
-      this.startupError = asAppError(view.reason).code;
+      this.viewError = asAppError(view.reason).code;
     // Should the session go away (misconfigured), the screens keep the language they had.
     if (this.view) this.localLanguage = this.view.language;
     if (this.info?.mode === "demo") {
@@ -97,14 +100,14 @@ export class App {
   applyView(view: SessionView, render = true): void {
     if (this.view && view.seq <= this.view.seq) return;
     this.view = view;
-    this.startupError = null;
+    this.viewError = null;
     if (render) this.render();
   }
 
   applyTerminalStatus(status: TerminalStatus): void {
     this.terminal = status;
     const line = this.root.querySelector("[data-terminal-status]");
-    if (line) line.textContent = terminalLine(this.translate(), status);
+    if (line) updateTerminalStatus(line, this.translate(), status);
   }
 
   // ---- intents ------------------------------------------------------------------------------
@@ -145,7 +148,13 @@ export class App {
 
   /** Misconfigured, or the core unreachable: no session to hold the language, so the UI does. */
   private sessionless(): boolean {
-    return this.info?.mode === "misconfigured" || this.startupError !== null;
+    return this.info?.mode === "misconfigured" || this.startupError() !== null;
+  }
+
+  /** Why the core cannot be used, if it cannot: app_info's failure first (a view without the
+   *  kiosk's mode cannot be shown). */
+  private startupError(): string | null {
+    return this.infoError ?? this.viewError;
   }
 
   private language(): Language {
@@ -179,8 +188,8 @@ export class App {
       const problems = this.info.problems;
       return { name: "misconfigured", key: JSON.stringify([base, problems]), render: () => misconfigured.render(problems, ctx) };
     }
-    if (this.startupError !== null) {
-      const code = this.startupError;
+    const code = this.startupError();
+    if (code !== null) {
       return { name: "unavailable", key: JSON.stringify([base, code]), render: () => unavailable.render(code, ctx) };
     }
     if (!this.view || !this.info) return { name: "loading", key: JSON.stringify(base), render: () => loading.render(ctx) };
@@ -227,10 +236,16 @@ export class App {
   }
 
   private mount(t: Translate, ctx: Ctx, rendered: Rendered): void {
-    const language = button(t("lang.switch"), () => this.switchLanguage(), {
-      class: "btn btn-ghost btn-language",
-      attrs: { "data-action": "language", "aria-label": t("lang.switchLabel"), lang: otherLanguage(this.language()) },
-    });
+    // The visible name in the language it switches to, what it does in this one: each part
+    // carries its own lang (an aria-label cannot, and must contain the visible words anyway).
+    const language = button(
+      [
+        h("span", { attrs: { lang: otherLanguage(this.language()) } }, t("lang.switch")),
+        h("span", { class: "visually-hidden" }, ` ${t("lang.switchHint")}`),
+      ],
+      () => this.switchLanguage(),
+      { class: "btn btn-ghost btn-language", attrs: { "data-action": "language" } },
+    );
     const header = h(
       "header",
       { class: "topbar" },
@@ -275,21 +290,33 @@ export class App {
     }
     if (!this.overlay) {
       const seconds = h("span", { class: "seconds", attrs: { "data-seconds-left": true } });
-      const extend = button(t("warning.extend"), () => this.send({ type: "extend" }), {
+      // On a result screen "extend" only keeps the page: no "are you still there?", no "continue".
+      const result = this.rendered?.result === true;
+      const extend = button(t(result ? "warning.stay" : "warning.extend"), () => this.send({ type: "extend" }), {
         class: "btn btn-primary btn-hero",
         attrs: { "data-action": "extend" },
       });
+      const text = result
+        ? [h("h2", { class: "dialog-title", attrs: { id: "warning-title" } }, ...t.nodes("warning.result", { seconds }))]
+        : [
+            h("h2", { class: "dialog-title", attrs: { id: "warning-title" } }, t("warning.title")),
+            h("p", { class: "dialog-body", attrs: { id: "warning-body" } }, ...t.nodes("warning.body", { seconds })),
+          ];
       const el = h(
         "div",
-        { class: "overlay", attrs: { "data-overlay": "warning" } },
+        { class: "overlay", attrs: { "data-overlay": "warning", "data-warning": result ? "result" : "session" } },
         h(
           "div",
           {
             class: "dialog",
-            attrs: { role: "alertdialog", "aria-modal": "true", "aria-labelledby": "warning-title", "aria-describedby": "warning-body" },
+            attrs: {
+              role: "alertdialog",
+              "aria-modal": "true",
+              "aria-labelledby": "warning-title",
+              "aria-describedby": result ? null : "warning-body",
+            },
           },
-          h("h2", { class: "dialog-title", attrs: { id: "warning-title" } }, t("warning.title")),
-          h("p", { class: "dialog-body", attrs: { id: "warning-body" } }, ...t.nodes("warning.body", { seconds })),
+          ...text,
           extend,
         ),
       );
@@ -304,7 +331,6 @@ export class App {
 
   private setMainInert(inert: boolean): void {
     if (!this.main) return;
-    this.main.inert = inert;
     this.main.toggleAttribute("inert", inert);
     if (inert) this.main.setAttribute("aria-hidden", "true");
     else this.main.removeAttribute("aria-hidden");

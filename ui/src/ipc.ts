@@ -29,7 +29,8 @@ export interface Ipc {
   demoPersonas(): Promise<DemoPersona[]>;
   demoPresentFace(persona: string): Promise<void>;
   demoWechatScreen(confirm: boolean): Promise<void>;
-  /** Tells the shell the first screen is painted (it shows the window / measures start-up). */
+  /** Tells the shell the first screen is painted: it logs the start-up time (and writes it to
+   *  `$FACEKIOSK_READY_FILE`). It does not show the window: that is visible from the start. */
   uiReady(): Promise<void>;
   onView(handler: (view: SessionView) => void): Promise<UnlistenFn>;
   onTerminalStatus(handler: (status: TerminalStatus) => void): Promise<UnlistenFn>;

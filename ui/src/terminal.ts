@@ -1,13 +1,31 @@
-// The staff's one-line view of the face terminal link.
+// The face terminal link on the idle screen. Patients read it too: on screen only the state in
+// their language (and, when something is wrong, to ask staff); the raw state and the
+// technician's detail (serials, versions, addresses) only in data attributes.
+import { h } from "./dom";
 import { dictionaries, type MessageKey, type Translate } from "./i18n";
 import type { TerminalStatus } from "./types";
 
-export function terminalLine(t: Translate, status: TerminalStatus | null): string {
-  let state = t("terminal.unknown");
-  if (status) {
-    const key = `terminal.${status.state}`;
-    state = key in dictionaries[t.language] ? t(key as MessageKey) : status.state;
-    if (status.detail) state = `${state} · ${status.detail}`;
-  }
-  return t("idle.terminal", { state });
+/** States in which the terminal is fine or on its way; any other one needs staff. */
+const UNREMARKABLE = new Set(["starting", "connected"]);
+
+function terminalLine(t: Translate, status: TerminalStatus | null): string {
+  if (!status) return t("idle.terminal", { state: t("terminal.unknown") });
+  const key = `terminal.${status.state}`;
+  // A state this build has no words for is not shown raw: it is not "connected" either.
+  const state = key in dictionaries[t.language] ? t(key as MessageKey) : t("terminal.other");
+  return t(UNREMARKABLE.has(status.state) ? "idle.terminal" : "idle.terminalProblem", { state });
+}
+
+/** The status line: `data-terminal-status` (the hook), with the state and detail for a technician. */
+export function terminalStatusElement(t: Translate, status: TerminalStatus | null): HTMLElement {
+  const el = h("span", { attrs: { "data-terminal-status": true } });
+  updateTerminalStatus(el, t, status);
+  return el;
+}
+
+export function updateTerminalStatus(el: Element, t: Translate, status: TerminalStatus | null): void {
+  el.textContent = terminalLine(t, status);
+  el.setAttribute("data-terminal-state", status?.state ?? "unknown");
+  if (status?.detail) el.setAttribute("data-terminal-detail", status.detail);
+  else el.removeAttribute("data-terminal-detail");
 }

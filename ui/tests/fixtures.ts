@@ -9,14 +9,14 @@ export const consentDoc = (language: Language): ConsentDocument => ({
   version: "2026-11-01",
   language,
   sha256: "9f2c1d0b7a4e5f6a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a",
-  title: language === "zh-CN" ? "刷脸实名建档告知书" : "Notice: registering with your face",
+  title: language === "zh-CN" ? "使用微信刷脸完成实名建档" : "Register with your real name using WeChat face recognition",
   sections: [
     {
-      heading: language === "zh-CN" ? "我们收集什么" : "What we collect",
+      heading: language === "zh-CN" ? "我们会获取什么" : "What we will receive",
       body:
         language === "zh-CN"
-          ? "您的人脸特征由微信采集，医院获得您的姓名、证件号码和手机号。\n\n仅用于本院建档。"
-          : "WeChat captures your face; the hospital receives your name, ID number and phone number.\n\nUsed only to register you here.",
+          ? "经您确认后，本院将获取您的姓名、证件类型和证件号码。\n\n仅用于本院建档。"
+          : "After you confirm, the hospital receives your name, the type of your ID document and its number.\n\nUsed only to register you here.",
     },
     { heading: language === "zh-CN" ? "保存多久" : "How long we keep it", body: "…" },
   ],

@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dictionaries, otherLanguage, translator } from "../src/i18n";
 import { en } from "../src/i18n/en";
@@ -26,7 +28,7 @@ describe("i18n dictionaries", () => {
 
   it("the English dictionary is English and the Chinese one Chinese (bar the switch labels)", () => {
     const han = /\p{Script=Han}/u;
-    const bilingual = new Set(["lang.switch", "lang.switchLabel", "refusal.insuranceHint"]);
+    const bilingual = new Set(["lang.switch", "refusal.insuranceHint"]);
     for (const key of Object.keys(zhCN) as Array<keyof typeof zhCN>) {
       if (bilingual.has(key)) continue;
       expect(han.test(en[key]), `en ${key}`).toBe(false);
@@ -43,11 +45,61 @@ describe("i18n dictionaries", () => {
     const span = document.createElement("span");
     span.textContent = "9";
     const p = document.createElement("p");
-    p.append(...t.nodes("warning.body", { seconds: span }));
-    expect(p.textContent).toBe("Going back to the start in 9 s. Nothing from this visit will be kept.");
+    p.append(...t.nodes("warning.result", { seconds: span }));
+    expect(p.textContent).toBe("Back to the start in 9 seconds");
     expect(p.querySelector("span")).toBe(span);
     expect(otherLanguage("zh-CN")).toBe("en");
     expect(otherLanguage("en")).toBe("zh-CN");
+  });
+});
+
+// The newest consent text the kiosk ships, as the file has it (header comment included).
+const consentDir = join(__dirname, "..", "..", "assets", "consent");
+const newestConsent = readdirSync(consentDir).sort().at(-1)!;
+const consentText = (language: "zh-CN" | "en") => readFileSync(join(consentDir, newestConsent, `${language}.toml`), "utf8");
+
+describe("what the screens say matches the consent text", () => {
+  it("WeChat's screen shares what the consent promises: name, ID type and number, no phone", () => {
+    // The premise, from the asset itself: it promises these and no phone number.
+    const zhConsent = consentText("zh-CN");
+    for (const item of ["姓名", "证件类型", "证件号码"]) expect(zhConsent).toContain(item);
+    expect(zhConsent).not.toMatch(/手机|电话/);
+    expect(consentText("en")).not.toMatch(/phone/i);
+
+    for (const item of ["姓名", "证件类型", "证件号码"]) expect(zhCN["waiting.body"]).toContain(item);
+    expect(zhCN["waiting.body"]).not.toMatch(/手机|电话/);
+    expect(en["waiting.body"]).toMatch(/name/);
+    expect(en["waiting.body"]).toMatch(/type of your ID document/);
+    expect(en["waiting.body"]).not.toMatch(/phone/i);
+  });
+
+  it("the consent text is called what it calls itself, in every message that names it", () => {
+    expect(consentText("zh-CN").split("\n")[0]).toContain("单独同意书");
+    for (const [key, value] of Object.entries(zhCN)) expect(value, key).not.toContain("告知书");
+    for (const [key, value] of Object.entries(en)) expect(value, key).not.toMatch(/\bnotice\b/i);
+    for (const key of ["idle.step1", "consent.version"] as const) {
+      expect(zhCN[key], key).toContain("单独同意书");
+      expect(en[key], key).toMatch(/consent form/i);
+    }
+  });
+
+  it("the idle steps do not take agreement for granted", () => {
+    expect(zhCN["idle.step1"]).not.toMatch(/并同意/);
+    expect(zhCN["idle.step1"]).toContain("是否同意");
+    expect(en["idle.step1"]).not.toMatch(/\bagree\b/i);
+    expect(en["idle.step1"]).toMatch(/decide/);
+  });
+});
+
+describe("wording", () => {
+  it("no colloquial or ambiguous phrases a review flagged", () => {
+    for (const [key, value] of Object.entries(zhCN)) expect(value, key).not.toMatch(/没能|出了点问题|请取号|交给医院系统/);
+    expect(zhCN["failed.title"]).toBe("暂时无法完成办理");
+    expect(zhCN["failure.records"]).toContain("未能提交到医院系统");
+    expect(en["success.masked"]).toMatch(/^Some of your details are hidden/);
+    // What to do next says where to go, in both languages alike.
+    expect(zhCN["success.next"]).toContain("挂号窗口");
+    expect(en["success.next"]).toContain("registration window");
   });
 });
 

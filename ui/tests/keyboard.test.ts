@@ -2,7 +2,7 @@
 // (menus, zoom, reload, selection) reaches the patient.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installKioskGuards, isBlockedShortcut } from "../src/kiosk";
-import { SCREENS, mount, screen, view } from "./fixtures";
+import { INFO, SCREENS, flush, mount, screen, view } from "./fixtures";
 
 let remove: () => void;
 beforeAll(() => (remove = installKioskGuards(document)));
@@ -46,6 +46,33 @@ describe("keyboard", () => {
     agree.focus();
     key(agree, "Enter");
     expect(m.ipc.intents()).toEqual([{ type: "agree", consentSha256: SCREENS.consent("en").consent.sha256 }]);
+  });
+
+  it("demo WeChat screen: the focus on the screen, not an answer; both answers by Tab and Enter", async () => {
+    const m = await mount((ipc) => {
+      ipc.info = INFO.demo;
+      ipc.current = view(SCREENS.waitingConfirmation());
+    });
+    const panel = document.activeElement as HTMLElement;
+    expect(panel.classList.contains("wechat-screen")).toBe(true);
+    expect(panel.tabIndex).toBe(-1); // focusable for the start, not a Tab stop of its own
+    // Enter on the focused screen answers nothing.
+    key(panel, "Enter");
+    await flush();
+    expect(m.ipc.calls).toEqual([]);
+    const order = m
+      .$$("button, [tabindex='0']")
+      .filter((el) => !el.closest("header"))
+      .map((el) => el.getAttribute("data-wechat") ?? el.getAttribute("data-action"));
+    expect(order).toEqual(["cancel", "confirm", "cancel"]); // WeChat's two answers, then the kiosk's cancel
+    for (const answer of ["cancel", "confirm"]) {
+      const b = m.$(`button[data-wechat='${answer}']`)!;
+      b.focus();
+      key(b, "Enter");
+    }
+    await flush();
+    expect(m.ipc.calls.filter((c) => c.cmd === "demo_wechat_screen").map((c) => c.arg)).toEqual([false, true]);
+    expect(m.ipc.intents()).toEqual([]);
   });
 
   it.each(["consent", "preparing", "faceScan", "waitingConfirmation"] as const)(

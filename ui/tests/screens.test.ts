@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { dictionaries } from "../src/i18n";
+import { dictionaries, otherLanguage } from "../src/i18n";
 import type { FailureCode, RefusalReason } from "../src/types";
-import { INFO, LANGUAGES, SCREEN_NAMES, SCREENS, click, flush, mount, view } from "./fixtures";
+import { INFO, LANGUAGES, SCREEN_NAMES, SCREENS, click, flush, mount, screen, view } from "./fixtures";
 
 const IN_SESSION = ["consent", "preparing", "faceScan", "waitingConfirmation"] as const;
 const INTENT_ACTIONS = ["start", "agree", "decline", "cancel", "extend", "retry", "done"];
@@ -18,7 +18,16 @@ describe.each(LANGUAGES)("every screen in %s", (language) => {
     expect(m.announcer.textContent).toBe(title);
     // The language switch is on every screen and asks for the other language.
     expect(m.$$("button[data-action='language']")).toHaveLength(1);
-    expect(m.$("button[data-action='language']")?.textContent).toBe(dict["lang.switch"]);
+    const lang = m.$("button[data-action='language']")!;
+    // Its name is its content (no aria-label), each part marked with the language it is in:
+    // the visible name in the other language, what it does (not shown) in this one.
+    expect(lang.hasAttribute("aria-label")).toBe(false);
+    const [shown, hint] = Array.from(lang.children) as HTMLElement[];
+    expect(shown?.textContent).toBe(dict["lang.switch"]);
+    expect(shown?.closest("[lang]")?.getAttribute("lang")).toBe(otherLanguage(language));
+    expect(hint?.classList.contains("visually-hidden")).toBe(true);
+    expect(hint?.textContent?.trim()).toBe(dict["lang.switchHint"]);
+    expect(hint?.closest("[lang]")?.getAttribute("lang")).toBe(language);
     // Every intent button is a real button; nothing shows an untranslated placeholder.
     for (const b of m.$$("[data-action]")) expect(b.tagName).toBe("BUTTON");
     expect(m.root.textContent).not.toMatch(/\{\w+\}/);
@@ -37,7 +46,26 @@ describe.each(LANGUAGES)("every screen in %s", (language) => {
 
   it("idle: the terminal status known at start shows before any event", async () => {
     const m = await mount((ipc) => (ipc.current = view(SCREENS.idle(), { language })));
-    expect(m.$("[data-terminal-status]")?.textContent).toContain(dict["terminal.connected"]);
+    expect(m.$("[data-terminal-status]")?.textContent).toBe(dict["idle.terminal"].replace("{state}", dict["terminal.connected"]));
+  });
+
+  it("idle: the technician's detail is kept off the screen, in data attributes only", async () => {
+    const detail = "connected to bridge 0.1.0 on SIM-TERMINAL-1 (face SDK 2.32.105) at 127.0.0.1:41557";
+    const m = await mount((ipc) => {
+      ipc.current = view(SCREENS.idle(), { language });
+      ipc.info = { ...INFO.production, terminal: { state: "connected", detail } };
+    });
+    const line = m.$("[data-terminal-status]")!;
+    expect(line.dataset.terminalState).toBe("connected");
+    expect(line.dataset.terminalDetail).toBe(detail);
+    for (const secret of ["SIM-TERMINAL-1", "127.0.0.1", "SDK", "bridge"]) expect(m.root.textContent).not.toContain(secret);
+    expect(line.hasAttribute("title")).toBe(false); // a tooltip would be read out, in English
+    if (language === "zh-CN") expect(line.textContent).not.toMatch(/[A-Za-z]/);
+    // A later status moves both along; without a detail the attribute goes.
+    m.ipc.emitStatus({ state: "noBridge", detail: null });
+    expect(line.dataset.terminalState).toBe("noBridge");
+    expect(line.hasAttribute("data-terminal-detail")).toBe(false);
+    expect(line.textContent).toBe(dict["idle.terminalProblem"].replace("{state}", dict["terminal.noBridge"]));
   });
 
   it("idle: start, elder switch, terminal status for staff", async () => {
@@ -49,12 +77,17 @@ describe.each(LANGUAGES)("every screen in %s", (language) => {
     expect(document.activeElement).toBe(m.$("button[data-action='start']"));
     const elder = m.$("button[data-action='elder']");
     expect(elder?.getAttribute("aria-pressed")).toBe("false");
+    // Label in name (WCAG 2.5.3): the accessible name starts with the words on the button.
+    expect(elder?.getAttribute("aria-label")?.startsWith(dict["elder.switch"])).toBe(true);
+    expect(elder?.textContent?.startsWith(dict["elder.switch"])).toBe(true);
     expect(m.root.textContent).toContain(dict["idle.alternatives"]);
     expect(m.$("[data-terminal-status]")?.textContent).toContain(dict["terminal.unknown"]);
     m.ipc.emitStatus({ state: "connected", detail: null });
     expect(m.$("[data-terminal-status]")?.textContent).toContain(dict["terminal.connected"]);
+    // A state this build has no words for: not shown raw, and not taken for "connected".
     m.ipc.emitStatus({ state: "somethingNew", detail: "adb: 2 devices" });
-    expect(m.$("[data-terminal-status]")?.textContent).toContain("somethingNew · adb: 2 devices");
+    expect(m.$("[data-terminal-status]")?.textContent).toBe(dict["idle.terminalProblem"].replace("{state}", dict["terminal.other"]));
+    expect(m.$("[data-terminal-status]")?.dataset.terminalState).toBe("somethingNew");
     click(m.$("button[data-action='start']"));
     click(elder);
     expect(m.ipc.intents()).toEqual([{ type: "start" }, { type: "setElder", elder: true }]);
@@ -102,9 +135,11 @@ describe.each(LANGUAGES)("every screen in %s", (language) => {
     expect(document.activeElement).toBe(m.$("button[data-action='done']"));
   });
 
-  it("welcomeBack: patient ref and done", async () => {
+  it("welcomeBack: patient ref, its own next step, done", async () => {
     const m = await mount((ipc) => (ipc.current = view(SCREENS.welcomeBack(), { language })));
     expect(m.$("[data-patient-ref]")?.textContent).toBe("P-000042");
+    expect(m.$(".detail dt")?.textContent).toBe(dict["welcomeBack.patientRef"]);
+    expect(m.$(".next-step")?.textContent).toBe(dict["welcomeBack.next"]);
     expect(m.$("[data-masked-name]")).toBeNull();
     click(m.$("button[data-action='done']"));
     expect(m.ipc.intents()).toEqual([{ type: "done" }]);
@@ -173,9 +208,13 @@ describe("the countdown warning", () => {
 
     m.ipc.emitView(view(screen, { countdown: { secondsLeft: 15, warning: true } }));
     const overlay = m.$("[data-overlay='warning']");
+    // Mid-session: the session ends and nothing is kept, which is true here.
+    expect(overlay?.getAttribute("data-warning")).toBe("session");
     expect(overlay?.textContent).toContain(dictionaries["zh-CN"]["warning.title"]);
+    expect(overlay?.querySelector("#warning-body")?.textContent).toBe(dictionaries["zh-CN"]["warning.body"].replace("{seconds}", "15"));
     expect(overlay?.querySelector("[data-seconds-left]")?.textContent).toBe("15");
     const extend = overlay?.querySelector("button[data-action='extend']");
+    expect(extend?.textContent).toBe(dictionaries["zh-CN"]["warning.extend"]);
     expect(extend?.classList.contains("btn-primary")).toBe(true);
     expect(document.activeElement).toBe(extend);
     expect(m.$("main")?.hasAttribute("inert")).toBe(true);
@@ -194,6 +233,40 @@ describe("the countdown warning", () => {
     expect(m.$("main")?.hasAttribute("inert")).toBe(false);
     expect(m.$(".consent-doc")).toBe(doc);
     expect(document.activeElement).toBe(doc);
+  });
+
+  describe.each(LANGUAGES)("on a result screen, in %s", (language) => {
+    const dict = dictionaries[language];
+    it.each(["success", "welcomeBack", "refusal", "failed"] as const)(
+      "%s: only 'back to the start in N seconds' and 'stay on this page': nothing lost, nothing asked again",
+      async (name) => {
+        const m = await mount((ipc) => (ipc.current = view(screen(name, language), { language, countdown: { secondsLeft: 7, warning: true } })));
+        const overlay = m.$("[data-overlay='warning']")!;
+        expect(overlay.getAttribute("data-warning")).toBe("result");
+        expect(overlay.querySelector("#warning-title")?.textContent).toBe(dict["warning.result"].replace("{seconds}", "7"));
+        const stay = overlay.querySelector<HTMLButtonElement>("button[data-action='extend']")!;
+        expect(stay.textContent).toBe(dict["warning.stay"]);
+        expect(document.activeElement).toBe(stay);
+        for (const key of ["warning.title", "warning.body", "warning.extend"] as const)
+          for (const part of dict[key].split("{seconds}").map((p) => p.trim()).filter((p) => p.length > 3))
+            expect(overlay.textContent, key).not.toContain(part);
+        expect(overlay.querySelector("[role='alertdialog']")?.hasAttribute("aria-describedby")).toBe(false);
+        m.ipc.emitView(view(screen(name, language), { language, countdown: { secondsLeft: 6, warning: true } }));
+        expect(m.$("[data-seconds-left]")?.textContent).toBe("6");
+        click(stay);
+        expect(m.ipc.intents()).toEqual([{ type: "extend" }]);
+      },
+    );
+  });
+
+  it("changes its words when a session's screen gives way to a result under it", async () => {
+    const warning = { countdown: { secondsLeft: 5, warning: true } };
+    const m = await mount((ipc) => (ipc.current = view(SCREENS.consent("zh-CN"), warning)));
+    expect(m.$("[data-overlay='warning']")?.getAttribute("data-warning")).toBe("session");
+    m.ipc.emitView(view({ name: "refusal", reason: "declinedConsent" }, warning));
+    expect(m.$$("[data-overlay='warning']")).toHaveLength(1);
+    expect(m.$("[data-overlay='warning']")?.getAttribute("data-warning")).toBe("result");
+    expect(m.$("[data-overlay='warning'] button")?.textContent).toBe(dictionaries["zh-CN"]["warning.stay"]);
   });
 
   it("keeps the language switch usable while it is shown, in both languages", async () => {
@@ -261,6 +334,17 @@ describe("projection of the core's state", () => {
     expect(m.root.dataset.screen).toBe("idle");
   });
 
+  it("app_info failing at start-up shows the staff screen with its code, even with a session view", async () => {
+    const m = await mount((ipc) => (ipc.appInfo = async () => Promise.reject({ code: "noInfo", message: "" })));
+    expect(m.root.dataset.screen).toBe("unavailable");
+    expect(m.$("[data-failure-code]")?.textContent).toBe("noInfo");
+    expect(m.firstScreens).toBe(1);
+    // A later view does not bring the kiosk's mode back: still not a "loading" that never ends.
+    m.ipc.emitView(view(SCREENS.consent("zh-CN")));
+    expect(m.root.dataset.screen).toBe("unavailable");
+    expect(m.$("[data-failure-code]")?.textContent).toBe("noInfo");
+  });
+
   it("reports the first screen once", async () => {
     const m = await mount();
     m.ipc.emitView(view(SCREENS.consent("zh-CN")));
@@ -311,8 +395,11 @@ describe("demo mode", () => {
     expect(m.$("button[data-action='cancel']")).not.toBeNull();
   });
 
-  it("waitingConfirmation: a simulated WeChat screen with confirm and cancel", async () => {
+  it("waitingConfirmation: a simulated WeChat screen with confirm and cancel, neither one focused", async () => {
     const m = await mount(demo(SCREENS.waitingConfirmation()));
+    const panel = m.$(".wechat-screen");
+    expect(document.activeElement).toBe(panel);
+    expect(document.activeElement?.hasAttribute("data-wechat")).toBe(false);
     click(m.$("button[data-wechat='confirm']"));
     click(m.$("button[data-wechat='cancel']"));
     await flush();

@@ -20,5 +20,5 @@ export function render(screen: ScreenOf<"failed">, ctx: Ctx): Rendered {
     [retry, done],
     { tone: "warn" },
   );
-  return { title: t("failed.title"), content, primary: retry ?? done, escape: { type: "done" } };
+  return { title: t("failed.title"), content, primary: retry ?? done, escape: { type: "done" }, result: true };
 }

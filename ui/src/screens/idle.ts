@@ -1,7 +1,7 @@
-// Idle: the big "start", what will happen, that a card works just as well; elder mode; a status
-// line for staff.
+// Idle: the big "start", what will happen, that a card works just as well; elder mode; the face
+// terminal's state (in words a patient may read too) and the version.
 import { button, h } from "../dom";
-import { terminalLine } from "../terminal";
+import { terminalStatusElement } from "../terminal";
 import { intentButton, page, paragraph } from "./common";
 import type { Ctx, Rendered } from "./types";
 
@@ -9,12 +9,18 @@ export function render(ctx: Ctx): Rendered {
   const { t } = ctx;
   const start = intentButton(ctx, { type: "start" }, t("idle.start"));
   start.classList.add("btn-hero");
+  // The label starts with the visible words (one says what one sees to voice control); on/off is
+  // aria-pressed.
   const elder = button(
     [t("elder.switch"), h("span", { class: "switch-state" }, ctx.elder ? t("elder.on") : t("elder.off"))],
     () => ctx.send({ type: "setElder", elder: !ctx.elder }),
     {
       class: "btn btn-secondary btn-toggle",
-      attrs: { "data-action": "elder", "aria-pressed": String(ctx.elder), "aria-label": t("elder.switchLabel") },
+      attrs: {
+        "data-action": "elder",
+        "aria-pressed": String(ctx.elder),
+        "aria-label": t("elder.switchLabel", { label: t("elder.switch") }),
+      },
     },
   );
   const steps = h(
@@ -34,7 +40,7 @@ export function render(ctx: Ctx): Rendered {
     h(
       "footer",
       { class: "staff-line" },
-      h("span", { attrs: { "data-terminal-status": true } }, terminalLine(t, ctx.terminal)),
+      terminalStatusElement(t, ctx.terminal),
       ctx.info ? h("span", { class: "version" }, t("idle.version", { version: ctx.info.version })) : null,
     ),
   );

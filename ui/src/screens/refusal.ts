@@ -8,5 +8,5 @@ export function render(screen: ScreenOf<"refusal">, ctx: Ctx): Rendered {
   const done = doneButton(ctx);
   const content = page("refusal", title, [paragraph(t("refusal.body")), alternatives(ctx)], [done]);
   content.dataset.reason = screen.reason;
-  return { title, content, primary: done, escape: { type: "done" } };
+  return { title, content, primary: done, escape: { type: "done" }, result: true };
 }

@@ -30,5 +30,5 @@ export function render(screen: ScreenOf<"success">, ctx: Ctx): Rendered {
     [done],
     { tone: "good" },
   );
-  return { title: t("success.title"), content, primary: done, escape: { type: "done" } };
+  return { title: t("success.title"), content, primary: done, escape: { type: "done" }, result: true };
 }

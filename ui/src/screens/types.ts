@@ -24,6 +24,9 @@ export interface Rendered {
   readonly primary: HTMLElement | null;
   /** What Escape sends on this screen, if anything. */
   readonly escape: Intent | null;
+  /** A result screen (the session is over): its countdown only leaves the page, so the warning
+   *  says just that, with nothing to lose and nothing to continue. */
+  readonly result?: boolean;
 }
 
 /** The screen variant with the given name. */

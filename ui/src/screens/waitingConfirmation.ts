@@ -7,10 +7,9 @@ import type { Ctx, Rendered } from "./types";
 export function render(ctx: Ctx): Rendered {
   const { t } = ctx;
   const cancel = cancelButton(ctx);
-  let demoConfirm: HTMLButtonElement | null = null;
   let panel: HTMLElement | null = null;
   if (ctx.demo) {
-    demoConfirm = button(t("waiting.demoConfirm"), () => ctx.wechatScreen(true), {
+    const demoConfirm = button(t("waiting.demoConfirm"), () => ctx.wechatScreen(true), {
       class: "btn btn-wechat btn-wechat-confirm",
       attrs: { "data-wechat": "confirm" },
     });
@@ -20,7 +19,10 @@ export function render(ctx: Ctx): Rendered {
     });
     panel = h(
       "div",
-      { class: "demo-panel wechat-screen", attrs: { role: "group", "aria-labelledby": "wechat-screen-title" } },
+      {
+        class: "demo-panel wechat-screen",
+        attrs: { role: "group", "aria-labelledby": "wechat-screen-title", tabindex: -1 },
+      },
       h("h2", { class: "demo-panel-title", attrs: { id: "wechat-screen-title" } }, t("waiting.demoTitle")),
       h("p", { class: "wechat-question" }, t("waiting.demoQuestion")),
       h("div", { class: "wechat-buttons" }, demoCancel, demoConfirm),
@@ -36,5 +38,7 @@ export function render(ctx: Ctx): Rendered {
     ],
     [cancel],
   );
-  return { title: t("waiting.title"), content, primary: demoConfirm ?? cancel, escape: { type: "cancel" } };
+  // The simulated screen itself gets the focus, not one of its answers: the kiosk suggests neither
+  // (Tab reaches both, in the order shown).
+  return { title: t("waiting.title"), content, primary: panel ?? cancel, escape: { type: "cancel" } };
 }

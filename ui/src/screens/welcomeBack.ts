@@ -15,12 +15,12 @@ export function render(screen: ScreenOf<"welcomeBack">, ctx: Ctx): Rendered {
       h(
         "dl",
         { class: "details" },
-        h("div", { class: "detail" }, h("dt", {}, t("success.patientRef")), h("dd", { attrs: { "data-patient-ref": true } }, screen.patientRef)),
+        h("div", { class: "detail" }, h("dt", {}, t("welcomeBack.patientRef")), h("dd", { attrs: { "data-patient-ref": true } }, screen.patientRef)),
       ),
-      h("p", { class: "next-step" }, t("success.next")),
+      h("p", { class: "next-step" }, t("welcomeBack.next")),
     ],
     [done],
     { tone: "good" },
   );
-  return { title: t("welcomeBack.title"), content, primary: done, escape: { type: "done" } };
+  return { title: t("welcomeBack.title"), content, primary: done, escape: { type: "done" }, result: true };
 }
