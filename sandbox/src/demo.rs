@@ -15,7 +15,7 @@ use anyhow::{Context, Result};
 use facekiosk_core::Config;
 use facekiosk_core::identity::WechatId;
 use facekiosk_core::session::production::terminal_options;
-use facekiosk_core::session::{Deps, Kiosk, PatientRef, Records};
+use facekiosk_core::session::{Deps, HandOver, Kiosk, PatientRef, Records};
 use facekiosk_core::terminal::{BridgeTerminal, LinkOptions, TerminalTarget};
 use facekiosk_core::wxpay::WxpayClient;
 
@@ -25,7 +25,7 @@ use crate::options::Options;
 use crate::server::{Sandbox, SandboxHandle, SimTerminal, StartOptions};
 
 /// How to start a demo.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DemoOptions {
     /// Keys, the sandbox's files and the demo's patient records live here.
     pub data_dir: PathBuf,
@@ -41,6 +41,20 @@ pub struct DemoOptions {
     pub sandbox: Option<Options>,
     /// Key material shared across runs (made in `data_dir` when absent).
     pub keys_dir: Option<PathBuf>,
+    /// Where verified patients go instead of the kiosk's own records (a hospital system's
+    /// stand-in in tests).
+    pub hand_over: Option<Arc<dyn HandOver>>,
+}
+
+impl std::fmt::Debug for DemoOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DemoOptions")
+            .field("data_dir", &self.data_dir)
+            .field("listen", &self.listen)
+            .field("interactive", &self.interactive)
+            .field("hand_over", &self.hand_over.as_ref().map(|_| "custom"))
+            .finish_non_exhaustive()
+    }
 }
 
 impl DemoOptions {
@@ -52,6 +66,7 @@ impl DemoOptions {
             kiosk_toml: None,
             sandbox: None,
             keys_dir: None,
+            hand_over: None,
         }
     }
 }
@@ -102,7 +117,10 @@ impl Demo {
         );
         let settings = config.kiosk.clone();
         let wxpay = Arc::new(WxpayClient::from_config(config)?);
-        let deps = Deps::new(Arc::new(terminal_client), wxpay, records, settings)?;
+        let mut deps = Deps::new(Arc::new(terminal_client), wxpay, records, settings)?;
+        if let Some(hand_over) = options.hand_over {
+            deps.hand_over = hand_over;
+        }
         Ok(Demo {
             kiosk: Kiosk::spawn(deps),
             terminal,

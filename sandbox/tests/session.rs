@@ -9,8 +9,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use facekiosk_core::session::{
-    Decision, FailureCode, Intent, Kiosk, Language, RefusalReason, Screen, SessionView,
+    Decision, FailureCode, HandOver, HandOverError, Intent, Kiosk, Language, PatientRef,
+    RefusalReason, Screen, SessionView, VerifiedPatient,
 };
+use facekiosk_core::terminal::BoxFuture;
 use facekiosk_sandbox::demo::{Demo, DemoOptions};
 use facekiosk_sandbox::{FaultKind, FaultRule, PatientAction, Target};
 
@@ -71,11 +73,16 @@ impl std::ops::Deref for Running {
 }
 
 async fn demo() -> Running {
+    demo_with(|_| {}).await
+}
+
+async fn demo_with(change: impl FnOnce(&mut DemoOptions)) -> Running {
     logs();
     let dir = tempfile::tempdir().unwrap();
     let mut options = DemoOptions::new(dir.path());
     options.kiosk_toml = Some(FAST.into());
     options.keys_dir = Some(common::keys_dir());
+    change(&mut options);
     let demo = Demo::start(options).await.unwrap();
     // Warm: SDK initialised and an authinfo cached, as before any real patient.
     demo.kiosk().warm_up().await.unwrap();
@@ -282,6 +289,38 @@ async fn done_on_the_welcome_back_is_taken_while_wechat_s_flow_closes() {
         }),
         "WeChat's flow was closed before the kiosk went back to idle"
     );
+}
+
+/// A hospital system that never answers.
+struct SilentHospital;
+
+impl HandOver for SilentHospital {
+    fn hand_over<'a>(
+        &'a self,
+        _: VerifiedPatient<'a>,
+    ) -> BoxFuture<'a, Result<PatientRef, HandOverError>> {
+        Box::pin(std::future::pending())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hospital_system_that_does_not_answer_fails_the_session_in_time() {
+    let d = demo_with(|o| {
+        o.kiosk_toml = Some(FAST.replace("[terminal]", "hand_over_timeout_secs = 2\n[terminal]"));
+        o.hand_over = Some(Arc::new(SilentHospital));
+    })
+    .await;
+    let linked = d.kiosk().records().patient_count().unwrap();
+    scan(&d, "zhang-san").await;
+    confirm(&d, true).await;
+    let v = on(d.kiosk(), "failed").await;
+    assert_eq!(failed_with(&v), (FailureCode::HandOverFailed, true));
+    assert_eq!(
+        d.kiosk().records().patient_count().unwrap(),
+        linked,
+        "not linked: the hospital never registered the patient"
+    );
+    assert_nothing_personal(&d, &[v]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -600,6 +639,24 @@ async fn elder_mode_gives_more_time_and_resets_for_the_next_patient() {
     d.kiosk().send(Intent::Cancel).await.unwrap();
     let v = on(d.kiosk(), "idle").await;
     assert!(!v.elder, "the next patient starts in the normal mode");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn elder_mode_gives_more_time_to_look_into_the_camera() {
+    let d = demo().await;
+    d.kiosk()
+        .send(Intent::SetElder { elder: true })
+        .await
+        .unwrap();
+    agree(d.kiosk()).await;
+    on(d.kiosk(), "faceScan").await;
+    terminal_waits(&d, PatientAction::Face).await;
+    // Past the 5 s face-scan timeout: twice that in elder mode, so still waiting.
+    tokio::time::sleep(Duration::from_millis(6_500)).await;
+    assert_eq!(d.kiosk().view().screen, Screen::FaceScan);
+    d.present_face("zhang-san").await.unwrap();
+    confirm(&d, true).await;
+    on(d.kiosk(), "success").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -26,6 +26,9 @@ pub struct KioskSettings {
     pub records: PathBuf,
     /// Hospital-provided consent texts; the built-in ones when absent.
     pub consent_dir: Option<PathBuf>,
+    /// How long the hand-over of a verified patient (the hospital's system) may take before
+    /// the session fails with HAND_OVER_FAILED.
+    pub hand_over_timeout: Duration,
 }
 
 impl KioskSettings {
@@ -38,6 +41,7 @@ impl KioskSettings {
             elder_time_percent: 200,
             records: base.join("records.sqlite"),
             consent_dir: None,
+            hand_over_timeout: Duration::from_secs(20),
         }
     }
 }
@@ -87,6 +91,7 @@ pub(super) fn read_kiosk(root: &toml::Table, base: &Path, p: &mut Problems) -> K
             "elder_time_factor",
             "records",
             "consent_dir",
+            "hand_over_timeout_secs",
         ],
         p,
     );
@@ -106,6 +111,9 @@ pub(super) fn read_kiosk(root: &toml::Table, base: &Path, p: &mut Problems) -> K
     }
     if let Some(v) = s.integer("result_timeout_secs", 2..=300, p) {
         k.result_timeout = secs(v);
+    }
+    if let Some(v) = s.integer("hand_over_timeout_secs", 2..=300, p) {
+        k.hand_over_timeout = secs(v);
     }
     if k.warning >= k.idle_timeout {
         p.add(

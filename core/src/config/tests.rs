@@ -184,12 +184,13 @@ fn kiosk_and_terminal_default_to_what_a_hospital_starts_with() {
 fn kiosk_and_terminal_sections_are_read_and_checked_by_field() {
     let good = format!(
         "{GOOD}\n[kiosk]\nlanguage = \"en\"\nidle_timeout_secs = 90\nelder_time_factor = 1.5\n\
-         consent_dir = \"consent\"\n[terminal]\nserial = \"T1\"\nadb = \"bin/adb\"\n\
+         consent_dir = \"consent\"\nhand_over_timeout_secs = 45\n[terminal]\nserial = \"T1\"\nadb = \"bin/adb\"\n\
          direct = \"127.0.0.1:7070\"\n"
     );
     let c = Config::parse(&good, Path::new("/etc/facekiosk")).unwrap();
     assert_eq!(c.kiosk.language, crate::session::Language::En);
     assert_eq!(c.kiosk.elder_time_percent, 150);
+    assert_eq!(c.kiosk.hand_over_timeout, Duration::from_secs(45));
     assert_eq!(
         c.kiosk.consent_dir.as_deref(),
         Some(Path::new("/etc/facekiosk/consent"))
@@ -202,7 +203,7 @@ fn kiosk_and_terminal_sections_are_read_and_checked_by_field() {
 
     let bad = format!(
         "{GOOD}\n[kiosk]\nlanguage = \"fr\"\nidle_timeout_secs = 10\nwarning_secs = 30\n\
-         elder_time_factor = 9\nshow_ads = true\n[terminal]\ndirect = \"localhost\"\n\
+         elder_time_factor = 9\nshow_ads = true\nhand_over_timeout_secs = 1\n[terminal]\ndirect = \"localhost\"\n\
          adb_port = 0\n"
     );
     let err = Config::parse(&bad, Path::new("/")).unwrap_err();
@@ -212,6 +213,7 @@ fn kiosk_and_terminal_sections_are_read_and_checked_by_field() {
         "kiosk.warning_secs",
         "kiosk.elder_time_factor",
         "kiosk.show_ads",
+        "kiosk.hand_over_timeout_secs",
         "terminal.direct",
         "terminal.adb_port",
     ] {

@@ -2,8 +2,9 @@
 //!
 //! Two kinds of screen: those that wait for the patient (idle, consent and the result screens:
 //! an idle countdown with a warning the patient can extend) and those that wait for the
-//! terminal or WeChat (preparing, face scan, confirmation: bounded by their calls' timeouts
-//! and by a guard). Cancel ends every screen of a session. Everything personal lives in the
+//! terminal or WeChat (preparing, face scan, confirmation: bounded by their calls' own
+//! timeouts: the terminal's per call, WeChat's per request, the hand-over's). Cancel ends
+//! every screen of a session. Everything personal lives in the
 //! locals of [`super::flow`], so it is dropped (and zeroized) whichever way a session ends.
 
 use std::future::Future;
@@ -32,6 +33,12 @@ enum Waited<T> {
     TimedOut,
     Cancelled,
     Shutdown,
+}
+
+/// What the patient chose on a result screen.
+enum AfterResult {
+    Retry,
+    End(Ending),
 }
 
 /// How a wait for the terminal or WeChat ended.
@@ -92,7 +99,7 @@ impl Engine {
         if let Err(e) = self.deps.records.open_receipt(&receipt) {
             tracing::error!(error = %e, "cannot write the consent receipt");
             return self
-                .result(commands, Ending::Failed(FailureCode::RecordsUnavailable))
+                .end_on(commands, Ending::Failed(FailureCode::RecordsUnavailable))
                 .await;
         }
         let ending = self.consent_then_flow(commands, &session_id).await;
@@ -134,12 +141,12 @@ impl Engine {
             if decision == Decision::Agreed {
                 // Nothing is fetched without a receipt of the consent.
                 return self
-                    .result(commands, Ending::Failed(FailureCode::RecordsUnavailable))
+                    .end_on(commands, Ending::Failed(FailureCode::RecordsUnavailable))
                     .await;
             }
         }
         match ending {
-            Some(Ending::Refused(reason)) => self.result(commands, Ending::Refused(reason)).await,
+            Some(Ending::Refused(reason)) => self.end_on(commands, Ending::Refused(reason)).await,
             Some(other) => other,
             None => self.attempts(commands).await,
         }
@@ -165,25 +172,37 @@ impl Engine {
                 Attempt::Cancelled => return Ending::Cancelled,
                 Attempt::Shutdown => return Ending::Shutdown,
             };
-            match self.result(commands, ending).await {
-                Ending::Retry => continue,
-                other => return other,
+            match self.result(commands, ending, true).await {
+                AfterResult::Retry => continue,
+                AfterResult::End(ending) => return ending,
             }
         }
     }
 
-    /// Shows a result screen until the patient is done or its countdown ends.
-    async fn result(&self, commands: &mut mpsc::Receiver<Command>, ending: Ending) -> Ending {
+    /// Shows a result screen that offers no retry (outside an attempt there is nothing to try
+    /// again), until the patient is done or its countdown ends.
+    async fn end_on(&self, commands: &mut mpsc::Receiver<Command>, ending: Ending) -> Ending {
+        match self.result(commands, ending, false).await {
+            AfterResult::End(ending) => ending,
+            AfterResult::Retry => unreachable!("no retry was offered"),
+        }
+    }
+
+    /// Shows a result screen until the patient is done or its countdown ends; a failure
+    /// offers "try again" if `retry_here` and its code says a second attempt can help.
+    async fn result(
+        &self,
+        commands: &mut mpsc::Receiver<Command>,
+        ending: Ending,
+        retry_here: bool,
+    ) -> AfterResult {
+        let retry = retry_here && matches!(&ending, Ending::Failed(code) if code.retry());
         let screen = match &ending {
             Ending::Refused(reason) => Screen::Refusal { reason: *reason },
-            Ending::Failed(code) => Screen::Failed {
-                code: *code,
-                retry: code.retry(),
-            },
+            Ending::Failed(code) => Screen::Failed { code: *code, retry },
             // Verified and welcome back were put on screen with their masked details.
             _ => self.out.current_screen(),
         };
-        let retry = matches!(&ending, Ending::Failed(code) if code.retry());
         let waited = self
             .wait(
                 commands,
@@ -197,18 +216,24 @@ impl Engine {
             )
             .await;
         match waited {
-            Waited::Chose(true) => Ending::Retry,
-            Waited::Shutdown => Ending::Shutdown,
-            _ => ending,
+            Waited::Chose(true) => AfterResult::Retry,
+            Waited::Shutdown => AfterResult::End(Ending::Shutdown),
+            _ => AfterResult::End(ending),
+        }
+    }
+
+    /// The patient's time on every screen, in percent of the configured one: more in elder
+    /// mode (as the patient chose it now).
+    pub(super) fn patient_time_percent(&self) -> u32 {
+        if self.out.prefs().elder {
+            self.deps.settings.elder_time_percent
+        } else {
+            100
         }
     }
 
     fn scaled(&self, d: Duration) -> Duration {
-        if self.out.prefs().elder {
-            d * self.deps.settings.elder_time_percent / 100
-        } else {
-            d
-        }
+        d * self.patient_time_percent() / 100
     }
 
     fn idle_timeout(&self) -> Duration {

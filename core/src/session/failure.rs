@@ -88,8 +88,8 @@ impl FailureCode {
             .unwrap_or_default()
     }
 
-    /// A terminal call that got no SDK answer. `waiting_for_patient` tells a patient who did
-    /// not act in time apart from a terminal that did not answer.
+    /// A terminal call that got no SDK answer. `step` tells a patient who did not act in time
+    /// apart from a terminal that did not answer.
     pub fn of_terminal(error: &TerminalError, step: PatientStep) -> FailureCode {
         match error {
             TerminalError::NotConnected { .. } | TerminalError::Shutdown => {
@@ -117,25 +117,32 @@ impl FailureCode {
         }
     }
 
+    /// One code per kind of WeChat failure; exhaustive, so a new kind of error is placed here
+    /// by the compiler rather than falling into a default.
     pub fn of_wxpay(error: &WxpayError) -> FailureCode {
-        Self::of_wxpay_code(error.code())
-    }
-
-    fn of_wxpay_code(code: &str) -> FailureCode {
-        match code {
-            "WECHAT_UNREACHABLE" => FailureCode::WechatUnreachable,
-            "WECHAT_TIMEOUT" => FailureCode::WechatTimeout,
-            "WECHAT_AUTH_REJECTED" => FailureCode::WechatAuthRejected,
-            "WECHAT_RATE_LIMITED" => FailureCode::WechatRateLimited,
-            "WECHAT_SERVER_ERROR" => FailureCode::WechatServerError,
-            "WECHAT_REQUEST_REJECTED" => FailureCode::WechatRequestRejected,
-            "CLOCK_SKEW" => FailureCode::ClockSkew,
-            "WECHAT_RESPONSE_UNVERIFIED" => FailureCode::WechatResponseUnverified,
-            "WECHAT_RESPONSE_MALFORMED" => FailureCode::WechatResponseMalformed,
-            "REQUEST_UNSENDABLE" => FailureCode::RequestUnsendable,
-            "WECHAT_REFUSED" => FailureCode::WechatRefused,
-            "IDENTITY_UNDECRYPTABLE" => FailureCode::IdentityUndecryptable,
-            _ => FailureCode::KeySetup,
+        match error {
+            WxpayError::Unreachable { .. } => FailureCode::WechatUnreachable,
+            WxpayError::Timeout { .. } => FailureCode::WechatTimeout,
+            WxpayError::Api { status: 401, .. } => FailureCode::WechatAuthRejected,
+            WxpayError::Api { status: 429, .. } => FailureCode::WechatRateLimited,
+            WxpayError::Api {
+                status: 500..=599, ..
+            } => FailureCode::WechatServerError,
+            WxpayError::Api { .. } => FailureCode::WechatRequestRejected,
+            WxpayError::ClockSkew { .. } => FailureCode::ClockSkew,
+            WxpayError::Unverified(_) | WxpayError::V2Sign(_) => {
+                FailureCode::WechatResponseUnverified
+            }
+            WxpayError::Xml(_)
+            | WxpayError::BadBody(_)
+            | WxpayError::MissingField(_)
+            | WxpayError::BadField { .. } => FailureCode::WechatResponseMalformed,
+            WxpayError::Unsendable(_) => FailureCode::RequestUnsendable,
+            WxpayError::V2Return { .. } => FailureCode::WechatRefused,
+            WxpayError::Decrypt { .. } | WxpayError::Implausible { .. } => {
+                FailureCode::IdentityUndecryptable
+            }
+            WxpayError::Key(_) | WxpayError::Setup(_) => FailureCode::KeySetup,
         }
     }
 }
@@ -162,25 +169,44 @@ mod tests {
     }
 
     #[test]
-    fn every_wxpay_code_keeps_its_name() {
-        // A WeChat code falling into KEY_SETUP by accident would send staff to the keys for a
-        // network problem.
-        for code in [
-            "WECHAT_UNREACHABLE",
-            "WECHAT_TIMEOUT",
-            "WECHAT_AUTH_REJECTED",
-            "WECHAT_RATE_LIMITED",
-            "WECHAT_SERVER_ERROR",
-            "WECHAT_REQUEST_REJECTED",
-            "CLOCK_SKEW",
-            "WECHAT_RESPONSE_UNVERIFIED",
-            "WECHAT_RESPONSE_MALFORMED",
-            "REQUEST_UNSENDABLE",
-            "WECHAT_REFUSED",
-            "IDENTITY_UNDECRYPTABLE",
-            "KEY_SETUP",
+    fn every_wechat_failure_keeps_its_code() {
+        // A WeChat failure shown as KEY_SETUP would send staff to the keys for a network
+        // problem: the screen's code is the error's own.
+        use crate::wxpay::Endpoint;
+        let api = |status| WxpayError::Api {
+            endpoint: Endpoint::Facemch,
+            status,
+            code: "X".into(),
+            message: "x".into(),
+            request_id: None,
+            hint: None,
+        };
+        for e in [
+            WxpayError::Unreachable {
+                endpoint: Endpoint::Authinfo,
+                reason: "refused".into(),
+            },
+            WxpayError::Timeout {
+                endpoint: Endpoint::Facemch,
+            },
+            api(401),
+            api(429),
+            api(503),
+            api(400),
+            WxpayError::ClockSkew { offset_secs: 400 },
+            WxpayError::MissingField("face_sid"),
+            WxpayError::BadField {
+                field: "openid",
+                reason: "empty".into(),
+            },
+            WxpayError::BadBody("not JSON".into()),
+            WxpayError::V2Return {
+                return_code: "FAIL".into(),
+                return_msg: "x".into(),
+            },
+            WxpayError::Setup("no key".into()),
         ] {
-            assert_eq!(FailureCode::of_wxpay_code(code).as_str(), code);
+            assert_eq!(FailureCode::of_wxpay(&e).as_str(), e.code(), "{e}");
         }
     }
 

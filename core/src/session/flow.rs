@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use super::Deps;
 use super::engine::{Command, Engine, Worked};
 use super::failure::{FailureCode, PatientStep};
-use super::handover::VerifiedPatient;
+use super::handover::{HandOverError, VerifiedPatient};
 use super::records::PatientRef;
 use super::view::{RefusalReason, Screen};
 use crate::Secret;
@@ -69,7 +69,7 @@ pub(super) async fn attempt(engine: &Engine, commands: &mut mpsc::Receiver<Comma
         engine,
         commands,
         Screen::FaceScan,
-        face_scan(deps, &authinfo)
+        face_scan(deps, &authinfo, engine.patient_time_percent())
     ) {
         Ok(face) => face,
         Err(end) => return end,
@@ -92,6 +92,7 @@ pub(super) async fn attempt(engine: &Engine, commands: &mut mpsc::Receiver<Comma
             .await;
         match settle!(deps, closed) {
             Ok(reply) if reply.outcome.is_success() => {}
+            // WeChat's flow may still be on the terminal's screen: closed the hard way.
             Ok(reply) => {
                 tracing::warn!(
                     outcome = reply.outcome.name(),
@@ -99,14 +100,18 @@ pub(super) async fn attempt(engine: &Engine, commands: &mut mpsc::Receiver<Comma
                 );
                 stop_face_ui(deps).await;
             }
-            Err(e) => tracing::warn!(error = %e, "closing the face flow failed"),
+            Err(e) => {
+                tracing::warn!(error = %e, "closing the face flow failed");
+                stop_face_ui(deps).await;
+            }
         }
         return Attempt::WelcomeBack {
             screen,
             patient_done,
         };
     }
-    let confirm = AuthRequest::authorise(authinfo, face.face_sid.clone());
+    let mut confirm = AuthRequest::authorise(authinfo, face.face_sid.clone());
+    confirm.patient_time_percent = engine.patient_time_percent();
     let confirmed = step!(
         engine,
         commands,
@@ -137,23 +142,27 @@ pub(super) async fn attempt(engine: &Engine, commands: &mut mpsc::Receiver<Comma
         identity: &identity,
         openid: &face.openid,
     };
-    let handed = step!(
-        engine,
-        commands,
-        Screen::WaitingConfirmation,
-        deps.hand_over.hand_over(verified)
-    );
+    let hand_over = async {
+        tokio::time::timeout(
+            deps.settings.hand_over_timeout,
+            deps.hand_over.hand_over(verified),
+        )
+        .await
+        .unwrap_or(Err(HandOverError::TIMEOUT))
+    };
+    let handed = step!(engine, commands, Screen::WaitingConfirmation, hand_over);
     identity.wipe();
     drop(identity);
     let patient: PatientRef = match handed {
         Ok(p) => p,
         Err(e) => {
-            tracing::error!(error = %e, "hand-over failed");
+            tracing::error!(code = e.code, "hand-over failed");
             return Attempt::Failed(FailureCode::HandOverFailed);
         }
     };
     if let Err(e) = deps.records.link_patient(&face.openid, &patient) {
-        // Registered all the same; the patient will be asked to confirm again next time.
+        // Registered in the hospital's system all the same (the local registry links in its
+        // hand-over); the patient will confirm on WeChat's screen again next time.
         tracing::error!(error = %e, "cannot link the patient for next time");
     }
     Attempt::Verified(Screen::Success {
@@ -165,7 +174,11 @@ pub(super) async fn attempt(engine: &Engine, commands: &mut mpsc::Receiver<Comma
 }
 
 /// The face scan: a face code, or how the attempt ends.
-async fn face_scan(deps: &Deps, authinfo: &Secret) -> Result<FaceCode, Attempt> {
+async fn face_scan(
+    deps: &Deps,
+    authinfo: &Secret,
+    patient_time_percent: u32,
+) -> Result<FaceCode, Attempt> {
     let config = deps.wxpay.config();
     let mut request = FaceCodeRequest::new(
         &config.merchant.appid,
@@ -175,6 +188,7 @@ async fn face_scan(deps: &Deps, authinfo: &Secret) -> Result<FaceCode, Attempt> 
     );
     request.sub_appid = config.merchant.sub_appid.clone();
     request.sub_mch_id = config.merchant.sub_mch_id.clone();
+    request.patient_time_percent = patient_time_percent;
     match deps.terminal.face_code(&request).await {
         Ok(reply) => match reply.outcome {
             Outcome::Success(face) => Ok(face),

@@ -17,12 +17,24 @@ pub struct VerifiedPatient<'a> {
     pub openid: &'a WechatId,
 }
 
-/// Why a hand-over failed; its text never holds the identity.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("hand-over failed: {0}")]
-pub struct HandOverError(pub String);
+/// Why a hand-over failed, as a code for the log and the staff. Never free text: a hospital
+/// system's error message may well echo the patient's name or ID number back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("hand-over failed: {code}")]
+pub struct HandOverError {
+    pub code: &'static str,
+}
 
-/// Registers a verified patient and answers their reference.
+impl HandOverError {
+    /// The hand-over took longer than `[kiosk] hand_over_timeout_secs`.
+    pub const TIMEOUT: HandOverError = HandOverError { code: "TIMEOUT" };
+    /// The kiosk's own records could not be written.
+    pub const RECORDS: HandOverError = HandOverError { code: "RECORDS" };
+}
+
+/// Registers a verified patient and answers their reference. The session stops waiting after
+/// `[kiosk] hand_over_timeout_secs` and drops the future (so does a cancel): an adapter must
+/// take the same patient twice without harm.
 pub trait HandOver: Send + Sync {
     fn hand_over<'a>(
         &'a self,
@@ -30,8 +42,8 @@ pub trait HandOver: Send + Sync {
     ) -> BoxFuture<'a, Result<PatientRef, HandOverError>>;
 }
 
-/// The embedded default: the patient gets a new reference in the kiosk's records. Nothing of
-/// the identity is stored (the records keep the openid link only, which the session writes).
+/// The embedded default: the patient is registered as a reference linked to their openid in
+/// the kiosk's records, and nothing else of the identity is stored.
 #[derive(Debug, Clone)]
 pub struct LocalRegistry {
     records: Arc<Records>,
@@ -49,12 +61,22 @@ impl HandOver for LocalRegistry {
         patient: VerifiedPatient<'a>,
     ) -> BoxFuture<'a, Result<PatientRef, HandOverError>> {
         Box::pin(async move {
+            let records = &self.records;
             // A patient linked meanwhile (another kiosk on the same records) keeps their ref.
-            match self.records.find_patient(patient.openid) {
+            let registered = match records.find_patient(patient.openid) {
                 Ok(Some(existing)) => Ok(existing),
-                Ok(None) => Ok(PatientRef::generate()),
-                Err(e) => Err(HandOverError(e.to_string())),
-            }
+                // The link is the registration: a reference shown on the success screen
+                // is always one the records can find.
+                Ok(None) => {
+                    let new = PatientRef::generate();
+                    records.link_patient(patient.openid, &new).map(|()| new)
+                }
+                Err(e) => Err(e),
+            };
+            registered.map_err(|e| {
+                tracing::error!(error = %e, "cannot register the patient in the records");
+                HandOverError::RECORDS
+            })
         })
     }
 }

@@ -99,8 +99,6 @@ enum Ending {
     Failed(FailureCode),
     Cancelled,
     TimedOut,
-    /// Failed, and the patient asked to try again (never the end of a session).
-    Retry,
     Shutdown,
 }
 
@@ -111,7 +109,7 @@ impl Ending {
             Ending::WelcomeBack => "welcome_back".into(),
             Ending::Refused(_) => "refused".into(),
             Ending::Failed(code) => format!("failed:{}", code.as_str()),
-            Ending::Cancelled | Ending::Retry => "cancelled".into(),
+            Ending::Cancelled => "cancelled".into(),
             Ending::TimedOut => "timed_out".into(),
             Ending::Shutdown => "shutdown".into(),
         }
@@ -189,7 +187,7 @@ impl Kiosk {
         &self.deps.records
     }
 
-    /// Ends the session task (a running session ends as cancelled; its face UI is closed).
+    /// Ends the session task (a running session ends as `shutdown`; its face UI is closed).
     pub async fn shutdown(&self) {
         let _ = self.commands.send(Command::Shutdown).await;
         if let Some(task) = self.task.lock().await.take() {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::config::{Config, TerminalSettings};
 use crate::terminal::link::{AdbProgram, AdbTarget};
 use crate::terminal::{BridgeTerminal, CallTimeouts, LinkOptions, TerminalOptions, TerminalTarget};
-use crate::wxpay::WxpayClient;
+use crate::wxpay::{InfoType, WxpayClient};
 
 use super::{ConsentError, Deps, Kiosk, Records, RecordsError};
 
@@ -20,6 +20,10 @@ pub enum StartError {
     Records(#[from] RecordsError),
     #[error(transparent)]
     Consent(#[from] ConsentError),
+    #[error(
+        "facemch.info_type {0}: the kiosk registers patients by their real name; use ASK_REAL_NAME"
+    )]
+    NoRealName(&'static str),
 }
 
 impl StartError {
@@ -28,12 +32,17 @@ impl StartError {
             StartError::Keys(e) => e.code(),
             StartError::Records(_) => "RECORDS_UNAVAILABLE",
             StartError::Consent(_) => "CONSENT_TEXT_INVALID",
+            StartError::NoRealName(_) => "INFO_TYPE_UNSUITABLE",
         }
     }
 }
 
 /// Starts the kiosk for `config` (within a tokio runtime).
 pub fn start(config: Config) -> Result<Kiosk, StartError> {
+    // Every session would end in IDENTITY_INCOMPLETE: better not to open at all.
+    if config.facemch.info_type == InfoType::AskUnionid {
+        return Err(StartError::NoRealName(config.facemch.info_type.as_str()));
+    }
     let records = Arc::new(Records::open(&config.kiosk.records)?);
     let terminal = BridgeTerminal::spawn(
         target(&config.terminal),
@@ -71,5 +80,33 @@ pub fn terminal_options(t: &TerminalSettings) -> TerminalOptions {
             stop: Duration::from_secs(5),
         },
         ..TerminalOptions::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kiosk_asking_for_no_real_name_does_not_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = format!(
+            "[merchant]\nappid = \"wxd930ea5d5a258f4f\"\nmch_id = \"1900000109\"\n\
+             [store]\nstore_id = \"HOSP-001\"\nstore_name = \"门诊一楼\"\n\
+             [device]\ndevice_id = \"KIOSK-07\"\n\
+             [keys]\napiv2_key_file = \"apiv2.key\"\nmerchant_private_key = \"k.pem\"\n\
+             merchant_certificate = \"c.pem\"\nwechatpay_public_key = \"p.pem\"\n\
+             wechatpay_public_key_id = \"PUB_KEY_ID_0114232134912410000000000000\"\n\
+             [facemch]\ninfo_type = \"ASK_UNIONID\"\n[kiosk]\nrecords = \"{}/r.sqlite\"\n",
+            dir.path().display()
+        );
+        let config = Config::parse(&config, dir.path()).unwrap();
+        let err = start(config).unwrap_err();
+        assert_eq!(err.code(), "INFO_TYPE_UNSUITABLE");
+        assert!(err.to_string().contains("facemch.info_type"), "{err}");
+        assert!(
+            std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+            "nothing opened"
+        );
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! - The openid -> patient link, so a returning patient is recognised: the openid is stored
 //!   only as HMAC-SHA256 under a key of this installation (a file next to the database, owner
-//!   read/write only), so the table alone cannot be joined with WeChat's ids.
+//!   read/write only), so the table alone cannot be joined with WeChat's ids. Its times are
+//!   days, not seconds, so a link cannot be matched to a receipt by its time.
 //! - One consent receipt per session: which text (version, language, SHA-256), when, what the
 //!   patient decided and how the session ended. No personal data.
 //!
@@ -126,7 +127,8 @@ impl fmt::Debug for Records {
 }
 
 impl Records {
-    /// Opens (or creates) the records at `path`, with the link key in `<path>.key`.
+    /// Opens (or creates) the records at `path`, with the link key beside it in `<path>.key`
+    /// (`records.sqlite.key`).
     pub fn open(path: &Path) -> Result<Records, RecordsError> {
         let open_err = |problem: String| RecordsError::Open {
             path: path.display().to_string(),
@@ -135,9 +137,13 @@ impl Records {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
         }
-        let key = load_or_create_key(&path.with_extension("key")).map_err(open_err)?;
+        let mut key_path = path.as_os_str().to_owned();
+        key_path.push(".key");
+        let key = load_or_create_key(Path::new(&key_path)).map_err(open_err)?;
         let conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
+        // Kiosks may share the records: wait for another's write rather than fail at once.
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         Records::with(conn, key)
     }
 
@@ -147,6 +153,8 @@ impl Records {
     }
 
     fn with(conn: Connection, key: Zeroizing<[u8; 32]>) -> Result<Records, RecordsError> {
+        // A forgotten patient's link is overwritten on disk, not left in a free page.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.execute_batch(SCHEMA)?;
         Ok(Records {
             conn: Mutex::new(conn),
@@ -179,7 +187,7 @@ impl Records {
         if found.is_some() {
             conn.execute(
                 "UPDATE patient_link SET last_seen_at = ?2 WHERE openid_mac = ?1",
-                params![mac, now()],
+                params![mac, today()],
             )?;
         }
         Ok(found.map(PatientRef))
@@ -191,7 +199,7 @@ impl Records {
         openid: &WechatId,
         patient: &PatientRef,
     ) -> Result<(), RecordsError> {
-        let t = now();
+        let t = today();
         self.conn().execute(
             "INSERT INTO patient_link (openid_mac, patient_ref, linked_at, last_seen_at)
              VALUES (?1, ?2, ?3, ?3)
@@ -202,11 +210,17 @@ impl Records {
     }
 
     /// Removes the link of `openid` (the patient asked to be forgotten); whether there was one.
+    /// Gone from the disk too: overwritten in the database (secure_delete) and the log
+    /// folded in and emptied.
     pub fn forget_patient(&self, openid: &WechatId) -> Result<bool, RecordsError> {
-        let n = self.conn().execute(
+        let conn = self.conn();
+        let n = conn.execute(
             "DELETE FROM patient_link WHERE openid_mac = ?1",
             params![self.mac(openid)],
         )?;
+        if n > 0 {
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
         Ok(n > 0)
     }
 
@@ -287,7 +301,13 @@ impl Records {
                 consent_sha256: row.get(3)?,
                 shown_at: row.get(4)?,
                 decided_at: row.get(5)?,
-                decision: parse_decision(&decision),
+                decision: parse_decision(&decision).ok_or_else(|| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        6,
+                        rusqlite::types::Type::Text,
+                        format!("consent_receipt.decision: unknown value {decision:?}").into(),
+                    )
+                })?,
                 outcome: row.get(7)?,
             })
         })?;
@@ -305,18 +325,25 @@ fn decision_name(d: Decision) -> &'static str {
     }
 }
 
-fn parse_decision(s: &str) -> Decision {
-    match s {
+fn parse_decision(s: &str) -> Option<Decision> {
+    Some(match s {
+        "pending" => Decision::Pending,
         "agreed" => Decision::Agreed,
         "declined" => Decision::Declined,
         "timed_out" => Decision::TimedOut,
         "cancelled" => Decision::Cancelled,
-        _ => Decision::Pending,
-    }
+        _ => return None,
+    })
 }
 
 fn now() -> i64 {
     crate::wxpay::unix_now()
+}
+
+/// Today's start (UTC), for the link's times.
+fn today() -> i64 {
+    let t = now();
+    t - t.rem_euclid(86_400)
 }
 
 fn random_key() -> Zeroizing<[u8; 32]> {
@@ -333,6 +360,7 @@ fn load_or_create_key(path: &Path) -> Result<Zeroizing<[u8; 32]>, String> {
             let mut key = Zeroizing::new([0u8; 32]);
             hex::decode_to_slice(text.trim(), &mut key[..])
                 .map_err(|_| format!("{}: the link key must be 64 hex digits", path.display()))?;
+            check_private(path)?;
             Ok(key)
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -354,12 +382,43 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
         .create_new(true)
         .mode(0o600)
         .open(path)?;
-    f.write_all(text.as_bytes())
+    f.write_all(text.as_bytes())?;
+    // Losing the key loses every link: it is on disk before the first link is written.
+    f.sync_all()
+}
+
+/// A key others can read would let them join the links with WeChat's openids.
+#[cfg(unix)]
+fn check_private(path: &Path) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .permissions()
+        .mode();
+    if mode & 0o077 != 0 {
+        return Err(format!(
+            "{}: the link key is readable by other users (mode {:o}); `chmod 600` it",
+            path.display(),
+            mode & 0o777
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_private(_: &Path) -> Result<(), String> {
+    Ok(())
 }
 
 #[cfg(not(unix))]
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
 }
 
 #[cfg(test)]

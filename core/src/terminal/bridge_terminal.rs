@@ -304,14 +304,20 @@ impl<T: Transport> FaceTerminal for BridgeTerminal<T> {
         Box::pin(self.sdk_call(
             Method::GetWxpayfaceCode,
             request.to_params(),
-            self.options.timeouts.face_code,
+            patient_time(
+                self.options.timeouts.face_code,
+                request.patient_time_percent,
+            ),
             FaceCode::parse,
         ))
     }
 
     fn auth<'a>(&'a self, request: &'a AuthRequest) -> BoxFuture<'a, TerminalResult<()>> {
         let timeout = match request.quit {
-            QuitFaceAuth::Authorise => self.options.timeouts.authorise,
+            QuitFaceAuth::Authorise => patient_time(
+                self.options.timeouts.authorise,
+                request.patient_time_percent,
+            ),
             QuitFaceAuth::Quit => self.options.timeouts.quit,
         };
         Box::pin(
@@ -332,4 +338,9 @@ impl<T: Transport> FaceTerminal for BridgeTerminal<T> {
     fn events(&self) -> broadcast::Receiver<Event> {
         self.transport.events()
     }
+}
+
+/// A call that waits for the patient gets `percent` of its configured time.
+fn patient_time(configured: Duration, percent: u32) -> Duration {
+    configured * percent.max(100) / 100
 }

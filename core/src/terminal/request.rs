@@ -110,6 +110,9 @@ pub struct FaceCodeRequest {
     pub screen_index: Option<String>,
     /// `overlay_option` ("0", "1").
     pub overlay_option: Option<String>,
+    /// The patient's time to look into the camera, in percent of the configured face-scan
+    /// timeout: 100, more in elder mode. The kiosk's own; not sent.
+    pub patient_time_percent: u32,
 }
 
 impl FaceCodeRequest {
@@ -129,6 +132,7 @@ impl FaceCodeRequest {
             authinfo,
             screen_index: None,
             overlay_option: None,
+            patient_time_percent: 100,
         }
     }
 
@@ -164,6 +168,9 @@ pub struct AuthRequest {
     pub face_sid: FaceSid,
     /// `quit_face_auth`.
     pub quit: QuitFaceAuth,
+    /// The patient's time on WeChat's confirmation screen, in percent of the configured
+    /// timeout: 100, more in elder mode. The kiosk's own; not sent.
+    pub patient_time_percent: u32,
 }
 
 /// `quit_face_auth`.
@@ -182,6 +189,7 @@ impl AuthRequest {
             authinfo,
             face_sid,
             quit: QuitFaceAuth::Authorise,
+            patient_time_percent: 100,
         }
     }
 
@@ -191,6 +199,7 @@ impl AuthRequest {
             authinfo,
             face_sid,
             quit: QuitFaceAuth::Quit,
+            patient_time_percent: 100,
         }
     }
 

@@ -11,7 +11,7 @@ pub mod v3;
 
 pub use client::WxpayClient;
 pub use clock::ClockOffset;
-pub use error::WxpayError;
+pub use error::{Endpoint, WxpayError};
 pub use facemch::InfoType;
 
 /// A random `nonce_str`: 32 letters and digits, as WeChat's own SDKs make them.

@@ -62,7 +62,7 @@ fn the_link_survives_a_restart_and_needs_its_key() {
         Some(patient)
     );
     // With another key the table is useless to whoever copied it.
-    std::fs::remove_file(path.with_extension("key")).unwrap();
+    std::fs::remove_file(key_of(&path)).unwrap();
     assert_eq!(
         Records::open(&path).unwrap().find_patient(&openid).unwrap(),
         None
@@ -76,7 +76,7 @@ fn the_key_file_is_private() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("records.sqlite");
     Records::open(&path).unwrap();
-    let mode = std::fs::metadata(path.with_extension("key"))
+    let mode = std::fs::metadata(key_of(&path))
         .unwrap()
         .permissions()
         .mode();
@@ -87,10 +87,10 @@ fn the_key_file_is_private() {
 fn a_broken_key_file_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("records.sqlite");
-    std::fs::write(path.with_extension("key"), "not hex").unwrap();
+    std::fs::write(key_of(&path), "not hex").unwrap();
     let err = Records::open(&path).unwrap_err().to_string();
     assert!(
-        err.contains("records.key") && err.contains("64 hex digits"),
+        err.contains("records.sqlite.key") && err.contains("64 hex digits"),
         "{err}"
     );
 }
@@ -124,4 +124,72 @@ fn patient_refs_are_distinct_and_readable() {
     assert_eq!(a.as_str().len(), 11);
     assert!(a.as_str().starts_with('P'));
     assert!(!a.as_str()[1..].contains(['I', 'L', 'O', 'U']));
+}
+
+fn key_of(records: &std::path::Path) -> std::path::PathBuf {
+    records.with_file_name("records.sqlite.key")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_file_others_can_read_is_refused_by_name() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.sqlite");
+    Records::open(&path).unwrap();
+    std::fs::set_permissions(key_of(&path), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let err = Records::open(&path).unwrap_err().to_string();
+    assert!(
+        err.contains("records.sqlite.key") && err.contains("chmod 600"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_forgotten_patient_is_gone_from_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.sqlite");
+    let records = Records::open(&path).unwrap();
+    let openid = WechatId::new("o-forget-me");
+    let patient = PatientRef::new("P-FORGET-ME-0001");
+    records.link_patient(&openid, &patient).unwrap();
+    assert!(records.forget_patient(&openid).unwrap());
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(
+            !bytes
+                .windows(patient.as_str().len())
+                .any(|w| w == patient.as_str().as_bytes()),
+            "the forgotten link is still on disk"
+        );
+    }
+}
+
+#[test]
+fn link_times_are_days() {
+    let records = Records::in_memory().unwrap();
+    records
+        .link_patient(&WechatId::new("o-day"), &PatientRef::generate())
+        .unwrap();
+    let (linked, seen): (i64, i64) = records
+        .conn()
+        .query_row(
+            "SELECT linked_at, last_seen_at FROM patient_link",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((linked % 86_400, seen % 86_400), (0, 0));
+}
+
+#[test]
+fn an_unknown_decision_in_the_file_is_an_error_not_pending() {
+    let records = Records::in_memory().unwrap();
+    records.open_receipt(&receipt("s1")).unwrap();
+    records
+        .conn()
+        .execute("UPDATE consent_receipt SET decision = 'maybe'", [])
+        .unwrap();
+    let err = records.receipts().unwrap_err().to_string();
+    assert!(err.contains("consent_receipt.decision"), "{err}");
 }
