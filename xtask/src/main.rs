@@ -16,23 +16,28 @@ Usage: cargo xtask <command> [args]
 
 Commands:
   test          Set up this machine (apt packages, JAVA_HOME, python venv, tauri-driver,
-                the UI's node_modules, the Android rust target), build the UI, then run
-                fmt, clippy, cargo tests, doc tests, the host-JVM JNI test, python tests,
-                the UI tests (vitest), the end-to-end tests (the real app under Xvfb
-                through tauri-driver; screenshots to docs/screens/), the Android check
-                and every fuzz target for 15 s. Ends with one line
-                `N passed, M failed[, K skipped]`; exits non-zero if anything failed.
+                Node.js and the UI's node_modules, the Android rust target), build the UI,
+                then run fmt, clippy, cargo tests, doc tests, the host-JVM JNI test,
+                python tests, the UI tests (vitest), the end-to-end tests (the real app
+                under Xvfb through tauri-driver; screenshots to docs/screens/), the
+                Android check and every fuzz target for 15 s (installing cargo-fuzz if
+                missing). Ends with a line per step (ok, FAILED or skipped, and its time),
+                then `N passed, M failed[, K skipped]`; exits non-zero if a step or a
+                test failed.
   setup         Only the set-up part of `test` (idempotent; prints the command for
                 anything it cannot install).
   fuzz [SECS]   Run every fuzz target (fuzz/) for SECS seconds each (default 60),
                 installing cargo-fuzz if missing. Crashes land in fuzz/artifacts/.
   bench [ARGS]  Run `cargo bench --workspace [ARGS]` (ARGS are passed through).
-  demo [--persona NAME]
+  demo [--persona NAME] [--decline-on-wechat] [--list]
                 Run the kiosk in demo mode (an in-process sandbox, a persona picker in
                 place of a face). With a display (DISPLAY or WAYLAND_DISPLAY): builds the
                 UI and the app and opens it (closable: FACEKIOSK_ALLOW_CLOSE=1; the
-                persona is picked on screen). Without one: runs the same session headless
-                with `facekiosk-cli demo [--persona NAME]`.
+                persona is picked and WeChat's screen answered on screen, so the flags
+                are ignored, with a note). Without one: runs the same session headless
+                with `facekiosk-cli demo`, passing the flags on (--persona NAME: who looks
+                into the camera, default zhang-san; --decline-on-wechat: decline on
+                WeChat's screen). --list lists the personas, display or not.
   help          Show this help (also -h, --help).
 ";
 
@@ -82,11 +87,13 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Some("demo") => match args[1..] {
-            [] => demo::run(&ctx, None),
-            [ref flag, ref persona] if flag == "--persona" => demo::run(&ctx, Some(persona)),
-            _ => {
-                eprintln!("error: usage: cargo xtask demo [--persona NAME]\n");
+        Some("demo") => match demo::DemoArgs::parse(&args[1..]) {
+            Ok(demo_args) => demo::run(&ctx, &demo_args),
+            Err(why) => {
+                eprintln!(
+                    "error: {why}; usage: cargo xtask demo [--persona NAME] \
+                     [--decline-on-wechat] [--list]\n"
+                );
                 eprint!("{HELP}");
                 ExitCode::from(2)
             }

@@ -1,6 +1,6 @@
 //! Machine set-up for `cargo xtask test` and `cargo xtask demo`: Debian packages, JAVA_HOME,
-//! the python venv (with the E2E requirements), tauri-driver, the UI's node_modules and its
-//! build, and the Android rust target. Idempotent, and quick when everything is already in place;
+//! the python venv (with the E2E requirements), tauri-driver, Node.js, the UI's node_modules and
+//! its build, and the Android rust target. Idempotent, and quick when everything is already in place;
 //! what cannot be installed is reported with the exact command to run.
 
 use crate::runner::{Ctx, which};
@@ -39,6 +39,8 @@ pub enum Proof {
     Binary(&'static str),
     /// An absolute path that exists.
     File(&'static str),
+    /// `python3 -c "import MODULE"` succeeds (the python3 on PATH, the one the venv is made with).
+    PythonModule(&'static str),
 }
 
 impl Proof {
@@ -46,6 +48,13 @@ impl Proof {
         match self {
             Proof::Binary(name) => which(name).is_some(),
             Proof::File(path) => Path::new(path).exists(),
+            Proof::PythonModule(module) => std::process::Command::new("python3")
+                .args(["-c", &format!("import {module}")])
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success()),
         }
     }
 }
@@ -55,6 +64,7 @@ impl fmt::Display for Proof {
         match self {
             Proof::Binary(name) => write!(f, "no `{name}` on PATH"),
             Proof::File(path) => write!(f, "no {path}"),
+            Proof::PythonModule(module) => write!(f, "python3 cannot import {module}"),
         }
     }
 }
@@ -65,6 +75,13 @@ pub const APT_PACKAGES: &[AptPackage] = &[
         package: "adb",
         proof: Proof::Binary("adb"),
         why: "the bridge tests drive the real adb CLI against a fake adb server",
+        need: Need::Tests,
+    },
+    // Debian's python3 has no venv support (ensurepip) without it; it pulls python3 in too.
+    AptPackage {
+        package: "python3-venv",
+        proof: Proof::PythonModule("ensurepip"),
+        why: "`python3 -m venv` for target/py-venv (the Python suites and the E2E tests)",
         need: Need::Tests,
     },
     AptPackage {
@@ -333,13 +350,7 @@ pub fn ui_deps(ctx: &Ctx) -> Result<(), String> {
     if !ui.join("package.json").is_file() {
         return Ok(());
     }
-    if which("npm").is_none() {
-        return Err(
-            "no `npm` on PATH (Node.js 20 or newer with npm is needed for ui/; \
-             on Debian: apt-get install -y nodejs npm)"
-                .into(),
-        );
-    }
+    node(ctx)?;
     // Without a lockfile `npm ci` refuses; `npm install` then stands in, keyed on package.json.
     let (lock, args): (&str, &[&str]) = if ui.join("package-lock.json").is_file() {
         ("package-lock.json", &["ci", "--no-audit", "--no-fund"])
@@ -364,6 +375,158 @@ pub fn ui_deps(ctx: &Ctx) -> Result<(), String> {
         return Err(format!("`{shown}` failed"));
     }
     fs::write(&stamp, hash).map_err(|e| format!("writing {}: {e}", stamp.display()))
+}
+
+/// The Node.js versions ui/'s tools accept (the `engines` of their package.json in
+/// ui/node_modules): vite 8 and rolldown `^20.19.0 || >=22.12.0`, jsdom 29
+/// `^20.19.0 || ^22.13.0 || >=24.0.0`, vitest 4 `^20.0.0 || ^22.0.0 || >=24.0.0`.
+pub const NODE_REQUIREMENT: &str = "Node.js 20.19 or later 20.x, 22.13 or later 22.x, or 24+";
+
+/// Whether Node.js `major.minor` satisfies [`NODE_REQUIREMENT`].
+pub fn node_supported((major, minor): (u32, u32)) -> bool {
+    match major {
+        20 => minor >= 19,
+        22 => minor >= 13,
+        major => major >= 24,
+    }
+}
+
+/// `major.minor` at the start of a version: `v20.20.2`, `18.20.4+dfsg-1~deb12u3`, `1:22.1.0`.
+fn major_minor(version: &str) -> Option<(u32, u32)> {
+    let v = version.trim();
+    let v = v.strip_prefix('v').unwrap_or(v);
+    let v = v.split_once(':').map_or(v, |(_epoch, rest)| rest);
+    let mut parts = v.split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor: String = parts
+        .next()?
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    Some((major, minor.parse().ok()?))
+}
+
+/// The version `node --version` reports, if there is a node.
+fn node_version(ctx: &Ctx) -> Option<(u32, u32)> {
+    let out = ctx.cmd("node", &["--version"]).output().ok()?;
+    out.status
+        .success()
+        .then(|| major_minor(&String::from_utf8_lossy(&out.stdout)))
+        .flatten()
+}
+
+/// What `apt-cache policy PACKAGE` says: the installed version and the candidate.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct AptPolicy {
+    installed: Option<String>,
+    candidate: Option<String>,
+}
+
+fn apt_policy(ctx: &Ctx, package: &str) -> AptPolicy {
+    ctx.cmd("apt-cache", &["policy", package])
+        .output()
+        .map(|out| parse_apt_policy(&String::from_utf8_lossy(&out.stdout)))
+        .unwrap_or_default()
+}
+
+fn parse_apt_policy(text: &str) -> AptPolicy {
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(name))
+            .map(str::trim)
+            .filter(|v| !v.is_empty() && *v != "(none)")
+            .map(str::to_owned)
+    };
+    AptPolicy {
+        installed: field("Installed:"),
+        candidate: field("Candidate:"),
+    }
+}
+
+/// Makes sure a Node.js the UI's tools accept, and npm, are on PATH. Installs apt's `nodejs`
+/// (with `npm`) when its candidate is new enough; Debian 12's 18.x is not, and then the
+/// NodeSource commands for Node.js 22 are printed rather than run (they add an apt repository,
+/// which is the machine owner's call).
+fn node(ctx: &Ctx) -> Result<(), String> {
+    let have = node_version(ctx);
+    let npm = which("npm").is_some();
+    let problem = match have {
+        Some(v) if node_supported(v) && npm => return Ok(()),
+        Some(v) if node_supported(v) => format!(
+            "Node.js {}.{} has no `npm` on PATH: install the npm that goes with it \
+             (NodeSource's and nodejs.org's builds include it)",
+            v.0, v.1
+        ),
+        Some(v) => format!(
+            "Node.js {}.{} is on PATH, but ui/ needs {NODE_REQUIREMENT}",
+            v.0, v.1
+        ),
+        None => format!("no `node` on PATH; ui/ needs {NODE_REQUIREMENT}, with npm"),
+    };
+    println!("    {problem}");
+    if have.is_some_and(node_supported) {
+        return Err(problem);
+    }
+    let sudo = if is_root() { "" } else { "sudo " };
+    let policy = apt_policy(ctx, "nodejs");
+    let candidate = policy.candidate.as_deref().and_then(major_minor);
+    if let (Some(v), Some(version)) = (candidate.filter(|v| node_supported(*v)), &policy.candidate)
+    {
+        if policy.installed.as_ref() == Some(version) {
+            // apt's nodejs is in place and new enough: the `node` on PATH is another one.
+            let fix = format!(
+                "the nodejs package {version} is installed (/usr/bin/node): put it first on PATH"
+            );
+            println!("    {fix}");
+            return Err(format!("{problem}; {fix}"));
+        }
+        // NodeSource's nodejs carries npm (and conflicts with Debian's npm package).
+        let packages: &[&str] = if version.contains("nodesource") {
+            &["nodejs"]
+        } else {
+            &["nodejs", "npm"]
+        };
+        let install = format!("{sudo}apt-get install -y {}", packages.join(" "));
+        if !is_root() {
+            println!(
+                "    apt's nodejs {}.{} will do; install it with:\n        {install}",
+                v.0, v.1
+            );
+            return Err(format!("{problem}; run: {install}"));
+        }
+        let mut args = vec!["install", "-y", "--no-install-recommends"];
+        args.extend(packages);
+        apt_get(ctx, &["update"]).and_then(|()| apt_get(ctx, &args))?;
+        return match node_version(ctx) {
+            Some(v) if node_supported(v) && which("npm").is_some() => Ok(()),
+            _ => Err(format!(
+                "installed {}, but still: {problem}",
+                packages.join(" ")
+            )),
+        };
+    }
+    let get_curl = if which("curl").is_none() {
+        format!("{sudo}apt-get install -y ca-certificates curl && ")
+    } else {
+        String::new()
+    };
+    let install = format!(
+        "{get_curl}curl -fsSL https://deb.nodesource.com/setup_22.x | {sudo}{}bash - && \
+         {sudo}apt-get install -y nodejs",
+        if is_root() { "" } else { "-E " }
+    );
+    match candidate {
+        Some(v) => println!(
+            "    apt's nodejs is {}.{} (Debian 12's is 18.x): too old. Node.js 22 from \
+             NodeSource (npm included):\n        {install}",
+            v.0, v.1
+        ),
+        None => println!(
+            "    Install Node.js 22 (https://nodejs.org/en/download); on Debian or Ubuntu, from \
+             NodeSource (npm included):\n        {install}"
+        ),
+    }
+    Err(format!("{problem}; run: {install}"))
 }
 
 /// Whether ui/dist is older than anything in ui/ it is built from (everything but
@@ -469,7 +632,8 @@ fn python_venv(ctx: &Ctx) -> Result<(), String> {
         let status = ctx.cmd("python3", &["-m", "venv", VENV]).status();
         if !status.is_ok_and(|s| s.success()) {
             return Err(format!(
-                "`python3 -m venv {VENV}` failed (is python3 with venv installed?)"
+                "`python3 -m venv {VENV}` failed (is python3 with venv installed? on Debian: \
+                 apt-get install python3-venv)"
             ));
         }
     }
@@ -522,6 +686,35 @@ mod tests {
     fn fnv1a_known_values() {
         assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn node_versions_the_ui_accepts() {
+        assert_eq!(major_minor("v20.20.2\n"), Some((20, 20)));
+        assert_eq!(major_minor("18.20.4+dfsg-1~deb12u3"), Some((18, 20)));
+        assert_eq!(major_minor("20.19.2+dfsg-1"), Some((20, 19)));
+        assert_eq!(major_minor("1:22.13.0-1nodesource1"), Some((22, 13)));
+        assert_eq!(major_minor("(none)"), None);
+        for ok in [(20, 19), (20, 20), (22, 13), (24, 0), (25, 2)] {
+            assert!(node_supported(ok), "{ok:?}");
+        }
+        for old in [(18, 20), (20, 18), (21, 7), (22, 12), (23, 11), (12, 22)] {
+            assert!(!node_supported(old), "{old:?}");
+        }
+    }
+
+    #[test]
+    fn apt_policy_lines() {
+        let bookworm = "nodejs:\n  Installed: (none)\n  Candidate: 18.20.4+dfsg-1~deb12u3\n  \
+                        Version table:\n     18.20.4+dfsg-1~deb12u3 500\n";
+        let p = parse_apt_policy(bookworm);
+        assert_eq!(p.installed, None);
+        assert_eq!(p.candidate.as_deref(), Some("18.20.4+dfsg-1~deb12u3"));
+        let p = parse_apt_policy(
+            "nodejs:\n  Installed: 20.20.2-1nodesource1\n  Candidate: 20.20.2-1nodesource1\n",
+        );
+        assert_eq!(p.installed, p.candidate);
+        assert_eq!(parse_apt_policy(""), AptPolicy::default());
     }
 
     #[test]
