@@ -1,6 +1,7 @@
 """Kiosk properties checked in the real WebKit webview, not a browser: the CSP blocks injected
 inline scripts and eval, text cannot be selected, and the window fills the 1280x800 screen
-(under matchbox; bare Xvfb would leave it at 800x600)."""
+(under matchbox; bare Xvfb would leave it at 800x600). Last, the misconfigured screen: the one
+test here not in demo mode."""
 
 from __future__ import annotations
 
@@ -46,24 +47,78 @@ def test_window_fills_the_screen(kiosk):
     assert k.js("return [window.screenX, window.screenY];") == [0, 0]
 
 
+#: A configuration that loads but for these fields, each with a value its rule refuses; the
+#: screen must list exactly these. (kiosk.warning_secs is absent on purpose: its default 15 is
+#: shorter than the default idle timeout, which stays when idle_timeout_secs is refused.)
+BAD_FIELDS = {
+    "merchant.apiv2_key": 'apiv2_key = "{secret}"',  # no such field (the key lives in a file)
+    "kiosk.language": 'language = "tlh-x9q"',  # zh-CN or en
+    "kiosk.idle_timeout_secs": "idle_timeout_secs = 601",  # 2..600
+    "kiosk.result_timeout_secs": "result_timeout_secs = 1",  # 2..300
+    "kiosk.elder_time_factor": "elder_time_factor = 4.5",  # 1..4
+    "terminal.call_timeout_secs": "call_timeout_secs = 121",  # 5..120
+}
+
+
+def bad_config(secret: str) -> str:
+    line = {field: text.format(secret=secret) for field, text in BAD_FIELDS.items()}
+    return "\n".join([
+        "[merchant]",
+        'appid = "wxd930ea5d5a258f4f"',
+        'mch_id = "1900000109"',
+        line["merchant.apiv2_key"],
+        "[store]",
+        'store_id = "HOSP-E2E"',
+        'store_name = "E2E hospital"',
+        "[device]",
+        'device_id = "KIOSK-E2E"',
+        "[keys]",
+        'apiv2_key_file = "apiv2.key"',
+        'merchant_private_key = "apiclient_key.pem"',
+        'merchant_certificate = "apiclient_cert.pem"',
+        'wechatpay_public_key = "pub_key.pem"',
+        'wechatpay_public_key_id = "PUB_KEY_ID_0000000000000000000000000000"',
+        "[kiosk]",
+        line["kiosk.language"],
+        line["kiosk.idle_timeout_secs"],
+        line["kiosk.result_timeout_secs"],
+        line["kiosk.elder_time_factor"],
+        "[terminal]",
+        line["terminal.call_timeout_secs"],
+        "",
+    ])
+
+
+def problem_fields(k) -> list[str]:
+    """The field each `li[data-problem]` names: its text is `section.field: rule`."""
+    items = [el.text.strip() for el in k.find_all("li[data-problem]")]
+    for text in items:
+        assert ": " in text, f"a problem not of the form `section.field: rule`: {text!r}"
+    return sorted(text.split(": ", 1)[0] for text in items)
+
+
 def test_misconfigured_names_every_problem_and_no_value(launch, tmp_path):
-    """A configuration that does not load still opens the window: it lists each problem as
-    `section.field: rule`, never a value (it may be a secret)."""
+    """A configuration that does not load still opens the window (no demo: --config only): it
+    lists each problem as `section.field: rule`, one per invalid field and no other, never a
+    value (it may be a secret). The screen's own words follow the language button."""
     secret = "not-a-real-key-7f3a9c"
     config = tmp_path / "kiosk.toml"
-    config.write_text(
-        "[merchant]\n"
-        f'apiv2_key = "{secret}"\n'
-        "[kiosk]\n"
-        "idle_timeout_secs = 5\n"
-        'language = "fr"\n',
-        encoding="utf-8",
-    )
+    config.write_text(bad_config(secret), encoding="utf-8")
     k = launch(args=["--config", str(config)], first_screen="misconfigured")
-    problems = [el.text for el in k.find_all("li[data-problem]")]
-    assert problems, "the misconfigured screen lists its problems"
-    joined = "\n".join(problems)
-    assert "kiosk.idle_timeout_secs" in joined and "kiosk.language" in joined, joined
-    assert secret not in k.source()
+    fields = problem_fields(k)
+    assert fields == sorted(BAD_FIELDS), "\n".join(
+        el.text for el in k.find_all("li[data-problem]")
+    )
+    source = k.source()
+    assert secret not in source
+    assert "tlh-x9q" not in source
     assert not k.has_action("start")
-    k.shot("misconfigured")
+    assert k.lang() == "zh-CN"
+    k.shot("misconfigured", "zh-CN")
+
+    title = k.value("#screen-title")
+    k.set_language("en")
+    k.wait_until("the English title", lambda: k.value("#screen-title") != title)
+    assert problem_fields(k) == fields, "switching the language keeps the problems"
+    assert k.screen() == "misconfigured"
+    k.shot("misconfigured", "en")

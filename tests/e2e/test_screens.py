@@ -1,6 +1,8 @@
 """A tour of every patient screen in each language, saving docs/screens/<lang>/<screen>.png
-(1280x800) for the README; each stop is also asserted. The timeout warning is shot by
-test_timeouts.py."""
+(1280x800) for the README; each stop is also asserted. The refusal screen is shot for each of
+its reasons (refusal.png: declined our consent; refusalCancelledFaceScan.png,
+refusalCancelledAtWechat.png). The timeout warning is shot by test_timeouts.py, the
+misconfigured screen by test_kiosk.py; `preparing` by nobody (see below)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,13 @@ import pytest
 def shot(k, language: str, name: str) -> None:
     assert k.lang() == language, f"{name}: the screen is in {k.lang()}, not {language}"
     k.shot(name, language)
+
+
+def assert_refusal(k, reason: str) -> None:
+    """On the refusal screen, for `reason` (ui/src/screens/refusal.ts: data-reason)."""
+    k.wait_screen("refusal")
+    got = k.find(".screen-refusal").get_attribute("data-reason")
+    assert got == reason, f"refusal for {got}, not {reason}"
 
 
 @pytest.mark.parametrize("language", ["zh-CN", "en"])
@@ -56,8 +65,27 @@ def test_screens(launch, language):
     k.action("start")
     k.wait_screen("consent")
     k.action("decline")
-    k.wait_screen("refusal")
+    assert_refusal(k, "declinedConsent")
     shot(k, language, "refusal")
+    k.back_to_idle()
+
+    # Cancels the face scan on the terminal (the `cancels` persona, as test_flows.py).
+    k.set_language(language)
+    k.start_to_face_scan()
+    k.persona("cancels")
+    assert_refusal(k, "cancelledFaceScan")
+    shot(k, language, "refusalCancelledFaceScan")
+    k.back_to_idle()
+
+    # Declines on WeChat's screen (a new patient: rare-char is not registered and, refused,
+    # stays so).
+    k.set_language(language)
+    k.start_to_face_scan()
+    k.persona("rare-char")
+    k.wait_screen("waitingConfirmation")
+    k.wechat("cancel")
+    assert_refusal(k, "cancelledAtWechat")
+    shot(k, language, "refusalCancelledAtWechat")
     k.back_to_idle()
 
     # WeChat's backend fails (a new patient: zhang-san is registered by now).
