@@ -157,8 +157,9 @@ pub(super) fn read_terminal(root: &toml::Table, base: &Path, p: &mut Problems) -
         ..TerminalSettings::default()
     };
     if let Some(adb) = s.string("adb", p) {
-        // A bare name is looked up on PATH; anything with a slash is a path.
-        t.adb = Some(if adb.contains('/') {
+        // A bare name is looked up on PATH; anything with a separator is a path (on Windows
+        // `tools\adb.exe` too).
+        t.adb = Some(if adb.contains(['/', std::path::MAIN_SEPARATOR]) {
             base.join(adb)
         } else {
             PathBuf::from(adb)

@@ -56,6 +56,8 @@ pub(super) struct Engine {
 
 impl Engine {
     pub(super) async fn run(self, mut commands: mpsc::Receiver<Command>) {
+        // Ahead of each patient; stopped with the kiosk, so nothing outlives it.
+        let mut warm_up = flow::warm_up_in_background(&self.deps);
         loop {
             let start = self
                 .wait(&mut commands, &|_| Screen::Idle, None, |i| {
@@ -64,7 +66,7 @@ impl Engine {
                 .await;
             match start {
                 Waited::Chose(()) => {}
-                Waited::Shutdown => return,
+                Waited::Shutdown => break,
                 Waited::TimedOut | Waited::Cancelled => continue,
             }
             let ending = self.session(&mut commands).await;
@@ -73,10 +75,12 @@ impl Engine {
             self.out.set_prefs(self.defaults);
             self.out.show(Screen::Idle, None);
             if shutdown {
-                return;
+                break;
             }
-            flow::warm_up_in_background(&self.deps);
+            warm_up.abort();
+            warm_up = flow::warm_up_in_background(&self.deps);
         }
+        warm_up.abort();
     }
 
     async fn session(&self, commands: &mut mpsc::Receiver<Command>) -> Ending {

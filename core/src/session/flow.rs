@@ -260,14 +260,15 @@ pub(super) async fn prepare(deps: &Deps) -> Result<(Secret, Source), FailureCode
 }
 
 /// Initialises the SDK and fetches an authinfo ahead of the next patient.
-pub(super) fn warm_up_in_background(deps: &Arc<Deps>) {
+pub(super) fn warm_up_in_background(deps: &Arc<Deps>) -> tokio::task::AbortHandle {
     let deps = deps.clone();
     tokio::spawn(async move {
         match prepare(&deps).await {
             Ok((_, source)) => tracing::debug!(?source, "warm"),
             Err(code) => tracing::warn!(code = %code.as_str(), "warm-up failed"),
         }
-    });
+    })
+    .abort_handle()
 }
 
 fn terminal_failure(e: &TerminalError, step: PatientStep) -> FailureCode {

@@ -142,7 +142,6 @@ impl Kiosk {
             defaults,
         };
         let task = tokio::spawn(engine.run(rx));
-        flow::warm_up_in_background(&deps);
         Kiosk {
             commands,
             view,
