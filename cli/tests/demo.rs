@@ -53,6 +53,20 @@ fn declining_on_wechat_ends_on_the_refusal() {
 }
 
 #[test]
+fn a_persona_who_refuses_is_told_as_refusing() {
+    let (code, out) = demo(&["--persona", "declines"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("the patient declines on WeChat's screen"),
+        "{out}"
+    );
+    assert!(
+        out.lines().last().unwrap().contains("CancelledAtWechat"),
+        "{out}"
+    );
+}
+
+#[test]
 fn an_unknown_persona_is_named() {
     let (code, out) = demo(&["--persona", "nobody"]);
     assert_eq!(code, 2);

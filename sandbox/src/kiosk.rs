@@ -92,3 +92,14 @@ pub fn write(
     Config::parse(&text, dir).map_err(|e| anyhow!("the kiosk configuration we wrote: {e}"))?;
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
+
+/// Points the configuration at `path` to a simulated terminal's bridge at `addr`, so a kiosk
+/// started with it reaches that terminal directly instead of through adb.
+pub fn add_terminal(path: &Path, addr: std::net::SocketAddr) -> Result<()> {
+    let mut text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    text += &format!("\n[terminal]\ndirect = {}\n", q(&addr.to_string()));
+    let dir = path.parent().unwrap_or(Path::new("."));
+    Config::parse(&text, dir).map_err(|e| anyhow!("the kiosk configuration we wrote: {e}"))?;
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}

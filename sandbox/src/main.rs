@@ -126,7 +126,13 @@ async fn main() -> Result<()> {
                 ..FaceAppOptions::default()
             };
             let t = sandbox.start_terminal_on(options, addr).await?;
-            println!("  simulated terminal:   {} (bridge protocol)", t.addr);
+            for config in [&p.kiosk_config, &p.kiosk_config_sp] {
+                facekiosk_sandbox::kiosk::add_terminal(config, t.addr)?;
+            }
+            println!(
+                "  simulated terminal:   {} (bridge protocol; [terminal] direct in the kiosk configs)",
+                t.addr
+            );
             Some(t)
         }
         None => None,

@@ -316,13 +316,15 @@ pub struct SandboxHandle {
 
 impl Sandbox {
     pub async fn start(options: StartOptions) -> Result<SandboxHandle> {
-        let data_dir = options.data_dir.clone();
+        // Absolute, so the kiosk configs written here name their key files from anywhere.
+        let data_dir = std::path::absolute(&options.data_dir)
+            .with_context(|| format!("{}", options.data_dir.display()))?;
         std::fs::create_dir_all(&data_dir)
             .with_context(|| format!("cannot create {}", data_dir.display()))?;
-        let keys_dir = options
-            .keys_dir
-            .clone()
-            .unwrap_or_else(|| data_dir.join("keys"));
+        let keys_dir = match &options.keys_dir {
+            Some(dir) => std::path::absolute(dir).with_context(|| format!("{}", dir.display()))?,
+            None => data_dir.join("keys"),
+        };
         let sandbox_config = data_dir.join("sandbox.toml");
         let opts = match options.options {
             Some(o) => {

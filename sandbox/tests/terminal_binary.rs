@@ -23,11 +23,18 @@ impl Drop for Running {
     }
 }
 
-/// Starts the binary and reads its banner up to `ready`: (admin base URL, terminal address).
-fn start(data_dir: &std::path::Path) -> (Running, String, SocketAddr) {
+/// Starts the binary in `cwd` with a relative data dir (`sandbox`), and reads its banner up to
+/// `ready`: (admin base URL, terminal address).
+fn start(cwd: &std::path::Path) -> (Running, String, SocketAddr) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_facekiosk-sandbox"))
-        .args(["terminal", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(data_dir)
+        .args([
+            "terminal",
+            "--listen",
+            "127.0.0.1:0",
+            "--data-dir",
+            "sandbox",
+        ])
+        .current_dir(cwd)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -69,7 +76,10 @@ async fn pick(base: &str, persona: &str) {
 async fn the_kiosk_completes_the_documented_sequence_against_the_binary() {
     let dir = tempfile::tempdir().unwrap();
     let (_sandbox, base, addr) = start(dir.path());
-    let config = Config::load(&dir.path().join("kiosk.toml")).unwrap();
+    // The config it wrote works from anywhere (its key paths are absolute) and names the
+    // simulated terminal.
+    let config = Config::load(&dir.path().join("sandbox/kiosk.toml")).unwrap();
+    assert_eq!(config.terminal.direct, Some(addr));
     let (appid, mch_id, store) = (
         config.merchant.appid.clone(),
         config.merchant.mch_id.clone(),

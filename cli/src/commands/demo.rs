@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use facekiosk_core::session::{Intent, Screen, SessionView};
 use facekiosk_sandbox::demo::{Demo, DemoOptions};
+use facekiosk_sandbox::personas::Behaviour;
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
@@ -87,7 +88,13 @@ impl DemoArgs {
                             .map_err(anyhow::Error::msg)?;
                     }
                     Screen::WaitingConfirmation => {
-                        let yes = !self.decline_on_wechat;
+                        // Some personas refuse whatever the flag says (`declines`).
+                        let refuses = demo
+                            .sandbox()
+                            .world()
+                            .persona(&self.persona)
+                            .is_some_and(|p| p.behaviour == Behaviour::DeclinesAtWechat);
+                        let yes = !self.decline_on_wechat && !refuses;
                         println!(
                             "          the patient {} on WeChat's screen",
                             if yes { "confirms" } else { "declines" }
