@@ -27,6 +27,12 @@ impl AppError {
         )
     }
 
+    /// No session can run: the kiosk's start crashed, or has not finished in time (see
+    /// [`crate::state::START_TIMEOUT`]). Not a configuration problem: a restart may help.
+    pub fn start_failed(message: impl Into<String>) -> AppError {
+        AppError::new(codes::START_FAILED, message)
+    }
+
     /// A demo command outside the demo.
     pub fn not_demo() -> AppError {
         AppError::new(
@@ -39,6 +45,7 @@ impl AppError {
 /// The codes this crate adds to core's.
 pub mod codes {
     pub const MISCONFIGURED: &str = "KIOSK_MISCONFIGURED";
+    pub const START_FAILED: &str = "KIOSK_START_FAILED";
     pub const NOT_DEMO: &str = "NOT_DEMO_MODE";
     pub const DEMO: &str = "DEMO_ACTION_FAILED";
 }

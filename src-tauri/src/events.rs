@@ -48,10 +48,14 @@ impl From<&LinkStatus> for TerminalStatus {
 }
 
 /// Emits the kiosk's views and the terminal's status to the screens as they change, once the
-/// kiosk has started (nothing to forward when it did not).
+/// kiosk has started, however late (nothing to forward when it did not). Each event's current
+/// value goes out at once, whether or not a screen listens yet: `app_info` and `session_view`
+/// answer with the current ones.
 pub fn forward<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
-        let backend = app.state::<AppState>().backend().await;
+        let Some(backend) = app.state::<AppState>().started_backend().await else {
+            return;
+        };
         let Ok(kiosk) = backend.kiosk() else { return };
         let views = kiosk.subscribe();
         let status = kiosk.terminal_status();

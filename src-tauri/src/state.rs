@@ -2,11 +2,11 @@
 //!
 //! The kiosk starts in the background while the webview starts: the demo's sandbox and the
 //! production wiring take a while, and the window should not wait for them. Commands wait for
-//! the start instead (`AppState::backend`).
+//! the start instead (`AppState::backend`), for a bounded time.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use facekiosk_core::session::Kiosk;
 use facekiosk_core::session::production;
@@ -162,12 +162,21 @@ fn info(mode: AppMode, store_name: Option<String>, problems: Vec<String>) -> App
 
 type Ready = Option<Arc<Backend>>;
 
+/// How long a command waits for the kiosk's start before it answers `KIOSK_START_FAILED`,
+/// counted from the start. A start takes seconds at most (the demo's first one, which
+/// generates its keys, included); past this it hangs, and the screens say so instead of
+/// showing "loading" forever.
+pub const START_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// Tauri's managed state.
 #[derive(Debug)]
 pub struct AppState {
     backend: watch::Receiver<Ready>,
     /// What to start, until the app's setup starts it.
     pending: Mutex<Option<(Launch, watch::Sender<Ready>)>>,
+    start_timeout: Duration,
+    /// Set by `start`: when waiting for it ends.
+    deadline: OnceLock<Instant>,
     started: Instant,
     ui_ready: AtomicBool,
 }
@@ -179,13 +188,21 @@ impl AppState {
         AppState {
             backend,
             pending: Mutex::new(Some((launch, tx))),
+            start_timeout: START_TIMEOUT,
+            deadline: OnceLock::new(),
             started,
             ui_ready: AtomicBool::new(false),
         }
     }
 
+    /// Another limit than [`START_TIMEOUT`] (tests).
+    pub fn with_start_timeout(mut self, limit: Duration) -> AppState {
+        self.start_timeout = limit;
+        self
+    }
+
     /// Starts the kiosk on Tauri's async runtime (once). Called from the app's setup, after
-    /// the single-instance plugin: a second launch exits before it touches the data dir.
+    /// the single-instance guards: a second launch exits before it touches the data dir.
     pub fn start(&self) {
         let pending = self
             .pending
@@ -193,27 +210,51 @@ impl AppState {
             .unwrap_or_else(|e| e.into_inner())
             .take();
         if let Some((launch, tx)) = pending {
+            let deadline = *self
+                .deadline
+                .get_or_init(|| Instant::now() + self.start_timeout);
             tauri::async_runtime::spawn(async move {
                 let ready = Backend::start(launch).await;
+                if Instant::now() > deadline {
+                    tracing::warn!(
+                        "the kiosk started after its time limit: commands until now answered KIOSK_START_FAILED"
+                    );
+                }
                 tx.send_replace(Some(Arc::new(ready)));
             });
         }
     }
 
-    /// The kiosk, once started (at once after that).
-    pub async fn backend(&self) -> Arc<Backend> {
+    /// The kiosk, once started (at once after that). `KIOSK_START_FAILED` when the start
+    /// crashed, or has not finished [`START_TIMEOUT`] after it began.
+    pub async fn backend(&self) -> Result<Arc<Backend>, AppError> {
+        let deadline = self
+            .deadline
+            .get()
+            .copied()
+            .unwrap_or_else(|| Instant::now() + self.start_timeout);
+        match tokio::time::timeout_at(deadline.into(), self.started_backend()).await {
+            Ok(Some(backend)) => Ok(backend),
+            // The starting task is gone without a result: it panicked (the hook logged where).
+            Ok(None) => Err(AppError::start_failed(
+                "the kiosk's start failed unexpectedly (see the log)",
+            )),
+            Err(_) => {
+                let secs = self.start_timeout.as_secs_f32();
+                tracing::error!("the kiosk has not started after {secs} s");
+                Err(AppError::start_failed(format!(
+                    "the kiosk has not started after {secs} s (see the log)"
+                )))
+            }
+        }
+    }
+
+    /// The kiosk once started, however long that takes; `None` if the start crashed. For
+    /// background work; commands use [`AppState::backend`].
+    pub async fn started_backend(&self) -> Option<Arc<Backend>> {
         let mut rx = self.backend.clone();
-        let ready = rx
-            .wait_for(Option::is_some)
-            .await
-            .ok()
-            .and_then(|b| b.clone());
-        // None: the starting task is gone without a result, it panicked (already logged).
-        ready.unwrap_or_else(|| {
-            Arc::new(Backend::misconfigured(vec![
-                "kiosk: the start failed unexpectedly (see the log)".into(),
-            ]))
-        })
+        let ready = rx.wait_for(Option::is_some).await.ok()?;
+        ready.clone()
     }
 
     /// When the process started.

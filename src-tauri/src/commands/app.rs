@@ -6,7 +6,7 @@ use crate::state::{AppInfo, AppState};
 
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
-    let backend = state.backend().await;
+    let backend = state.backend().await?;
     let mut info = backend.info.clone();
     // The status event may have been sent before the screens listened: the current one here.
     info.terminal = backend

@@ -8,7 +8,7 @@ use crate::state::{AppState, DemoPersona};
 
 #[tauri::command]
 pub async fn demo_personas(state: State<'_, AppState>) -> Result<Vec<DemoPersona>, AppError> {
-    let backend = state.backend().await;
+    let backend = state.backend().await?;
     let personas = backend.demo()?.personas().into_iter();
     Ok(personas
         .map(|p| DemoPersona {
@@ -23,7 +23,7 @@ pub async fn demo_present_face(
     persona: String,
     state: State<'_, AppState>,
 ) -> Result<(), AppError> {
-    let backend = state.backend().await;
+    let backend = state.backend().await?;
     let demo = backend.demo()?;
     demo.present_face(&persona)
         .await
@@ -32,7 +32,7 @@ pub async fn demo_present_face(
 
 #[tauri::command]
 pub async fn demo_wechat_screen(confirm: bool, state: State<'_, AppState>) -> Result<(), AppError> {
-    let backend = state.backend().await;
+    let backend = state.backend().await?;
     let demo = backend.demo()?;
     demo.wechat_screen(confirm)
         .await

@@ -1,6 +1,7 @@
 // The app's commands, listed once. `build.rs` includes this file to declare them to Tauri's
 // ACL (so each one needs a permission in capabilities/), and `commands::handler` registers
 // exactly these: a command cannot be registered without being declared, or the reverse.
+// `for_each_command!(command_names)` is their names, for both.
 macro_rules! for_each_command {
     ($then:ident) => {
         $then! {
@@ -12,5 +13,11 @@ macro_rules! for_each_command {
             demo::demo_present_face,
             demo::demo_wechat_screen,
         }
+    };
+}
+
+macro_rules! command_names {
+    ($($module:ident :: $command:ident),* $(,)?) => {
+        &[$(stringify!($command)),*]
     };
 }

@@ -9,12 +9,6 @@ use tauri::ipc::Invoke;
 
 include!("list.rs");
 
-macro_rules! command_names {
-    ($($module:ident :: $command:ident),* $(,)?) => {
-        &[$(stringify!($command)),*]
-    };
-}
-
 macro_rules! command_handler {
     ($($module:ident :: $command:ident),* $(,)?) => {
         tauri::generate_handler![$($module::$command),*]

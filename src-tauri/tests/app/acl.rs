@@ -3,19 +3,15 @@
 use std::collections::BTreeSet;
 
 use facekiosk_app::commands::COMMANDS;
-use facekiosk_app::mode::Launch;
 use serde_json::{Value, json};
 
-use crate::support::{TestKiosk, invoke, start};
+use crate::support::{TestKiosk, invoke, misconfigured, start};
 
 const EVENT_PERMISSIONS: [&str; 2] = ["core:event:allow-listen", "core:event:allow-unlisten"];
 
 fn quick_kiosk() -> TestKiosk {
     // No sandbox to start: these tests are about the ACL, which comes before any command.
-    start(Launch::Misconfigured {
-        path: "/nonexistent".into(),
-        problems: vec!["merchant.appid: is required".into()],
-    })
+    start(misconfigured())
 }
 
 fn refused_by_acl(answer: &Result<Value, Value>) -> bool {

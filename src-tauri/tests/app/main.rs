@@ -2,7 +2,11 @@
 
 mod acl;
 mod bindings;
+mod close;
 mod demo;
+mod instance;
 mod misconfigured;
 mod mode;
+mod security;
+mod start;
 mod support;

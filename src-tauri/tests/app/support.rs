@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use facekiosk_app::mode::{DemoLaunch, Launch};
 use facekiosk_app::state::AppState;
-use facekiosk_app::{Shell, configure, context, events};
+use facekiosk_app::{ClosePolicy, configure, context, events};
 use serde_json::{Value, json};
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
 use tauri::webview::InvokeRequest;
@@ -39,6 +39,14 @@ pub fn demo() -> TestKiosk {
     kiosk
 }
 
+/// A kiosk whose configuration does not load: no sandbox to start, for tests of the shell.
+pub fn misconfigured() -> Launch {
+    Launch::Misconfigured {
+        path: "/nonexistent".into(),
+        problems: vec!["merchant.appid: is required".into()],
+    }
+}
+
 /// Key generation takes seconds: made once for all tests (the sandbox makes the directory
 /// atomically, so parallel tests may race for it).
 pub fn shared_keys_dir() -> PathBuf {
@@ -46,9 +54,12 @@ pub fn shared_keys_dir() -> PathBuf {
 }
 
 pub fn start(launch: Launch) -> TestKiosk {
-    let state = AppState::new(launch, Instant::now());
-    let shell = Shell { allow_close: true };
-    let mut app = configure(mock_builder(), state, shell)
+    start_state(AppState::new(launch, Instant::now()))
+}
+
+/// The app with this state; closes and exits allowed (close.rs tests the kiosk's refusal).
+pub fn start_state(state: AppState) -> TestKiosk {
+    let mut app = configure(mock_builder(), state, ClosePolicy::Allow)
         .build(context())
         .expect("the app builds on the mock runtime");
     let views = listen(&app, events::SESSION_VIEW);
