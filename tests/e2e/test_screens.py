@@ -2,7 +2,8 @@
 (1280x800) for the README; each stop is also asserted. The refusal screen is shot for each of
 its reasons (refusal.png: declined our consent; refusalCancelledFaceScan.png,
 refusalCancelledAtWechat.png). The timeout warning is shot by test_timeouts.py, the
-misconfigured screen by test_kiosk.py; `preparing` by nobody (see below)."""
+misconfigured screen by test_kiosk.py. `preparing` is shot with a slow terminal
+initialisation (see the end)."""
 
 from __future__ import annotations
 
@@ -40,8 +41,6 @@ def test_screens(launch, language):
     k.wait_screen("consent")
     shot(k, language, "consent")
     k.action("agree")
-    # `preparing` (terminal init, authinfo) is not shot: the demo warms both at start-up, so
-    # it lasts under a millisecond (no fault slows it: init and authinfo come from caches).
     k.wait_screen("faceScan")
     shot(k, language, "faceScan")
     k.persona("zhang-san")
@@ -97,3 +96,24 @@ def test_screens(launch, language):
     k.wechat("confirm")
     k.wait_screen("failed")
     shot(k, language, "failed")
+    k.back_to_idle()
+    k.admin("DELETE", "/sandbox/faults")
+
+    # Preparing: warm, it lasts under a millisecond. A terminal plugged in again is initialised
+    # when the next patient agrees; a slow initialisation keeps the screen up to be seen.
+    def terminal_state() -> str | None:
+        return k.find("[data-terminal-status]").get_attribute("data-terminal-state")
+
+    k.admin("POST", "/sandbox/terminal/unplug")
+    k.wait_until("the terminal to drop", lambda: terminal_state() != "connected")
+    k.admin("POST", "/sandbox/terminal/replug")
+    # Reconnected: until then the kiosk still counts the terminal as initialised.
+    k.wait_until("the terminal to return", lambda: terminal_state() == "connected")
+    k.fault(target="initWxpayface", kind="latency", ms=4000, times=1)
+    k.set_language(language)
+    k.action("start")
+    k.wait_screen("consent")
+    k.action("agree")
+    k.wait_screen("preparing")
+    shot(k, language, "preparing")
+    k.wait_screen("faceScan")
