@@ -20,7 +20,9 @@ fn demo(args: &[&str]) -> (i32, String) {
 fn the_default_patient_is_verified_and_only_the_masked_identity_is_printed() {
     let (code, out) = demo(&[]);
     assert_eq!(code, 0, "{out}");
-    for screen in ["consent", "preparing", "faceScan", "waitingConfirmation"] {
+    // The screens that wait for the patient; `preparing` passes in microseconds on a warm
+    // kiosk and may be gone before it is printed.
+    for screen in ["consent", "faceScan", "waitingConfirmation"] {
         assert!(out.contains(screen), "{screen} missing in\n{out}");
     }
     let last = out.lines().last().unwrap();
