@@ -4,8 +4,8 @@
 //! an idle countdown with a warning the patient can extend) and those that wait for the
 //! terminal or WeChat (preparing, face scan, confirmation: bounded by their calls' own
 //! timeouts: the terminal's per call, WeChat's per request, the hand-over's). Cancel ends
-//! every screen of a session. Everything personal lives in the
-//! locals of [`super::flow`], so it is dropped (and zeroized) whichever way a session ends.
+//! every screen of a session. Everything personal lives in the locals of [`super::flow`], so
+//! it is dropped (and zeroized) whichever way a session ends.
 
 use std::future::Future;
 use std::sync::Arc;

@@ -24,6 +24,10 @@ pub enum StartError {
         "facemch.info_type {0}: the kiosk registers patients by their real name; use ASK_REAL_NAME"
     )]
     NoRealName(&'static str),
+    #[error(
+        "facemch.info_type ASK_REAL_NAME_TEL fetches the phone number, which the built-in consent texts do not mention: set kiosk.consent_dir to the hospital's texts that do, or use ASK_REAL_NAME"
+    )]
+    PhoneNotInConsent,
 }
 
 impl StartError {
@@ -32,16 +36,21 @@ impl StartError {
             StartError::Keys(e) => e.code(),
             StartError::Records(_) => "RECORDS_UNAVAILABLE",
             StartError::Consent(_) => "CONSENT_TEXT_INVALID",
-            StartError::NoRealName(_) => "INFO_TYPE_UNSUITABLE",
+            StartError::NoRealName(_) | StartError::PhoneNotInConsent => "INFO_TYPE_UNSUITABLE",
         }
     }
 }
 
 /// Starts the kiosk for `config` (within a tokio runtime).
 pub fn start(config: Config) -> Result<Kiosk, StartError> {
-    // Every session would end in IDENTITY_INCOMPLETE: better not to open at all.
-    if config.facemch.info_type == InfoType::AskUnionid {
-        return Err(StartError::NoRealName(config.facemch.info_type.as_str()));
+    match config.facemch.info_type {
+        // Every session would end in IDENTITY_INCOMPLETE: better not to open at all.
+        InfoType::AskUnionid => return Err(StartError::NoRealName(InfoType::AskUnionid.as_str())),
+        // Nothing is fetched that the patient's consent does not name.
+        InfoType::AskRealNameTel if config.kiosk.consent_dir.is_none() => {
+            return Err(StartError::PhoneNotInConsent);
+        }
+        _ => {}
     }
     let records = Arc::new(Records::open(&config.kiosk.records)?);
     let terminal = BridgeTerminal::spawn(
@@ -88,7 +97,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_kiosk_asking_for_no_real_name_does_not_open() {
+    fn a_kiosk_asking_for_what_it_may_not_does_not_open() {
         let dir = tempfile::tempdir().unwrap();
         let config = format!(
             "[merchant]\nappid = \"wxd930ea5d5a258f4f\"\nmch_id = \"1900000109\"\n\
@@ -100,10 +109,14 @@ mod tests {
              [facemch]\ninfo_type = \"ASK_UNIONID\"\n[kiosk]\nrecords = \"{}/r.sqlite\"\n",
             dir.path().display()
         );
-        let config = Config::parse(&config, dir.path()).unwrap();
-        let err = start(config).unwrap_err();
-        assert_eq!(err.code(), "INFO_TYPE_UNSUITABLE");
-        assert!(err.to_string().contains("facemch.info_type"), "{err}");
+        let unionid = Config::parse(&config, dir.path()).unwrap();
+        let tel = config.replace("ASK_UNIONID", "ASK_REAL_NAME_TEL");
+        let tel = Config::parse(&tel, dir.path()).unwrap();
+        for config in [unionid, tel] {
+            let err = start(config).unwrap_err();
+            assert_eq!(err.code(), "INFO_TYPE_UNSUITABLE");
+            assert!(err.to_string().contains("facemch.info_type"), "{err}");
+        }
         assert!(
             std::fs::read_dir(dir.path()).unwrap().next().is_none(),
             "nothing opened"
