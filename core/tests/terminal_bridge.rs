@@ -599,3 +599,42 @@ async fn the_stop_call_answers_typed() {
     // stop needs no init.
     assert_eq!(t.sdk.methods(), [Method::StopWxpayface]);
 }
+
+#[tokio::test]
+async fn an_init_made_before_the_link_is_up_counts_for_the_connection_it_used() {
+    // Nothing listens yet where the terminal will be: the link keeps trying meanwhile.
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let terminal = std::sync::Arc::new(BridgeTerminal::spawn(
+        facekiosk_core::terminal::TerminalTarget::Direct(addr),
+        terminal_support::fast_link(),
+        fast_terminal(),
+    ));
+    let first = tokio::spawn({
+        let terminal = terminal.clone();
+        async move { terminal.init().await }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let sdk = scripted_sdk::ScriptedSdk::new();
+    let bridge = facekiosk_bridge::Bridge::new(
+        std::sync::Arc::new(sdk.clone()),
+        facekiosk_bridge::ServerConfig::new(facekiosk_bridge::protocol::DeviceInfo {
+            serial: "LATE1".into(),
+            model: "FakeTerminal".into(),
+            sdk_int: 28,
+        }),
+    )
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+    tokio::spawn(async move { bridge.serve_tcp(listener).await });
+
+    assert!(first.await.unwrap().unwrap().outcome.is_success());
+    assert!(terminal.rawdata().await.unwrap().outcome.is_success());
+    assert_eq!(
+        sdk.count(Method::InitWxpayface),
+        1,
+        "the init counted for the connection it went over"
+    );
+}

@@ -324,6 +324,22 @@ async fn a_hospital_system_that_does_not_answer_fails_the_session_in_time() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_terminal_is_initialised_once_for_start_up_and_a_session() {
+    let d = demo().await;
+    scan(&d, "zhang-san").await;
+    confirm(&d, true).await;
+    on(d.kiosk(), "success").await;
+    let inits = d
+        .terminal()
+        .sdk
+        .received()
+        .iter()
+        .filter(|(m, _)| m.as_str() == "initWxpayface")
+        .count();
+    assert_eq!(inits, 1, "initWxpayface once, on the one connection");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_registered_persona_of_the_demo_is_known() {
     let d = demo().await;
     scan(&d, "registered").await;

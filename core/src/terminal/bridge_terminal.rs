@@ -114,7 +114,6 @@ impl<T: Transport> BridgeTerminal<T> {
 
     /// Calls `initWxpayface` (with the 271378621 retries) and records a success.
     async fn initialise(&self, state: &mut MutexGuard<'_, SdkState>) -> TerminalResult<()> {
-        let generation = self.transport.generation();
         let params = self.options.init.to_params();
         let timeout = self.options.timeouts.init;
         let started = Instant::now();
@@ -126,7 +125,10 @@ impl<T: Transport> BridgeTerminal<T> {
         };
         let reply = Reply::from_result(Method::InitWxpayface, result, attempts, |_| Ok(()))?;
         if reply.outcome.is_success() {
-            state.initialised_on = Some(generation);
+            // The connection the call went over, read after it: before, the link may not have
+            // had one yet (a call at start-up waits for it), and a connection lost during the
+            // call would have failed it.
+            state.initialised_on = Some(self.transport.generation());
         }
         log_reply(Method::InitWxpayface, &reply, started);
         Ok(reply)
