@@ -391,22 +391,7 @@ async fn a_direct_link_reconnects_when_the_bridge_comes_back() {
     .await;
 
     // A new bridge on the same address (the simulated terminal restarted).
-    let bridge2 = {
-        let sdk = terminal_support::ScriptedSdk::new();
-        let bridge = facekiosk_bridge::Bridge::new(
-            Arc::new(sdk.clone()),
-            facekiosk_bridge::ServerConfig::new(facekiosk_bridge::protocol::DeviceInfo {
-                serial: "SIM-2".into(),
-                model: "sim".into(),
-                sdk_int: 0,
-            }),
-        )
-        .unwrap();
-        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
-        let server = bridge.clone();
-        tokio::spawn(async move { server.serve_tcp(listener).await });
-        sdk
-    };
+    let bridge2 = terminal_support::start_bridge_on(addr, "SIM-2").await.sdk;
     let s = wait_status(&mut status, "connected again", LinkStatus::is_connected).await;
     assert!(s.to_string().contains("SIM-2"), "{s}");
     assert!(terminal.rawdata().await.unwrap().outcome.is_success());

@@ -617,18 +617,7 @@ async fn an_init_made_before_the_link_is_up_counts_for_the_connection_it_used() 
         async move { terminal.init().await }
     });
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let sdk = scripted_sdk::ScriptedSdk::new();
-    let bridge = facekiosk_bridge::Bridge::new(
-        std::sync::Arc::new(sdk.clone()),
-        facekiosk_bridge::ServerConfig::new(facekiosk_bridge::protocol::DeviceInfo {
-            serial: "LATE1".into(),
-            model: "FakeTerminal".into(),
-            sdk_int: 28,
-        }),
-    )
-    .unwrap();
-    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
-    tokio::spawn(async move { bridge.serve_tcp(listener).await });
+    let sdk = terminal_support::start_bridge_on(addr, "LATE1").await.sdk;
 
     assert!(first.await.unwrap().unwrap().outcome.is_success());
     assert!(terminal.rawdata().await.unwrap().outcome.is_success());

@@ -35,15 +35,29 @@ pub async fn start_bridge() -> TestBridge {
 }
 
 pub async fn start_bridge_with(configure: impl FnOnce(&mut ServerConfig)) -> TestBridge {
-    let mut config = ServerConfig::new(DeviceInfo {
-        serial: "FAKE123".into(),
+    let mut config = device_config("FAKE123");
+    configure(&mut config);
+    serve(config, SocketAddr::from(([127, 0, 0, 1], 0))).await
+}
+
+/// A bridge that appears at `addr`, where a kiosk already looks for one (a terminal that
+/// comes late, or comes back restarted), as the device `serial`.
+pub async fn start_bridge_on(addr: SocketAddr, serial: &str) -> TestBridge {
+    serve(device_config(serial), addr).await
+}
+
+fn device_config(serial: &str) -> ServerConfig {
+    ServerConfig::new(DeviceInfo {
+        serial: serial.into(),
         model: "FakeTerminal".into(),
         sdk_int: 28,
-    });
-    configure(&mut config);
+    })
+}
+
+async fn serve(config: ServerConfig, addr: SocketAddr) -> TestBridge {
     let sdk = ScriptedSdk::new();
     let bridge = Bridge::new(Arc::new(sdk.clone()), config).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = bridge.clone();
     tokio::spawn(async move { server.serve_tcp(listener).await });
