@@ -3,6 +3,7 @@
 //! Std-only on purpose so that it builds in seconds on a fresh machine.
 
 mod demo;
+mod disk;
 mod fuzz;
 mod runner;
 mod setup;

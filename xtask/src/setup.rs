@@ -3,6 +3,7 @@
 //! its build, and the Android rust target. Idempotent, and quick when everything is already in place;
 //! what cannot be installed is reported with the exact command to run.
 
+use crate::disk;
 use crate::runner::{Ctx, which};
 use std::fmt;
 use std::fs;
@@ -228,6 +229,8 @@ pub const TAURI_DRIVER_INSTALL: &str = "cargo install tauri-driver --locked";
 /// Runs every part of the set-up `cargo xtask test` needs (a failing part does not stop the
 /// others). `Err` carries a one-line reason per failed part.
 pub fn run(ctx: &mut Ctx) -> Result<(), String> {
+    disk::ci_build_settings(ctx);
+    disk::check_free_space(&ctx.root);
     let errors: Vec<String> = [
         apt_packages(ctx, &[Need::Tests, Need::App, Need::E2e]),
         java_home(ctx),
