@@ -158,7 +158,7 @@ write("bridge_messages", bodies + [
 
 
 # Consent texts: the built-in ones.
-CONSENT = ROOT / "assets/consent/2026-11-24"
+CONSENT = ROOT / "assets/consent/2026-11-25"
 write("consent", [(CONSENT / f"{lang}.toml").read_text(encoding="utf-8") for lang in ("zh-CN", "en")])
 
 def frame(body):

@@ -1,5 +1,5 @@
 //! A hospital's consent text (TOML): arbitrary text never panics; what parses has a title,
-//! sections and a hash.
+//! sections, a hash and names what is fetched, once each.
 #![no_main]
 
 use facekiosk_core::session::Language;
@@ -11,9 +11,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     match parse(Language::ZhCn, text, "zh-CN.toml") {
-        Ok(doc) => {
+        Ok(text) => {
+            let doc = &text.document;
             assert!(!doc.title.trim().is_empty() && !doc.sections.is_empty());
             assert_eq!(doc.sha256.len(), 64);
+            assert!(!text.fetches.is_empty() && text.fetches.windows(2).all(|w| w[0] < w[1]));
         }
         Err(e) => {
             let _ = e.to_string();

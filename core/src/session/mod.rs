@@ -65,18 +65,18 @@ impl std::fmt::Debug for Deps {
 }
 
 impl Deps {
-    /// The usual set: the kiosk's own records as the hand-over, the built-in consent texts
-    /// unless `settings.consent_dir` names the hospital's.
+    /// The usual set: the kiosk's own records as the hand-over, and the consent texts for
+    /// `settings.consent_dir` that name what the wxpay client's `info_type` fetches.
     pub fn new(
         terminal: Arc<dyn FaceTerminal>,
         wxpay: Arc<WxpayClient>,
         records: Arc<Records>,
         settings: KioskSettings,
     ) -> Result<Deps, ConsentError> {
-        let consent = match &settings.consent_dir {
-            Some(dir) => ConsentLibrary::load(dir)?,
-            None => ConsentLibrary::builtin(),
-        };
+        let consent = ConsentLibrary::for_kiosk(
+            settings.consent_dir.as_deref(),
+            wxpay.config().facemch.info_type,
+        )?;
         Ok(Deps {
             terminal,
             scope: Scope::of(wxpay.config()),

@@ -9,7 +9,7 @@ use crate::terminal::link::{AdbProgram, AdbTarget};
 use crate::terminal::{BridgeTerminal, CallTimeouts, LinkOptions, TerminalOptions, TerminalTarget};
 use crate::wxpay::{InfoType, WxpayClient};
 
-use super::{ConsentError, Deps, Kiosk, Records, RecordsError};
+use super::{ConsentError, ConsentLibrary, Deps, Kiosk, Records, RecordsError};
 
 /// Why the kiosk cannot start; each names what to fix, never a secret.
 #[derive(Debug, thiserror::Error)]
@@ -24,10 +24,6 @@ pub enum StartError {
         "facemch.info_type {0}: the kiosk registers patients by their real name; use ASK_REAL_NAME"
     )]
     NoRealName(&'static str),
-    #[error(
-        "facemch.info_type ASK_REAL_NAME_TEL fetches the phone number, which the built-in consent texts do not mention: set kiosk.consent_dir to the hospital's texts that do, or use ASK_REAL_NAME"
-    )]
-    PhoneNotInConsent,
 }
 
 impl StartError {
@@ -35,23 +31,22 @@ impl StartError {
         match self {
             StartError::Keys(e) => e.code(),
             StartError::Records(_) => "RECORDS_UNAVAILABLE",
-            StartError::Consent(_) => "CONSENT_TEXT_INVALID",
-            StartError::NoRealName(_) | StartError::PhoneNotInConsent => "INFO_TYPE_UNSUITABLE",
+            StartError::Consent(e) => e.code(),
+            StartError::NoRealName(_) => "INFO_TYPE_UNSUITABLE",
         }
     }
 }
 
 /// Starts the kiosk for `config` (within a tokio runtime).
 pub fn start(config: Config) -> Result<Kiosk, StartError> {
-    match config.facemch.info_type {
+    let info_type = config.facemch.info_type;
+    if info_type == InfoType::AskUnionid {
         // Every session would end in IDENTITY_INCOMPLETE: better not to open at all.
-        InfoType::AskUnionid => return Err(StartError::NoRealName(InfoType::AskUnionid.as_str())),
-        // Nothing is fetched that the patient's consent does not name.
-        InfoType::AskRealNameTel if config.kiosk.consent_dir.is_none() => {
-            return Err(StartError::PhoneNotInConsent);
-        }
-        _ => {}
+        return Err(StartError::NoRealName(info_type.as_str()));
     }
+    // Nothing is fetched that the patient's consent does not name; checked again by
+    // `Deps::new`, here before anything is opened.
+    ConsentLibrary::for_kiosk(config.kiosk.consent_dir.as_deref(), info_type)?;
     let records = Arc::new(Records::open(&config.kiosk.records)?);
     let terminal = BridgeTerminal::spawn(
         target(&config.terminal),
@@ -112,11 +107,13 @@ mod tests {
         let unionid = Config::parse(&config, dir.path()).unwrap();
         let tel = config.replace("ASK_UNIONID", "ASK_REAL_NAME_TEL");
         let tel = Config::parse(&tel, dir.path()).unwrap();
-        for config in [unionid, tel] {
-            let err = start(config).unwrap_err();
-            assert_eq!(err.code(), "INFO_TYPE_UNSUITABLE");
-            assert!(err.to_string().contains("facemch.info_type"), "{err}");
-        }
+        let err = start(unionid).unwrap_err();
+        assert_eq!(err.code(), "INFO_TYPE_UNSUITABLE");
+        assert!(err.to_string().contains("facemch.info_type"), "{err}");
+        // The built-in consent texts name no phone number.
+        let err = start(tel).unwrap_err();
+        assert_eq!(err.code(), "CONSENT_MISMATCH");
+        assert!(err.to_string().contains("facemch.info_type"), "{err}");
         assert!(
             std::fs::read_dir(dir.path()).unwrap().next().is_none(),
             "nothing opened"
