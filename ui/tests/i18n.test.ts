@@ -60,11 +60,17 @@ const consentText = (language: "zh-CN" | "en") => readFileSync(join(consentDir, 
 
 describe("what the screens say matches the consent text", () => {
   it("WeChat's screen shares what the consent promises: name, ID type and number, no phone", () => {
-    // The premise, from the asset itself: it promises these and no phone number.
-    const zhConsent = consentText("zh-CN");
+    // The premise, from the asset itself: it declares these fetches, and what the patient reads
+    // (all but the file's comments) promises them and no phone number.
+    const shown = (language: "zh-CN" | "en") =>
+      consentText(language).split("\n").filter((line) => !line.startsWith("#")).join("\n");
+    for (const language of ["zh-CN", "en"] as const) {
+      expect(shown(language)).toContain('fetches = ["name", "credential"]');
+    }
+    const zhConsent = shown("zh-CN");
     for (const item of ["姓名", "证件类型", "证件号码"]) expect(zhConsent).toContain(item);
     expect(zhConsent).not.toMatch(/手机|电话/);
-    expect(consentText("en")).not.toMatch(/phone/i);
+    expect(shown("en")).not.toMatch(/phone/i);
 
     for (const item of ["姓名", "证件类型", "证件号码"]) expect(zhCN["waiting.body"]).toContain(item);
     expect(zhCN["waiting.body"]).not.toMatch(/手机|电话/);
