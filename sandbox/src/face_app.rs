@@ -213,6 +213,15 @@ impl SimFaceSdk {
         self.lock().received.clone()
     }
 
+    /// How many `method` calls the face app received (like the core tests' `ScriptedSdk::count`).
+    pub fn count(&self, method: Method) -> usize {
+        self.lock()
+            .received
+            .iter()
+            .filter(|(m, _)| *m == method)
+            .count()
+    }
+
     /// How many callbacks are held unanswered.
     pub fn held(&self) -> usize {
         self.lock().held.len()

@@ -258,13 +258,7 @@ async fn sdk_err_codes_and_the_rules_that_answer_them() {
     assert_eq!(reply.attempts, 2);
 
     // 271378620 (not initialised): the kiosk initialises again, then retries.
-    let inits = |sdk: &facekiosk_sandbox::SimFaceSdk| {
-        sdk.received()
-            .iter()
-            .filter(|(m, _)| *m == Method::InitWxpayface)
-            .count()
-    };
-    let before = inits(&terminal.sdk);
+    let before = terminal.sdk.count(Method::InitWxpayface);
     sb.set_fault(
         FaultRule::new(
             Target::GetWxpayfaceRawdata,
@@ -277,7 +271,7 @@ async fn sdk_err_codes_and_the_rules_that_answer_them() {
     .unwrap();
     let reply = kiosk.rawdata().await.unwrap();
     assert!(reply.outcome.is_success());
-    assert_eq!(inits(&terminal.sdk), before + 1);
+    assert_eq!(terminal.sdk.count(Method::InitWxpayface), before + 1);
 
     // 271378622 (installing) reaches the session as such.
     sb.set_fault(

@@ -8,6 +8,7 @@ mod common;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use facekiosk_bridge::protocol::Method;
 use facekiosk_core::session::{
     Decision, FailureCode, HandOver, HandOverError, Intent, Kiosk, Language, PatientRef,
     RefusalReason, Screen, SessionView, VerifiedPatient,
@@ -329,13 +330,7 @@ async fn the_terminal_is_initialised_once_for_start_up_and_a_session() {
     scan(&d, "zhang-san").await;
     confirm(&d, true).await;
     on(d.kiosk(), "success").await;
-    let inits = d
-        .terminal()
-        .sdk
-        .received()
-        .iter()
-        .filter(|(m, _)| m.as_str() == "initWxpayface")
-        .count();
+    let inits = d.terminal().sdk.count(Method::InitWxpayface);
     assert_eq!(inits, 1, "initWxpayface once, on the one connection");
 }
 
@@ -430,12 +425,7 @@ async fn cancel_on_our_screen_closes_the_face_ui_and_returns_to_idle() {
     terminal_waits(&d, PatientAction::Face).await;
     d.kiosk().send(Intent::Cancel).await.unwrap();
     on(d.kiosk(), "idle").await;
-    let stopped = d
-        .terminal()
-        .sdk
-        .received()
-        .iter()
-        .any(|(m, _)| m.as_str() == "stopWxpayface");
+    let stopped = d.terminal().sdk.count(Method::StopWxpayface) > 0;
     assert!(stopped, "stopWxpayface closes the face UI on the terminal");
     assert_eq!(d.terminal().sdk.waiting_for(), None);
     let r = &d.kiosk().records().receipts().unwrap()[0];
@@ -464,14 +454,7 @@ async fn a_terminal_unplugged_mid_session_fails_with_a_code_and_a_retry_works_af
     on(d.kiosk(), "faceScan").await;
     // The first scan is still open on the terminal until the kiosk's stopWxpayface closes it;
     // the face goes to the second one.
-    let scans = |d: &Demo| {
-        d.terminal()
-            .sdk
-            .received()
-            .iter()
-            .filter(|(m, _)| m.as_str() == "getWxpayfaceCode")
-            .count()
-    };
+    let scans = |d: &Demo| d.terminal().sdk.count(Method::GetWxpayfaceCode);
     for _ in 0..500 {
         if scans(&d) == 2 && d.terminal().sdk.waiting_for() == Some(PatientAction::Face) {
             break;
