@@ -15,7 +15,7 @@ use anyhow::{Context, Result};
 use facekiosk_core::Config;
 use facekiosk_core::identity::WechatId;
 use facekiosk_core::session::production::terminal_options;
-use facekiosk_core::session::{Deps, HandOver, Kiosk, PatientRef, Records};
+use facekiosk_core::session::{ConsentLibrary, Deps, HandOver, Kiosk, PatientRef, Records};
 use facekiosk_core::terminal::{BridgeTerminal, LinkOptions, TerminalTarget};
 use facekiosk_core::wxpay::WxpayClient;
 
@@ -107,6 +107,10 @@ impl Demo {
             })
             .await?;
         let config = demo_config(&sandbox, options.kiosk_toml.as_deref())?;
+        let consent = ConsentLibrary::for_kiosk(
+            config.kiosk.consent_dir.as_deref(),
+            config.facemch.info_type,
+        )?;
         let records =
             Arc::new(Records::open(&config.kiosk.records).context("the demo's patient records")?);
         seed_registered(&sandbox, &records)?;
@@ -117,7 +121,7 @@ impl Demo {
         );
         let settings = config.kiosk.clone();
         let wxpay = Arc::new(WxpayClient::from_config(config)?);
-        let mut deps = Deps::new(Arc::new(terminal_client), wxpay, records, settings)?;
+        let mut deps = Deps::new(Arc::new(terminal_client), wxpay, records, settings, consent);
         if let Some(hand_over) = options.hand_over {
             deps.hand_over = hand_over;
         }

@@ -65,19 +65,17 @@ impl std::fmt::Debug for Deps {
 }
 
 impl Deps {
-    /// The usual set: the kiosk's own records as the hand-over, and the consent texts for
-    /// `settings.consent_dir` that name what the wxpay client's `info_type` fetches.
+    /// The usual set: the kiosk's own records as the hand-over. `consent` comes from
+    /// [`ConsentLibrary::for_kiosk`], which checks it names what the wxpay client's
+    /// `info_type` fetches (before anything is opened).
     pub fn new(
         terminal: Arc<dyn FaceTerminal>,
         wxpay: Arc<WxpayClient>,
         records: Arc<Records>,
         settings: KioskSettings,
-    ) -> Result<Deps, ConsentError> {
-        let consent = ConsentLibrary::for_kiosk(
-            settings.consent_dir.as_deref(),
-            wxpay.config().facemch.info_type,
-        )?;
-        Ok(Deps {
+        consent: ConsentLibrary,
+    ) -> Deps {
+        Deps {
             terminal,
             scope: Scope::of(wxpay.config()),
             wxpay,
@@ -86,7 +84,7 @@ impl Deps {
             records,
             consent,
             settings,
-        })
+        }
     }
 }
 

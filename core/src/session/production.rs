@@ -44,9 +44,8 @@ pub fn start(config: Config) -> Result<Kiosk, StartError> {
         // Every session would end in IDENTITY_INCOMPLETE: better not to open at all.
         return Err(StartError::NoRealName(info_type.as_str()));
     }
-    // Nothing is fetched that the patient's consent does not name; checked again by
-    // `Deps::new`, here before anything is opened.
-    ConsentLibrary::for_kiosk(config.kiosk.consent_dir.as_deref(), info_type)?;
+    // Nothing is fetched that the patient's consent does not name.
+    let consent = ConsentLibrary::for_kiosk(config.kiosk.consent_dir.as_deref(), info_type)?;
     let records = Arc::new(Records::open(&config.kiosk.records)?);
     let terminal = BridgeTerminal::spawn(
         target(&config.terminal),
@@ -55,7 +54,7 @@ pub fn start(config: Config) -> Result<Kiosk, StartError> {
     );
     let settings = config.kiosk.clone();
     let wxpay = Arc::new(WxpayClient::from_config(config)?);
-    let deps = Deps::new(Arc::new(terminal), wxpay, records, settings)?;
+    let deps = Deps::new(Arc::new(terminal), wxpay, records, settings, consent);
     Ok(Kiosk::spawn(deps))
 }
 
