@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzz targets (fuzz/corpus-seeds/<target>/) from the test
-fixtures (core/tests/fixtures/vectors.json) and the protocol examples. Deterministic; run from
+fixtures (core/wxpay/tests/fixtures/vectors.json) and the protocol examples. Deterministic; run from
 anywhere: python3 fuzz/make_seeds.py"""
 
 import json
@@ -10,7 +10,7 @@ import struct
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
-VECTORS = json.loads((ROOT / "core/tests/fixtures/vectors.json").read_text(encoding="utf-8"))
+VECTORS = json.loads((ROOT / "core/wxpay/tests/fixtures/vectors.json").read_text(encoding="utf-8"))
 OUT = HERE / "corpus-seeds"
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cold start and idle memory of the release kiosk app (design §7: < 600 ms to the idle screen,
+# Cold start and idle memory of the release kiosk app (docs/architecture.md, Budgets: < 600 ms to the idle screen,
 # < 250 MB PSS for the whole process tree). Builds the UI and `cargo build --release -p
 # facekiosk-app`, then runs it 5 times (after one warm-up) on a private Xvfb 1280x800 screen with
 # matchbox-window-manager; prints median/min/max. See scripts/measure_startup.py.

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Cold start and idle memory of the kiosk app (design §7: < 600 ms to the idle screen,
-< 250 MB PSS for the whole process tree), measured as in shared/reference/tauri-feasibility.md §3.
+"""Cold start and idle memory of the kiosk app (the budgets in docs/architecture.md: < 600 ms to
+the idle screen, < 250 MB PSS for the whole process tree; PSS because RSS counts the shared
+libraries once per process).
 
 Runs APP --demo N times on a private Xvfb 1280x800 screen with matchbox-window-manager (the
 window is really fullscreen), each time:

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../core/tests/fixtures")
+        .join("../core/wxpay/tests/fixtures")
         .join(name)
 }
 

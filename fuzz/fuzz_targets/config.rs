@@ -3,16 +3,15 @@
 
 use std::path::Path;
 
-use facekiosk_core::config::Config;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    match Config::parse(text, Path::new("/etc/facekiosk")) {
+    match facekiosk_config::parse(text, Path::new("/etc/facekiosk")) {
         Ok(config) => {
-            let _ = format!("{config:?}");
+            let _ = format!("{config:?}{}", facekiosk_config::Summary(&config));
         }
         Err(e) => {
             let _ = e.to_string();

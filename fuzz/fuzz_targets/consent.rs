@@ -2,8 +2,8 @@
 //! sections, a hash and names what is fetched, once each.
 #![no_main]
 
-use facekiosk_core::session::Language;
-use facekiosk_core::session::consent::parse;
+use facekiosk_session::Language;
+use facekiosk_session::consent::parse;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -5,13 +5,13 @@
 
 use std::sync::LazyLock;
 
-use facekiosk_core::crypto::{Padding, PrivateKey};
-use facekiosk_core::wxpay::InfoType;
-use facekiosk_core::wxpay::facemch::decode;
+use facekiosk_wxpay::crypto::{Padding, PrivateKey};
+use facekiosk_wxpay::InfoType;
+use facekiosk_wxpay::facemch::decode;
 use libfuzzer_sys::fuzz_target;
 
 static KEY: LazyLock<PrivateKey> = LazyLock::new(|| {
-    let pem = include_str!("../../core/tests/fixtures/merchant_key.pem");
+    let pem = include_str!("../../core/wxpay/tests/fixtures/merchant_key.pem");
     PrivateKey::from_pem("fixture", pem).unwrap()
 });
 

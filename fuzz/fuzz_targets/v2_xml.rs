@@ -2,7 +2,7 @@
 //! parses and can be written back parses again to the same fields.
 #![no_main]
 
-use facekiosk_core::wxpay::v2::xml;
+use facekiosk_wxpay::v2::xml;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,7 +2,7 @@
 //! back to a header that parses to the same fields.
 #![no_main]
 
-use facekiosk_core::wxpay::v3::Authorization;
+use facekiosk_wxpay::v3::Authorization;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

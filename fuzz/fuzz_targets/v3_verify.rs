@@ -1,12 +1,12 @@
 //! APIv3 response verification from raw header values. Input: four lines
 //! (Wechatpay-Timestamp, -Nonce, -Signature, -Serial), then the raw body. The verifier holds
-//! the test fixtures' WeChat Pay public key and platform certificate (core/tests/fixtures).
+//! the test fixtures' WeChat Pay public key and platform certificate (core/wxpay/tests/fixtures).
 #![no_main]
 
 use std::sync::LazyLock;
 
-use facekiosk_core::crypto::{Certificate, PublicKey};
-use facekiosk_core::wxpay::v3::{SignedHeaders, Verifier};
+use facekiosk_wxpay::crypto::{Certificate, PublicKey};
+use facekiosk_wxpay::v3::{SignedHeaders, Verifier};
 use libfuzzer_sys::fuzz_target;
 
 const PUB_KEY_ID: &str = "PUB_KEY_ID_0119000001092025112400000000000001";
@@ -15,9 +15,9 @@ const NOW: i64 = 1_763_971_400;
 
 static VERIFIER: LazyLock<Verifier> = LazyLock::new(|| {
     let mut v = Verifier::new();
-    let key = include_str!("../../core/tests/fixtures/wechatpay_pub_key.pem");
+    let key = include_str!("../../core/wxpay/tests/fixtures/wechatpay_pub_key.pem");
     v.add_public_key(PUB_KEY_ID, PublicKey::from_pem("fixture", key).unwrap());
-    let cert = include_str!("../../core/tests/fixtures/platform_cert.pem");
+    let cert = include_str!("../../core/wxpay/tests/fixtures/platform_cert.pem");
     v.add_certificate(&Certificate::from_pem("fixture", cert).unwrap());
     v
 });

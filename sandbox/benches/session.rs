@@ -7,11 +7,11 @@
 
 use std::time::{Duration, Instant};
 
-use facekiosk_core::identity::WechatId;
-use facekiosk_core::session::{Intent, Kiosk, Screen};
+use facekiosk_pii::identity::WechatId;
 use facekiosk_sandbox::Target;
 use facekiosk_sandbox::demo::{Demo, DemoOptions};
 use facekiosk_sandbox::material::ids;
+use facekiosk_session::{Intent, Kiosk, Screen};
 
 async fn until(kiosk: &Kiosk, screen: &str) {
     let mut rx = kiosk.subscribe();
@@ -77,7 +77,7 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         let mut options = DemoOptions::new(dir.path());
         options.interactive = false;
-        options.kiosk_toml = Some("[kiosk]\nrecords = \"bench.sqlite\"\n".into());
+        options.records = Some(dir.path().join("bench.sqlite"));
         let demo = Demo::start(options).await.unwrap();
         demo.kiosk().warm_up().await.unwrap();
         let openid = WechatId::new(

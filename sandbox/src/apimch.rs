@@ -12,17 +12,17 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use facekiosk_core::crypto::{Certificate, PublicKey};
-use facekiosk_core::wxpay::InfoType;
-use facekiosk_core::wxpay::v3::Authorization;
-use facekiosk_core::wxpay::v3::sign::{request_message, response_message};
-use facekiosk_core::wxpay::v3::verify::{
+use facekiosk_wxpay::InfoType;
+use facekiosk_wxpay::crypto::{Certificate, PublicKey};
+use facekiosk_wxpay::v3::Authorization;
+use facekiosk_wxpay::v3::sign::{request_message, response_message};
+use facekiosk_wxpay::v3::verify::{
     HEADER_NONCE, HEADER_SERIAL, HEADER_SIGNATURE, HEADER_TIMESTAMP, MAX_SKEW_SECS,
 };
 use serde_json::{Value, json};
 
 use crate::faults::{Active, FaultKind, Target};
-use crate::server::{ConnHandle, begin};
+use crate::front::{ConnHandle, begin, v3_error_with as error_with};
 use crate::world::{Merchant, World, random_hex};
 
 pub const SIGNATURE_TYPE: &str = "WECHATPAY2-SHA256-RSA2048";
@@ -48,18 +48,7 @@ pub const MSG_PHONE: &str = "手机号为空";
 pub const MSG_NO_CERTIFICATE: &str = "证书不存在";
 
 /// An APIv3 error body, unsigned.
-pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    error_with(status, json!({"code": code, "message": message}))
-}
-
-fn error_with(status: StatusCode, body: Value) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-        body.to_string(),
-    )
-        .into_response()
-}
+pub use crate::front::v3_error as error;
 
 fn sign_error(message: &str) -> Response {
     error(StatusCode::UNAUTHORIZED, "SIGN_ERROR", message)

@@ -3,6 +3,10 @@
 //! protocol over a loopback socket). A persona picker stands in for a face, and a simulated
 //! WeChat screen for the patient's confirmation.
 //!
+//! The kiosk is the production kiosk, started through the one wiring
+//! ([`facekiosk_session::start`]); the demo only swaps its parts: the terminal's address (the
+//! simulated terminal), the records' location, the hand-over.
+//!
 //! Used by the Tauri shell's demo mode, `facekiosk-cli demo`, the session tests and the
 //! session benchmark.
 
@@ -12,12 +16,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use facekiosk_core::Config;
-use facekiosk_core::identity::WechatId;
-use facekiosk_core::session::production::terminal_options;
-use facekiosk_core::session::{ConsentLibrary, Deps, HandOver, Kiosk, PatientRef, Records};
-use facekiosk_core::terminal::{BridgeTerminal, LinkOptions, TerminalTarget};
-use facekiosk_core::wxpay::WxpayClient;
+use facekiosk_pii::WechatId;
+use facekiosk_session::{HandOver, Kiosk, KioskSettings, Parts, PatientRef, Records, Settings};
+use facekiosk_terminal::{TerminalSettings, TerminalTarget};
+use facekiosk_wxpay::settings::Timeouts;
 
 use crate::face_app::{FaceAppOptions, PatientAction};
 use crate::material::ids;
@@ -34,9 +36,15 @@ pub struct DemoOptions {
     /// The terminal waits for a persona and for an answer on WeChat's screen (the demo), or
     /// answers at once with the current persona (tests, benchmarks).
     pub interactive: bool,
-    /// Extra `[kiosk]` / `[terminal]` TOML for the kiosk's configuration (shorter timeouts
-    /// for tests); checked like any configuration.
-    pub kiosk_toml: Option<String>,
+    /// How the screens behave (shorter timeouts for tests, the language); the defaults
+    /// when absent.
+    pub kiosk: Option<KioskSettings>,
+    /// The terminal's call timeouts (its address is the simulated terminal's, always).
+    pub terminal: Option<TerminalSettings>,
+    /// The WeChat client's timeouts and retries; the sandbox's kiosk.toml's when absent.
+    pub wechat_timeouts: Option<Timeouts>,
+    /// The patient records; `demo-records.sqlite` in `data_dir` when absent.
+    pub records: Option<PathBuf>,
     /// The sandbox's own options (faults, key mode, latency).
     pub sandbox: Option<Options>,
     /// Key material shared across runs (made in `data_dir` when absent).
@@ -63,7 +71,10 @@ impl DemoOptions {
             data_dir: data_dir.into(),
             listen: None,
             interactive: true,
-            kiosk_toml: None,
+            kiosk: None,
+            terminal: None,
+            wechat_timeouts: None,
+            records: None,
             sandbox: None,
             keys_dir: None,
             hand_over: None,
@@ -106,27 +117,32 @@ impl Demo {
                 ..FaceAppOptions::default()
             })
             .await?;
-        let config = demo_config(&sandbox, options.kiosk_toml.as_deref())?;
-        let consent = ConsentLibrary::for_kiosk(
-            config.kiosk.consent_dir.as_deref(),
-            config.facemch.info_type,
-        )?;
-        let records =
-            Arc::new(Records::open(&config.kiosk.records).context("the demo's patient records")?);
-        seed_registered(&sandbox, &records)?;
-        let terminal_client = BridgeTerminal::spawn(
-            TerminalTarget::Direct(terminal.addr),
-            LinkOptions::default(),
-            terminal_options(&config.terminal),
-        );
-        let settings = config.kiosk.clone();
-        let wxpay = Arc::new(WxpayClient::from_config(config)?);
-        let mut deps = Deps::new(Arc::new(terminal_client), wxpay, records, settings, consent);
-        if let Some(hand_over) = options.hand_over {
-            deps.hand_over = hand_over;
+        let path = &sandbox.paths.kiosk_config;
+        let mut settings: Settings = facekiosk_config::load(path)
+            .map_err(|e| anyhow::anyhow!("the demo's configuration {}: {e}", path.display()))?;
+        if let Some(kiosk) = options.kiosk {
+            settings.kiosk = kiosk;
         }
+        if let Some(terminal) = options.terminal {
+            settings.terminal = terminal;
+        }
+        if let Some(timeouts) = options.wechat_timeouts {
+            settings.wxpay.timeouts = timeouts;
+        }
+        let parts = Parts {
+            terminal: Some(TerminalTarget::Direct(terminal.addr)),
+            records: Some(
+                options
+                    .records
+                    .unwrap_or_else(|| options.data_dir.join("demo-records.sqlite")),
+            ),
+            hand_over: options.hand_over,
+            clock: None,
+        };
+        let kiosk = facekiosk_session::start(settings, parts)?;
+        seed_registered(&sandbox, kiosk.records()).context("the demo's patient records")?;
         Ok(Demo {
-            kiosk: Kiosk::spawn(deps),
+            kiosk,
             terminal,
             sandbox,
         })
@@ -190,21 +206,6 @@ impl Demo {
     pub async fn stop(self) {
         self.kiosk.shutdown().await;
     }
-}
-
-/// The sandbox's kiosk configuration, with the demo's records and `extra` appended.
-fn demo_config(sandbox: &SandboxHandle, extra: Option<&str>) -> Result<Config> {
-    let path = &sandbox.paths.kiosk_config;
-    let mut text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let extra = extra.unwrap_or_default();
-    if !extra.contains("[kiosk]") {
-        text.push_str("\n[kiosk]\nrecords = \"demo-records.sqlite\"\n");
-    }
-    text.push('\n');
-    text.push_str(extra);
-    let base = path.parent().unwrap_or(sandbox.paths.data_dir.as_path());
-    Config::parse(&text, base).map_err(|e| anyhow::anyhow!("the demo's configuration: {e}"))
 }
 
 /// The personas marked `registered` are already patients of the demo hospital.

@@ -23,18 +23,16 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use facekiosk_bridge::protocol::{Event, Method, Params, SdkResult};
-use facekiosk_bridge::{FaceSdk, Notifier, SdkCallback, SdkVersion};
+use facekiosk_bridge::{FaceSdk, Notifier, SdkCallback, SdkMethod, SdkVersion};
 use serde_json::{Value, json};
 
 use crate::faults::{FaultKind, Target};
 use crate::personas::Behaviour;
 use crate::world::{SessionRequest, World};
 
-/// The prefix of the rawdata the simulated terminal produces.
-pub const RAWDATA_PREFIX: &str = "SIMRAW1.";
+pub use crate::rawdata::{RAWDATA_PREFIX, rawdata_for, terminal_of_rawdata};
+
 /// `FacePayConstants.KEY_REQ_PARAMS_AAR_VERSION`'s value in AAR 2.32.105.
 pub const AAR_VERSION: &str = "2.32.105.2032105";
 /// The simulated face app's `versionName` (2.24+ supports ASK_REAL_NAME_TEL).
@@ -43,24 +41,6 @@ pub const FACE_APP_VERSION: &str = "2.32.100.0";
 pub const ERR_NOT_INITIALISED: i64 = 271_378_620;
 pub const ERR_INITIALISING: i64 = 271_378_621;
 pub const ERR_INSTALLING: i64 = 271_378_622;
-
-/// Simulated rawdata for `terminal`: opaque to the kiosk, readable by the sandbox's payapp,
-/// which binds the authinfo to that terminal.
-pub fn rawdata_for(terminal: &str) -> String {
-    let mut nonce = [0u8; 24];
-    rand::fill(&mut nonce[..]);
-    let payload = format!("{terminal}|{}", hex::encode(nonce));
-    format!("{RAWDATA_PREFIX}{}", URL_SAFE_NO_PAD.encode(payload))
-}
-
-/// The terminal a simulated rawdata came from; `None` for any other rawdata.
-pub fn terminal_of_rawdata(rawdata: &str) -> Option<String> {
-    let b = URL_SAFE_NO_PAD
-        .decode(rawdata.strip_prefix(RAWDATA_PREFIX)?)
-        .ok()?;
-    let text = String::from_utf8(b).ok()?;
-    Some(text.split_once('|')?.0.to_owned())
-}
 
 fn map(v: Value) -> SdkResult {
     match v {
@@ -99,7 +79,7 @@ enum Service {
 }
 
 struct Slot {
-    method: Method,
+    method: SdkMethod,
     params: Params,
     callback: SdkCallback,
     generation: u64,
@@ -122,7 +102,7 @@ struct AppState {
 
 /// A call that waits for the patient, in interactive mode.
 struct Waiting {
-    method: Method,
+    method: SdkMethod,
     params: Params,
     callback: SdkCallback,
     expired_authinfo: bool,
@@ -273,19 +253,8 @@ impl SimFaceSdk {
         }
     }
 
-    /// The AAR side: inject `aar_version`, park the call while the face app is away.
-    fn call(&self, method: Method, mut params: Params, callback: SdkCallback) {
-        params.insert("aar_version".into(), AAR_VERSION.into());
-        let service = self.lock().service;
-        match service {
-            Service::Installing => callback.respond(aar_fail(ERR_INSTALLING)),
-            Service::Reconnecting => self.park(method, params, callback),
-            Service::Connected => self.dispatch(method, params, callback),
-        }
-    }
-
     /// The AAR's single slot and its 10 s `OverTimeHandler`.
-    fn park(&self, method: Method, params: Params, callback: SdkCallback) {
+    fn park(&self, method: SdkMethod, params: Params, callback: SdkCallback) {
         let generation = {
             let mut st = self.lock();
             st.slot_generation += 1;
@@ -321,14 +290,14 @@ impl SimFaceSdk {
     }
 
     /// The face app side: faults, then the call itself.
-    fn dispatch(&self, method: Method, params: Params, callback: SdkCallback) {
-        self.lock().received.push((method, params.clone()));
+    fn dispatch(&self, method: SdkMethod, params: Params, callback: SdkCallback) {
+        self.lock().received.push((method.into(), params.clone()));
         let target = match method {
-            Method::InitWxpayface => Target::InitWxpayface,
-            Method::GetWxpayfaceRawdata => Target::GetWxpayfaceRawdata,
-            Method::GetWxpayfaceCode => Target::GetWxpayfaceCode,
-            Method::GetWxpayAuth => Target::GetWxpayAuth,
-            _ => Target::StopWxpayface,
+            SdkMethod::InitWxpayface => Target::InitWxpayface,
+            SdkMethod::GetWxpayfaceRawdata => Target::GetWxpayfaceRawdata,
+            SdkMethod::GetWxpayfaceCode => Target::GetWxpayfaceCode,
+            SdkMethod::GetWxpayAuth => Target::GetWxpayAuth,
+            SdkMethod::StopWxpayface => Target::StopWxpayface,
         };
         let active = self.world.begin(target);
         let result = match active.terminal() {
@@ -341,7 +310,7 @@ impl SimFaceSdk {
             _ => {
                 let expired_authinfo = active.has(&FaultKind::ExpiredAuthinfo);
                 let expired_sid = active.has(&FaultKind::ExpiredFaceSid);
-                if method == Method::StopWxpayface {
+                if method == SdkMethod::StopWxpayface {
                     self.close_waiting();
                 }
                 if self.options.interactive && waits_for_patient(method, &params) {
@@ -373,7 +342,7 @@ impl SimFaceSdk {
     /// What the terminal waits for, if anything (interactive mode).
     pub fn waiting_for(&self) -> Option<PatientAction> {
         self.lock().waiting.as_ref().map(|w| match w.method {
-            Method::GetWxpayfaceCode => PatientAction::Face,
+            SdkMethod::GetWxpayfaceCode => PatientAction::Face,
             _ => PatientAction::Confirmation,
         })
     }
@@ -409,7 +378,7 @@ impl SimFaceSdk {
             return Err("the terminal is not waiting for the patient".into());
         }
         let matches = st.waiting.as_ref().is_some_and(|w| {
-            (w.method == Method::GetWxpayfaceCode) == (action == PatientAction::Face)
+            (w.method == SdkMethod::GetWxpayfaceCode) == (action == PatientAction::Face)
         });
         if !matches {
             return Err(format!("the terminal is not waiting for {action:?}"));
@@ -428,26 +397,25 @@ impl SimFaceSdk {
 
     fn answer(
         &self,
-        method: Method,
+        method: SdkMethod,
         params: &Params,
         expired_authinfo: bool,
         expired_sid: bool,
     ) -> SdkResult {
         match method {
-            Method::InitWxpayface => {
+            SdkMethod::InitWxpayface => {
                 self.lock().initialised = true;
                 success()
             }
-            Method::StopWxpayface => success(),
+            SdkMethod::StopWxpayface => success(),
             _ if !self.lock().initialised => aar_fail(ERR_NOT_INITIALISED),
-            Method::GetWxpayfaceRawdata => {
+            SdkMethod::GetWxpayfaceRawdata => {
                 let mut r = success();
                 r.insert("rawdata".into(), rawdata_for(&self.options.serial).into());
                 r
             }
-            Method::GetWxpayfaceCode => self.face_code(params, expired_authinfo),
-            Method::GetWxpayAuth => self.auth(params, expired_authinfo, expired_sid),
-            Method::GetVersion => success(),
+            SdkMethod::GetWxpayfaceCode => self.face_code(params, expired_authinfo),
+            SdkMethod::GetWxpayAuth => self.auth(params, expired_authinfo, expired_sid),
         }
     }
 
@@ -561,31 +529,41 @@ impl SimFaceSdk {
     }
 }
 
+/// The simulated terminals started on a world, which the admin API's face-app controls act on
+/// (attached to the world: it does not know about terminals).
+impl World {
+    /// Registers a simulated terminal.
+    pub fn add_terminal(&self, sdk: SimFaceSdk) {
+        self.attach(sdk);
+    }
+
+    /// The simulated terminals started on this world.
+    pub fn terminals(&self) -> Vec<SimFaceSdk> {
+        self.attached()
+    }
+}
+
 /// The calls a patient answers: the face scan, and WeChat's confirmation ("0").
-fn waits_for_patient(method: Method, params: &Params) -> bool {
+fn waits_for_patient(method: SdkMethod, params: &Params) -> bool {
     match method {
-        Method::GetWxpayfaceCode => true,
-        Method::GetWxpayAuth => params.get("quit_face_auth").map(String::as_str) != Some("1"),
+        SdkMethod::GetWxpayfaceCode => true,
+        SdkMethod::GetWxpayAuth => params.get("quit_face_auth").map(String::as_str) != Some("1"),
         _ => false,
     }
 }
 
 impl FaceSdk for SimFaceSdk {
-    fn init_wxpayface(&self, params: Params, callback: SdkCallback) {
-        self.call(Method::InitWxpayface, params, callback);
+    /// The AAR side: inject `aar_version`, park the call while the face app is away.
+    fn call(&self, method: SdkMethod, mut params: Params, callback: SdkCallback) {
+        params.insert("aar_version".into(), AAR_VERSION.into());
+        let service = self.lock().service;
+        match service {
+            Service::Installing => callback.respond(aar_fail(ERR_INSTALLING)),
+            Service::Reconnecting => self.park(method, params, callback),
+            Service::Connected => self.dispatch(method, params, callback),
+        }
     }
-    fn get_wxpayface_rawdata(&self, callback: SdkCallback) {
-        self.call(Method::GetWxpayfaceRawdata, Params::new(), callback);
-    }
-    fn get_wxpayface_code(&self, params: Params, callback: SdkCallback) {
-        self.call(Method::GetWxpayfaceCode, params, callback);
-    }
-    fn get_wxpay_auth(&self, params: Params, callback: SdkCallback) {
-        self.call(Method::GetWxpayAuth, params, callback);
-    }
-    fn stop_wxpayface(&self, params: Params, callback: SdkCallback) {
-        self.call(Method::StopWxpayface, params, callback);
-    }
+
     fn version(&self) -> SdkVersion {
         let face_app = match self.lock().service {
             Service::Installing => None,
@@ -596,6 +574,7 @@ impl FaceSdk for SimFaceSdk {
             face_app,
         }
     }
+
     fn set_notifier(&self, notifier: Notifier) {
         self.lock().notifier = Some(notifier);
     }
@@ -604,14 +583,6 @@ impl FaceSdk for SimFaceSdk {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rawdata_names_its_terminal() {
-        let r = rawdata_for("SIM-7");
-        assert_eq!(terminal_of_rawdata(&r).as_deref(), Some("SIM-7"));
-        assert_ne!(rawdata_for("SIM-7"), r);
-        assert_eq!(terminal_of_rawdata("some real rawdata"), None);
-    }
 
     #[test]
     fn aar_failures_carry_integer_err_codes() {

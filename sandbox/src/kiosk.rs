@@ -1,11 +1,10 @@
 //! The kiosk configuration files the sandbox writes for its clients: `kiosk.toml` (the direct
-//! merchant) and `kiosk-sp.toml` (service-provider mode), in the format `facekiosk-core`'s
-//! `Config` reads, pointing both endpoints at the sandbox. Checked by parsing them back.
+//! merchant) and `kiosk-sp.toml` (service-provider mode), in the format
+//! `facekiosk_config::load` reads, pointing both endpoints at the sandbox. Checked by parsing them back.
 
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
-use facekiosk_core::config::Config;
 
 use crate::material::{Material, ids};
 use crate::options::Options;
@@ -89,7 +88,8 @@ pub fn write(
 ) -> Result<()> {
     let text = render(material, options, base_url, sp);
     let dir = path.parent().unwrap_or(Path::new("."));
-    Config::parse(&text, dir).map_err(|e| anyhow!("the kiosk configuration we wrote: {e}"))?;
+    facekiosk_config::parse(&text, dir)
+        .map_err(|e| anyhow!("the kiosk configuration we wrote: {e}"))?;
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
@@ -100,6 +100,7 @@ pub fn add_terminal(path: &Path, addr: std::net::SocketAddr) -> Result<()> {
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     text += &format!("\n[terminal]\ndirect = {}\n", q(&addr.to_string()));
     let dir = path.parent().unwrap_or(Path::new("."));
-    Config::parse(&text, dir).map_err(|e| anyhow!("the kiosk configuration we wrote: {e}"))?;
+    facekiosk_config::parse(&text, dir)
+        .map_err(|e| anyhow!("the kiosk configuration we wrote: {e}"))?;
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }

@@ -4,7 +4,7 @@
 //! bridge's `FaceSdk` trait.
 //!
 //! Every protocol primitive (APIv2 signing and XML, the APIv3 Authorization header and
-//! messages, RSA, certificates) is `facekiosk-core`'s: the sandbox and the kiosk share one
+//! messages, RSA, certificates) is `facekiosk-wxpay`'s: the sandbox and the kiosk share one
 //! implementation, and the sandbox's tests are where the two meet over real HTTP.
 //!
 //! ```no_run
@@ -25,11 +25,13 @@ pub mod cable;
 pub mod demo;
 pub mod face_app;
 pub mod faults;
+pub mod front;
 pub mod kiosk;
 pub mod material;
 pub mod options;
 pub mod payapp;
 pub mod personas;
+pub mod rawdata;
 pub mod server;
 pub mod world;
 

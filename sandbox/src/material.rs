@@ -24,8 +24,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result, anyhow};
-use facekiosk_core::crypto::{Certificate, PrivateKey, PublicKey};
-use facekiosk_core::secret::Secret;
+use facekiosk_pii::secret::Secret;
+use facekiosk_wxpay::crypto::{Certificate, PrivateKey, PublicKey};
 use x509_cert::builder::profile::BuilderProfile;
 use x509_cert::builder::{Builder, CertificateBuilder};
 use x509_cert::der::EncodePem;

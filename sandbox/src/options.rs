@@ -20,7 +20,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
-use facekiosk_core::crypto::Padding;
+use facekiosk_wxpay::crypto::Padding;
 use serde::{Deserialize, Serialize};
 
 use crate::faults::FaultRule;

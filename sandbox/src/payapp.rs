@@ -7,12 +7,12 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use facekiosk_core::secret::Secret;
-use facekiosk_core::wxpay::v2::sign::{self, Fields, SignType};
-use facekiosk_core::wxpay::v2::xml;
+use facekiosk_pii::secret::Secret;
+use facekiosk_wxpay::v2::sign::{self, Fields, SignType};
+use facekiosk_wxpay::v2::xml;
 
 use crate::faults::{FaultKind, Target};
-use crate::server::{ConnHandle, begin};
+use crate::front::{ConnHandle, begin};
 use crate::world::{Scope, World, random_hex};
 
 /// Observed: a body that is not XML (or a query string).

@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::{Context, Result, anyhow};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use facekiosk_core::identity::validate;
+use facekiosk_pii::identity::validate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 

@@ -2,12 +2,13 @@
 //! faults in force and the sandbox's clock. The HTTP backends, the admin API and the simulated
 //! face app all work on one `World`.
 
+use std::any::Any;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use facekiosk_core::crypto::{PrivateKey, PublicKey};
-use facekiosk_core::secret::Secret;
+use facekiosk_pii::secret::Secret;
+use facekiosk_wxpay::crypto::{PrivateKey, PublicKey};
 use serde::Serialize;
 use tokio::sync::watch;
 
@@ -132,7 +133,9 @@ pub struct World {
     initial_personas: Vec<Persona>,
     state: Mutex<State>,
     shutdown: watch::Sender<bool>,
-    terminals: Mutex<Vec<crate::face_app::SimFaceSdk>>,
+    /// What the modules above the world attach to it, of types it does not know (the simulated
+    /// terminals: [`World::attach`]).
+    attached: Mutex<Vec<Box<dyn Any + Send + Sync>>>,
     cables: Mutex<Vec<crate::cable::CableControl>>,
 }
 
@@ -206,7 +209,7 @@ impl World {
             initial_personas: personas,
             state: Mutex::new(state),
             shutdown: watch::channel(false).0,
-            terminals: Mutex::new(Vec::new()),
+            attached: Mutex::new(Vec::new()),
             cables: Mutex::new(Vec::new()),
         })
     }
@@ -326,7 +329,7 @@ impl World {
             token.clone(),
             Grant {
                 scope,
-                terminal: crate::face_app::terminal_of_rawdata(rawdata),
+                terminal: crate::rawdata::terminal_of_rawdata(rawdata),
                 expires_at,
             },
         );
@@ -455,12 +458,25 @@ impl World {
         self.shutdown.send_replace(true);
     }
 
-    /// Registers a simulated terminal, for the admin API's face-app controls.
-    pub fn add_terminal(&self, sdk: crate::face_app::SimFaceSdk) {
-        self.terminals
+    /// Attaches `item` to the world, for whoever holds the world to find again with
+    /// [`World::attached`]: how the simulated terminals (`face_app`, which works on the world)
+    /// are registered for the admin API without the world depending on them.
+    pub fn attach<T: Any + Send + Sync>(&self, item: T) {
+        self.attached
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .push(sdk);
+            .push(Box::new(item));
+    }
+
+    /// Everything of type `T` attached to the world, in order.
+    pub fn attached<T: Any + Clone>(&self) -> Vec<T> {
+        self.attached
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .filter_map(|item| item.downcast_ref::<T>())
+            .cloned()
+            .collect()
     }
 
     /// Registers a simulated terminal's cable, for the admin API's unplug and replug.
@@ -474,14 +490,6 @@ impl World {
     /// The cables of the simulated terminals.
     pub fn cables(&self) -> Vec<crate::cable::CableControl> {
         self.cables
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-    }
-
-    /// The simulated terminals started on this world.
-    pub fn terminals(&self) -> Vec<crate::face_app::SimFaceSdk> {
-        self.terminals
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()

@@ -3,11 +3,10 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex, OnceLock};
-
 use common::*;
-use facekiosk_core::wxpay::InfoType;
 use facekiosk_sandbox::Target;
+use facekiosk_testkit::logs;
+use facekiosk_wxpay::InfoType;
 use serde_json::{Value, json};
 
 async fn call(
@@ -320,40 +319,9 @@ async fn personas_info_face_app_persona_and_authinfo_expiry() {
     );
 }
 
-/// Captures every log line of this test binary.
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Logs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn logs() -> &'static Logs {
-    static LOGS: OnceLock<Logs> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let logs = Logs::default();
-        let writer = logs.clone();
-        tracing::subscriber::set_global_default(
-            tracing_subscriber::fmt()
-                .with_max_level(tracing::Level::TRACE)
-                .with_ansi(false)
-                .with_writer(move || writer.clone())
-                .finish(),
-        )
-        .unwrap();
-        logs
-    })
-}
-
 #[tokio::test]
 async fn logs_name_routes_never_personal_data() {
-    let logs = logs();
+    let logs = logs::capture();
     let sb = start().await;
     let client = client(&sb);
     client.get_authinfo("raw").await.unwrap();
@@ -384,7 +352,7 @@ async fn logs_name_routes_never_personal_data() {
     )
     .await;
     canaries.push(s.face_sid.clone());
-    let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let text = logs.contents();
     assert!(
         text.contains("route=/v3/facemch/users/{face_sid}"),
         "route templates are logged: {text}"

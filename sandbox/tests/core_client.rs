@@ -1,4 +1,4 @@
-//! The kiosk's own WeChat client (`facekiosk_core::WxpayClient`, built from the kiosk.toml the
+//! The kiosk's own WeChat client (`facekiosk_wxpay::WxpayClient`, built from the kiosk.toml the
 //! sandbox writes) against the sandbox over real loopback HTTP: authinfo with both sign types,
 //! facemch for every info_type, both key modes, service-provider mode, and every fault mapped
 //! to the typed error the kiosk branches on.
@@ -8,15 +8,15 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use facekiosk_core::Identity;
-use facekiosk_core::identity::CredentialType;
-use facekiosk_core::wxpay::client::Credentials;
-use facekiosk_core::wxpay::v2::SignType;
-use facekiosk_core::wxpay::v3::MerchantSigner;
-use facekiosk_core::wxpay::{InfoType, WxpayClient, WxpayError};
+use facekiosk_pii::Identity;
+use facekiosk_pii::identity::CredentialType;
 use facekiosk_sandbox::material::ids;
 use facekiosk_sandbox::world::SessionRequest;
 use facekiosk_sandbox::{FaultKind, FaultRule, FieldPadding, KeyMode, Options, Target};
+use facekiosk_wxpay::client::Credentials;
+use facekiosk_wxpay::v2::SignType;
+use facekiosk_wxpay::v3::MerchantSigner;
+use facekiosk_wxpay::{InfoType, WxpayClient, WxpayError};
 
 fn real_name(identity: &Identity) -> (String, CredentialType, String) {
     let info = identity.real_name.as_ref().expect("real_name_info");
@@ -43,7 +43,7 @@ fn api_message(e: &WxpayError) -> (u16, String, String) {
 async fn authinfo_with_both_sign_types() {
     let sb = start().await;
     for sign_type in [SignType::Md5, SignType::HmacSha256] {
-        let client = client_with(&sb, false, |c| c.keys.apiv2_sign_type = sign_type);
+        let client = client_with(&sb, false, |c| c.wxpay.keys.apiv2_sign_type = sign_type);
         let auth = client
             .get_authinfo("RAWDATA-FROM-A-TERMINAL")
             .await
@@ -176,10 +176,10 @@ async fn platform_certificate_mode() {
     })
     .await;
     let config = config(&sb, false);
-    assert!(config.keys.wechatpay_public_key.is_none());
-    assert_eq!(config.keys.platform_certificates.len(), 1);
+    assert!(config.wxpay.keys.wechatpay_public_key.is_none());
+    assert_eq!(config.wxpay.keys.platform_certificates.len(), 1);
     let s = sb.authorized_session("zhang-san").unwrap();
-    let client = WxpayClient::from_config(config).unwrap();
+    let client = WxpayClient::from_settings(config.wxpay).unwrap();
     let id = client.query_user(&s.face_sid).await.unwrap();
     assert_eq!(real_name(&id).0, "张三");
 }
@@ -196,12 +196,12 @@ async fn both_modes_honour_the_requested_serial() {
     client(&sb).query_user(&s.face_sid).await.unwrap();
     // A kiosk holding only the platform certificate asks for it, and gets it.
     let platform_only = client_with(&sb, false, |c| {
-        c.keys.wechatpay_public_key = None;
-        c.keys.wechatpay_public_key_id = None;
+        c.wxpay.keys.wechatpay_public_key = None;
+        c.wxpay.keys.wechatpay_public_key_id = None;
     });
     platform_only.query_user(&s.face_sid).await.unwrap();
     // And one holding only the public key gets that.
-    let public_only = client_with(&sb, false, |c| c.keys.platform_certificates.clear());
+    let public_only = client_with(&sb, false, |c| c.wxpay.keys.platform_certificates.clear());
     public_only.query_user(&s.face_sid).await.unwrap();
 }
 
@@ -211,9 +211,9 @@ async fn a_kiosk_without_the_signing_key_refuses_the_answer() {
     let s = sb.authorized_session("zhang-san").unwrap();
     // Public-key mode, but the kiosk trusts only the platform certificate.
     let wrong = client_with(&sb, false, |c| {
-        c.keys.wechatpay_public_key = None;
-        c.keys.wechatpay_public_key_id = None;
-        c.keys.platform_certificates = vec![sb.material().platform_cert_path()];
+        c.wxpay.keys.wechatpay_public_key = None;
+        c.wxpay.keys.wechatpay_public_key_id = None;
+        c.wxpay.keys.platform_certificates = vec![sb.material().platform_cert_path()];
     });
     let e = wrong.query_user(&s.face_sid).await.unwrap_err();
     assert_eq!(e.code(), "WECHAT_RESPONSE_UNVERIFIED", "{e}");
@@ -228,11 +228,11 @@ async fn oaep_by_configuration() {
     .await;
     let config = config(&sb, false);
     assert_eq!(
-        config.facemch.padding,
-        facekiosk_core::crypto::Padding::OaepSha1
+        config.wxpay.facemch.padding,
+        facekiosk_wxpay::crypto::Padding::OaepSha1
     );
     let s = sb.authorized_session("rare-char").unwrap();
-    let id = WxpayClient::from_config(config)
+    let id = WxpayClient::from_settings(config.wxpay)
         .unwrap()
         .query_user(&s.face_sid)
         .await
@@ -244,8 +244,8 @@ async fn oaep_by_configuration() {
 async fn service_provider_mode() {
     let sb = start().await;
     let config = config(&sb, true);
-    assert!(config.is_service_provider());
-    let client = WxpayClient::from_config(config).unwrap();
+    assert!(config.wxpay.is_service_provider());
+    let client = WxpayClient::from_settings(config.wxpay).unwrap();
     let auth = client.get_authinfo("raw").await.unwrap();
     let grant = sb.world().grant_of(auth.authinfo.expose()).unwrap();
     assert_eq!(grant.scope.mch_id, ids::SP_MCH_ID);
@@ -271,8 +271,8 @@ async fn service_provider_mode() {
     );
     // The fields were encrypted to the sub-merchant: the service provider's key cannot read them.
     let mut config = common::config(&sb, true);
-    config.keys.sub_merchant_private_key = None;
-    let e = WxpayClient::from_config(config)
+    config.wxpay.keys.sub_merchant_private_key = None;
+    let e = WxpayClient::from_settings(config.wxpay)
         .unwrap()
         .query_user(&s.face_sid)
         .await
@@ -313,14 +313,14 @@ async fn fault_5xx_persisting_is_a_server_error() {
         },
     ))
     .unwrap();
-    let client = client_with(&sb, false, |c| c.timeouts.retries = 1);
+    let client = client_with(&sb, false, |c| c.wxpay.timeouts.retries = 1);
     let e = client.query_user(&s.face_sid).await.unwrap_err();
     assert_eq!(e.code(), "WECHAT_SERVER_ERROR", "{e}");
     assert_eq!(
         api_message(&e),
         (500, "SYSTEM_ERROR".into(), "系统错误".into())
     );
-    assert!(e.is_transient());
+    assert!(e.is_retryable());
     assert_eq!(sb.hits(Target::Facemch), 2);
 
     sb.set_fault(FaultRule::new(
@@ -544,7 +544,7 @@ async fn a_wrong_apiv2_key_is_refused_as_wechat_does() {
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("apiv2.key");
     std::fs::write(&key, "0123456789abcdef0123456789abcdef").unwrap();
-    let client = client_with(&sb, false, |c| c.keys.apiv2_key_file = key);
+    let client = client_with(&sb, false, |c| c.wxpay.keys.apiv2_key_file = key);
     let e = client.get_authinfo("raw").await.unwrap_err();
     assert_eq!(e.code(), "WECHAT_REFUSED", "{e}");
     match e {
@@ -564,10 +564,10 @@ async fn a_wrong_merchant_key_gets_the_sign_error_detail() {
     let sb = start().await;
     let s = sb.authorized_session("zhang-san").unwrap();
     let config = config(&sb, false);
-    let mut credentials = Credentials::load(&config).unwrap();
+    let mut credentials = Credentials::load(&config.wxpay).unwrap();
     let m = &sb.material().merchant;
     credentials.signer = MerchantSigner::new(&m.mch_id, &m.serial, other_key());
-    let client = WxpayClient::new(config, credentials).unwrap();
+    let client = WxpayClient::new(config.wxpay, credentials).unwrap();
     let e = client.query_user(&s.face_sid).await.unwrap_err();
     assert_eq!(e.code(), "WECHAT_AUTH_REJECTED", "{e}");
     assert_eq!(
@@ -589,10 +589,10 @@ async fn a_wrong_merchant_serial_is_refused() {
     let sb = start().await;
     let s = sb.authorized_session("zhang-san").unwrap();
     let config = config(&sb, false);
-    let mut credentials = Credentials::load(&config).unwrap();
+    let mut credentials = Credentials::load(&config.wxpay).unwrap();
     let m = &sb.material().merchant;
     credentials.signer = MerchantSigner::new(&m.mch_id, "00AA", m.key.clone());
-    let client = WxpayClient::new(config, credentials).unwrap();
+    let client = WxpayClient::new(config.wxpay, credentials).unwrap();
     let e = client.query_user(&s.face_sid).await.unwrap_err();
     assert_eq!(e.code(), "WECHAT_AUTH_REJECTED", "{e}");
     assert_eq!(

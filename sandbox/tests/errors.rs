@@ -4,14 +4,14 @@
 mod common;
 
 use common::*;
-use facekiosk_core::secret::Secret;
-use facekiosk_core::wxpay::v2::sign::{self, Fields, SignType};
-use facekiosk_core::wxpay::v2::xml;
-use facekiosk_core::wxpay::v3::Authorization;
-use facekiosk_core::wxpay::v3::sign::request_message;
+use facekiosk_pii::secret::Secret;
 use facekiosk_sandbox::material::ids;
 use facekiosk_sandbox::world::SessionRequest;
 use facekiosk_sandbox::{FaultKind, FaultRule, KeyMode, Options, SandboxHandle, Target};
+use facekiosk_wxpay::v2::sign::{self, Fields, SignType};
+use facekiosk_wxpay::v2::xml;
+use facekiosk_wxpay::v3::Authorization;
+use facekiosk_wxpay::v3::sign::request_message;
 
 // ---- payapp ----
 
@@ -417,13 +417,12 @@ async fn facemch_unknown_merchant_or_serial() {
     let path = facemch_path(&sid, sid_query());
     let m = &sb.material().merchant;
     let message = "商户证书序列号有误。请使用签名私钥匹配的证书序列号";
-    let wrong_serial =
-        facekiosk_core::wxpay::v3::MerchantSigner::new(&m.mch_id, "00AA", m.key.clone());
+    let wrong_serial = facekiosk_wxpay::v3::MerchantSigner::new(&m.mch_id, "00AA", m.key.clone());
     signed_get(&sb, &wrong_serial, &path, now())
         .await
         .assert_error(401, "SIGN_ERROR", message);
     // The service provider's serial under the merchant's mchid.
-    let crossed = facekiosk_core::wxpay::v3::MerchantSigner::new(
+    let crossed = facekiosk_wxpay::v3::MerchantSigner::new(
         &m.mch_id,
         &sb.material().service_provider.serial,
         sb.material().service_provider.key.clone(),
@@ -431,8 +430,7 @@ async fn facemch_unknown_merchant_or_serial() {
     signed_get(&sb, &crossed, &path, now())
         .await
         .assert_error(401, "SIGN_ERROR", message);
-    let unknown =
-        facekiosk_core::wxpay::v3::MerchantSigner::new("1999999999", &m.serial, m.key.clone());
+    let unknown = facekiosk_wxpay::v3::MerchantSigner::new("1999999999", &m.serial, m.key.clone());
     signed_get(&sb, &unknown, &path, now())
         .await
         .assert_error(401, "SIGN_ERROR", message);
@@ -445,7 +443,7 @@ async fn facemch_signature_mismatch_has_wechats_detail_block() {
     let path = facemch_path(&sid, sid_query());
     let m = &sb.material().merchant;
     let ts = now();
-    let forged = facekiosk_core::wxpay::v3::MerchantSigner::new(&m.mch_id, &m.serial, other_key())
+    let forged = facekiosk_wxpay::v3::MerchantSigner::new(&m.mch_id, &m.serial, other_key())
         .authorization("GET", &path, ts, "NONCE-1", "");
     let answer = raw_get(&sb, &path, Some(&forged.to_string()), &[]).await;
     answer.assert_error(401, "SIGN_ERROR", "签名错误，请检查后再试");
@@ -697,7 +695,7 @@ async fn facemch_success_shape_and_headers() {
     let key = &sb.material().merchant.key;
     let plain = key
         .decrypt_b64(
-            facekiosk_core::crypto::Padding::Pkcs1v15,
+            facekiosk_wxpay::crypto::Padding::Pkcs1v15,
             v["real_name_info"]["encrypted_real_name"].as_str().unwrap(),
         )
         .unwrap();
@@ -723,8 +721,8 @@ async fn facemch_success_shape_and_headers() {
     ] {
         assert!(a.header(h).is_some(), "{h}");
     }
-    let headers = facekiosk_core::wxpay::v3::SignedHeaders::read(|n| a.header(n)).unwrap();
-    let mut verifier = facekiosk_core::wxpay::v3::Verifier::new();
+    let headers = facekiosk_wxpay::v3::SignedHeaders::read(|n| a.header(n)).unwrap();
+    let mut verifier = facekiosk_wxpay::v3::Verifier::new();
     verifier.add_public_key(
         &sb.material().public_key_id,
         sb.material().wechatpay_key.public_key(),
@@ -840,12 +838,12 @@ async fn certificates_in_platform_mode_decrypt_with_the_apiv3_key() {
         )
         .unwrap();
     let cert =
-        facekiosk_core::crypto::Certificate::from_pem("x", std::str::from_utf8(&pem).unwrap())
+        facekiosk_wxpay::crypto::Certificate::from_pem("x", std::str::from_utf8(&pem).unwrap())
             .unwrap();
     assert_eq!(cert.serial, sb.material().platform_serial);
     // The answer is signed with that certificate.
-    let headers = facekiosk_core::wxpay::v3::SignedHeaders::read(|n| a.header(n)).unwrap();
-    let mut verifier = facekiosk_core::wxpay::v3::Verifier::new();
+    let headers = facekiosk_wxpay::v3::SignedHeaders::read(|n| a.header(n)).unwrap();
+    let mut verifier = facekiosk_wxpay::v3::Verifier::new();
     verifier.add_certificate(&cert);
     verifier.verify(&headers, a.body.as_bytes(), now()).unwrap();
 }

@@ -1,5 +1,5 @@
 //! The simulated face terminal behind the real bridge server, driven by the kiosk's own
-//! terminal client (`facekiosk_core::terminal::BridgeTerminal`) over loopback, with the core
+//! terminal client (`facekiosk_terminal::BridgeTerminal`) over loopback, with the core
 //! WeChat client against the sandbox's backends: the whole patient flow, and the face app's
 //! failures as the kiosk sees them.
 
@@ -9,13 +9,13 @@ use std::time::Duration;
 
 use common::*;
 use facekiosk_bridge::protocol::{Event, Method};
-use facekiosk_core::Secret;
-use facekiosk_core::terminal::{
+use facekiosk_pii::Secret;
+use facekiosk_sandbox::material::ids;
+use facekiosk_sandbox::{FaceAppOptions, FaultKind, FaultRule, SimTerminal, Target};
+use facekiosk_terminal::{
     AuthRequest, BridgeTerminal, CallTimeouts, FaceCode, FaceCodeRequest, FaceTerminal,
     LinkOptions, Outcome, TerminalLink, TerminalOptions, TerminalTarget, UnderageState,
 };
-use facekiosk_sandbox::material::ids;
-use facekiosk_sandbox::{FaceAppOptions, FaultKind, FaultRule, SimTerminal, Target};
 
 fn options(serial: &str) -> FaceAppOptions {
     FaceAppOptions {
@@ -186,7 +186,7 @@ async fn the_authinfo_is_bound_to_its_scope_device_and_lifetime() {
     let authinfo = authinfo_for(&sb, &kiosk_a).await;
     kiosk_b.init().await.unwrap();
 
-    let refusal = |reply: facekiosk_core::terminal::Reply<FaceCode>| {
+    let refusal = |reply: facekiosk_terminal::Reply<FaceCode>| {
         assert_eq!(reply.outcome, Outcome::ParamError);
         reply.return_msg
     };
@@ -314,7 +314,7 @@ async fn silence_and_latency_from_the_face_app() {
         .unwrap();
     let e = kiosk.face_code(&request(&authinfo)).await.unwrap_err();
     assert!(
-        matches!(e, facekiosk_core::terminal::TerminalError::Timeout { .. }),
+        matches!(e, facekiosk_terminal::TerminalError::Timeout { .. }),
         "{e}"
     );
     assert_eq!(terminal.sdk.held(), 1);

@@ -1,64 +1,49 @@
-//! The kiosk's session state machine (`facekiosk_core::session`) driven through every path
+//! The kiosk's session state machine (`facekiosk_session`) driven through every path
 //! against the in-process sandbox: the real WeChat client over loopback HTTP, the real bridge
 //! protocol to the simulated terminal, the real records. Each test asserts the screen the
 //! patient ends on, what the records kept, and that nothing personal is left behind.
 
 mod common;
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use facekiosk_bridge::protocol::Method;
-use facekiosk_core::session::{
-    Decision, FailureCode, HandOver, HandOverError, Intent, Kiosk, Language, PatientRef,
-    RefusalReason, Screen, SessionView, VerifiedPatient,
-};
-use facekiosk_core::terminal::BoxFuture;
 use facekiosk_sandbox::demo::{Demo, DemoOptions};
 use facekiosk_sandbox::{FaultKind, FaultRule, PatientAction, Target};
+use facekiosk_session::{
+    Decision, FailureCode, HandOver, HandOverError, Intent, Kiosk, KioskSettings, Language,
+    PatientRef, RefusalReason, Screen, SessionView, VerifiedPatient,
+};
+use facekiosk_terminal::{BoxFuture, TerminalSettings};
+use facekiosk_testkit::Logs;
+use facekiosk_wxpay::settings::Timeouts;
 
 /// Fast timeouts: every wait in these tests ends in seconds.
-const FAST: &str = "
-[kiosk]
-records = \"records.sqlite\"
-idle_timeout_secs = 4
-warning_secs = 2
-result_timeout_secs = 3
-[terminal]
-face_scan_timeout_secs = 5
-confirm_timeout_secs = 5
-call_timeout_secs = 5
-[timeouts]
-request_ms = 1500
-retries = 1
-";
-
-/// Everything every test logs (at every level), for the privacy check.
-fn logs() -> Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let buf = Arc::new(Mutex::new(Vec::new()));
-        let sink = buf.clone();
-        let _ = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || LogSink(sink.clone()))
-            .try_init();
-        buf
-    })
-    .clone()
+fn fast(options: &mut DemoOptions) {
+    let secs = Duration::from_secs;
+    options.kiosk = Some(KioskSettings {
+        idle_timeout: secs(4),
+        warning: secs(2),
+        result_timeout: secs(3),
+        ..KioskSettings::with_records(&options.data_dir)
+    });
+    options.terminal = Some(TerminalSettings {
+        face_scan_timeout: secs(5),
+        confirm_timeout: secs(5),
+        call_timeout: secs(5),
+        ..TerminalSettings::default()
+    });
+    options.wechat_timeouts = Some(Timeouts {
+        request: Duration::from_millis(1500),
+        retries: 1,
+        ..Timeouts::default()
+    });
 }
 
-struct LogSink(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogSink {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+/// Everything every test logs (at every level), for the privacy check.
+fn logs() -> Logs {
+    facekiosk_testkit::logs::capture()
 }
 
 struct Running {
@@ -81,7 +66,7 @@ async fn demo_with(change: impl FnOnce(&mut DemoOptions)) -> Running {
     logs();
     let dir = tempfile::tempdir().unwrap();
     let mut options = DemoOptions::new(dir.path());
-    options.kiosk_toml = Some(FAST.into());
+    fast(&mut options);
     options.keys_dir = Some(common::keys_dir());
     change(&mut options);
     let demo = Demo::start(options).await.unwrap();
@@ -174,7 +159,7 @@ fn assert_nothing_personal(d: &Running, views: &[SessionView]) {
             "found personal data in views or records"
         );
     }
-    let logged = String::from_utf8_lossy(&logs().lock().unwrap()).into_owned();
+    let logged = logs().contents();
     assert!(logged.contains("screen"), "the session logs its screens");
     for s in secrets {
         assert!(!logged.contains(s), "found personal data in the logs");
@@ -307,7 +292,9 @@ impl HandOver for SilentHospital {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_hospital_system_that_does_not_answer_fails_the_session_in_time() {
     let d = demo_with(|o| {
-        o.kiosk_toml = Some(FAST.replace("[terminal]", "hand_over_timeout_secs = 2\n[terminal]"));
+        if let Some(kiosk) = o.kiosk.as_mut() {
+            kiosk.hand_over_timeout = Duration::from_secs(2);
+        }
         o.hand_over = Some(Arc::new(SilentHospital));
     })
     .await;
@@ -569,7 +556,7 @@ async fn each_face_app_fault_ends_on_the_failure_screen_with_its_code() {
 async fn a_cold_authinfo_that_payapp_refuses_fails_before_the_face_scan() {
     let dir = tempfile::tempdir().unwrap();
     let mut options = DemoOptions::new(dir.path());
-    options.kiosk_toml = Some(FAST.into());
+    fast(&mut options);
     options.keys_dir = Some(common::keys_dir());
     // From the start: the kiosk's warm-up at start-up meets the fault too.
     options.sandbox = Some(facekiosk_sandbox::Options {

@@ -7,12 +7,11 @@ use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 
-use facekiosk_core::config::Config;
-use facekiosk_core::terminal::{
+use facekiosk_terminal::{
     AuthRequest, BridgeTerminal, FaceCodeRequest, FaceTerminal, LinkOptions, Outcome,
     TerminalOptions, TerminalTarget,
 };
-use facekiosk_core::wxpay::WxpayClient;
+use facekiosk_wxpay::WxpayClient;
 
 struct Running(Child);
 
@@ -78,14 +77,14 @@ async fn the_kiosk_completes_the_documented_sequence_against_the_binary() {
     let (_sandbox, base, addr) = start(dir.path());
     // The config it wrote works from anywhere (its key paths are absolute) and names the
     // simulated terminal.
-    let config = Config::load(&dir.path().join("sandbox/kiosk.toml")).unwrap();
+    let config = facekiosk_config::load(&dir.path().join("sandbox/kiosk.toml")).unwrap();
     assert_eq!(config.terminal.direct, Some(addr));
     let (appid, mch_id, store) = (
-        config.merchant.appid.clone(),
-        config.merchant.mch_id.clone(),
-        config.store.store_id.clone(),
+        config.wxpay.merchant.appid.clone(),
+        config.wxpay.merchant.mch_id.clone(),
+        config.wxpay.store.store_id.clone(),
     );
-    let wechat = WxpayClient::from_config(config).unwrap();
+    let wechat = WxpayClient::from_settings(config.wxpay.clone()).unwrap();
     let terminal = BridgeTerminal::spawn(
         TerminalTarget::Direct(addr),
         LinkOptions::default(),

@@ -1,20 +1,54 @@
-//! The one error that crosses IPC: `{ code, message }`. The UI branches on `code`; `message`
-//! is for a technician's log and is built from core's texts, which name intents, screens and
-//! fields, never a patient's data.
+//! The one error that crosses IPC: `{ code, message }`. The UI branches on `code`, a typed
+//! union generated to TypeScript ([`AppErrorCode`]); `message` is for a technician's log and is
+//! built from core's texts, which name intents, screens and fields, never a patient's data.
 
+use facekiosk_session::intent::SessionErrorCode;
+use facekiosk_session::failure::code_str;
 use serde::Serialize;
 use ts_rs::TS;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct AppError {
-    pub code: String,
+    pub code: AppErrorCode,
     pub message: String,
 }
 
+/// Every code a command can refuse with: this crate's own, and the session's refusals of an
+/// intent (written as the session writes them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AppErrorCode {
+    /// No session can run: the configuration does not load, or the kiosk cannot start with it
+    /// (`app_info` lists the problems).
+    KioskMisconfigured,
+    /// The kiosk's start crashed, or has not finished in time: not a configuration problem.
+    KioskStartFailed,
+    /// A demo command outside the demo.
+    NotDemoMode,
+    /// The simulated terminal or WeChat refused a demo command.
+    DemoActionFailed,
+    /// The session did not take an intent.
+    #[serde(untagged)]
+    Session(SessionErrorCode),
+}
+
+impl AppErrorCode {
+    /// The code as it is written (`KIOSK_MISCONFIGURED`).
+    pub fn as_str(self) -> &'static str {
+        code_str(&self)
+    }
+}
+
+impl std::fmt::Display for AppErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl AppError {
-    pub fn new(code: &str, message: impl Into<String>) -> AppError {
+    pub fn new(code: AppErrorCode, message: impl Into<String>) -> AppError {
         AppError {
-            code: code.to_owned(),
+            code,
             message: message.into(),
         }
     }
@@ -22,7 +56,7 @@ impl AppError {
     /// No session can run: the configuration does not load (`app_info` lists why).
     pub fn misconfigured() -> AppError {
         AppError::new(
-            codes::MISCONFIGURED,
+            AppErrorCode::KioskMisconfigured,
             "the kiosk is not configured: app_info lists the problems",
         )
     }
@@ -30,24 +64,21 @@ impl AppError {
     /// No session can run: the kiosk's start crashed, or has not finished in time (see
     /// [`crate::state::START_TIMEOUT`]). Not a configuration problem: a restart may help.
     pub fn start_failed(message: impl Into<String>) -> AppError {
-        AppError::new(codes::START_FAILED, message)
+        AppError::new(AppErrorCode::KioskStartFailed, message)
     }
 
     /// A demo command outside the demo.
     pub fn not_demo() -> AppError {
         AppError::new(
-            codes::NOT_DEMO,
+            AppErrorCode::NotDemoMode,
             "only the demo has personas and a simulated WeChat",
         )
     }
-}
 
-/// The codes this crate adds to core's.
-pub mod codes {
-    pub const MISCONFIGURED: &str = "KIOSK_MISCONFIGURED";
-    pub const START_FAILED: &str = "KIOSK_START_FAILED";
-    pub const NOT_DEMO: &str = "NOT_DEMO_MODE";
-    pub const DEMO: &str = "DEMO_ACTION_FAILED";
+    /// The simulated terminal or WeChat refused a demo command.
+    pub fn demo_action(message: impl Into<String>) -> AppError {
+        AppError::new(AppErrorCode::DemoActionFailed, message)
+    }
 }
 
 impl std::fmt::Display for AppError {
@@ -58,8 +89,8 @@ impl std::fmt::Display for AppError {
 
 impl std::error::Error for AppError {}
 
-impl From<facekiosk_core::session::SessionError> for AppError {
-    fn from(error: facekiosk_core::session::SessionError) -> Self {
-        AppError::new(error.code(), error.to_string())
+impl From<facekiosk_session::SessionError> for AppError {
+    fn from(error: facekiosk_session::SessionError) -> Self {
+        AppError::new(AppErrorCode::Session(error.code()), error.to_string())
     }
 }

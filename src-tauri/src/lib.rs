@@ -1,6 +1,6 @@
 //! facekiosk-app: the kiosk's Tauri shell. A thin adapter: the window, the commands (a few
-//! lines each, calling facekiosk-core), the events, the capabilities. Everything worth a test
-//! of its own is in core.
+//! lines each, calling the kiosk that facekiosk-session runs), the events, the capabilities.
+//! Everything worth a test of its own is in the core crates (docs/architecture.md).
 //!
 //! [`configure`] and [`on_run_event`] are the whole app on any Tauri runtime: [`run`] gives
 //! them the real one, the tests give them the mock runtime.
@@ -8,6 +8,7 @@
 pub mod commands;
 pub mod error;
 pub mod events;
+pub mod forward;
 pub mod instance;
 mod logging;
 pub mod mode;
@@ -87,7 +88,7 @@ pub fn configure<R: Runtime>(
                 }
             }
             app.state::<AppState>().start();
-            events::forward(app.handle().clone());
+            forward::forward(app.handle().clone());
             Ok(())
         })
 }

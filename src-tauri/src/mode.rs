@@ -1,15 +1,17 @@
-//! Which kiosk this process is: the demo (the sandbox in-process, the default on a machine
-//! with no configuration), production (a configuration that loads), or misconfigured (a
-//! configuration that does not load: the window still opens and says what is wrong, so staff
-//! fix it at the kiosk instead of reading logs).
+//! Which kiosk this process is: production (a configuration that loads), misconfigured (no
+//! configuration, or one that does not load: the window still opens on the "not set up"
+//! screen and says what is wrong, naming the file, so staff fix it at the kiosk instead of
+//! reading logs), or, in a build with the `demo` feature and only when asked for with
+//! `--demo`, the demo (the sandbox in-process). A build without the feature (what the
+//! packages install) has no demo at all: `--demo` is refused with a clear error.
 
 use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use facekiosk_core::Config;
-use facekiosk_core::config::ConfigError;
+use facekiosk_config::ConfigError;
+use facekiosk_session::Settings;
 
 /// Where a kiosk installed by the package keeps its configuration.
 pub const DEFAULT_CONFIG: &str = "/etc/facekiosk/kiosk.toml";
@@ -25,7 +27,7 @@ pub const CONFIG_ENV: &str = "FACEKIOSK_CONFIG";
 )]
 pub struct Args {
     /// Run the demo (an in-process sandbox of WeChat and the face terminal), whatever is
-    /// configured.
+    /// configured. Only in a build with the `demo` feature (`cargo xtask demo`).
     #[arg(long)]
     pub demo: bool,
     /// The configuration file (default: $FACEKIOSK_CONFIG, else /etc/facekiosk/kiosk.toml).
@@ -44,9 +46,10 @@ pub struct Args {
 /// What to start.
 #[derive(Debug)]
 pub enum Launch {
+    #[cfg(feature = "demo")]
     Demo(DemoLaunch),
     Production {
-        config: Box<Config>,
+        config: Box<Settings>,
         path: PathBuf,
     },
     Misconfigured {
@@ -55,6 +58,7 @@ pub enum Launch {
     },
 }
 
+#[cfg(feature = "demo")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoLaunch {
     pub data_dir: PathBuf,
@@ -65,39 +69,70 @@ pub struct DemoLaunch {
     pub settings: Option<PathBuf>,
 }
 
+/// `--demo` in a build without the demo.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "--demo: this build of facekiosk has no demo (it was built without the `demo` feature, as \
+     the packages are); try the demo from the source tree with `cargo xtask demo`"
+)]
+pub struct NoDemo;
+
 impl Launch {
-    /// From this process's command line and environment.
+    /// From this process's command line and environment; `--demo` in a build without the
+    /// demo ends the process with the reason (exit status 2, as for any bad argument).
     pub fn from_env() -> Launch {
         let args = Args::parse();
-        Launch::resolve(
+        match Launch::resolve(
             args,
             std::env::var_os(CONFIG_ENV),
             Path::new(DEFAULT_CONFIG),
-        )
+        ) {
+            Ok(launch) => launch,
+            Err(error) => {
+                eprintln!("facekiosk: {error}");
+                std::process::exit(2);
+            }
+        }
     }
 
     /// `--demo` wins; then the first of `--config`, `$FACEKIOSK_CONFIG`, the default path.
-    /// A file named explicitly must exist; only the default path may be absent (a fresh
-    /// machine), which means the demo.
-    pub fn resolve(args: Args, env_config: Option<OsString>, default_config: &Path) -> Launch {
-        let demo = || {
-            Launch::Demo(DemoLaunch {
-                data_dir: args.data_dir.clone().unwrap_or_else(default_data_dir),
-                listen: args.sandbox_listen,
-                keys_dir: None,
-                settings: args.demo.then(|| args.config.clone()).flatten(),
-            })
-        };
+    /// No configuration at all is the "not set up" screen, naming the file looked for.
+    pub fn resolve(
+        args: Args,
+        env_config: Option<OsString>,
+        default_config: &Path,
+    ) -> Result<Launch, NoDemo> {
         if args.demo {
-            return demo();
+            return demo(&args);
         }
         let path = match (&args.config, env_config.filter(|v| !v.is_empty())) {
             (Some(path), _) => path.clone(),
             (None, Some(env)) => PathBuf::from(env),
-            (None, None) if default_config.exists() => default_config.to_path_buf(),
-            (None, None) => return demo(),
+            // A fresh install: nothing configured yet, which is said as such. A file named
+            // explicitly and missing is a mistake, said as "cannot be read" below.
+            (None, None) if !default_config.exists() => {
+                return Ok(Launch::not_set_up(default_config));
+            }
+            (None, None) => default_config.to_path_buf(),
         };
-        match Config::load(&path) {
+        Ok(Launch::from_file(path))
+    }
+
+    /// The "not set up" screen of a kiosk with no configuration, naming where it looked.
+    fn not_set_up(path: &Path) -> Launch {
+        let problem = format!(
+            "{}: no configuration yet (write it there, or name another file with --config or \
+             {CONFIG_ENV})",
+            path.display()
+        );
+        Launch::Misconfigured {
+            path: path.to_path_buf(),
+            problems: vec![problem],
+        }
+    }
+
+    fn from_file(path: PathBuf) -> Launch {
+        match facekiosk_config::load(&path) {
             Ok(config) => Launch::Production {
                 config: Box::new(config),
                 path,
@@ -127,6 +162,22 @@ pub fn problems(error: &ConfigError, path: &Path) -> Vec<String> {
     }
 }
 
+#[cfg(feature = "demo")]
+fn demo(args: &Args) -> Result<Launch, NoDemo> {
+    Ok(Launch::Demo(DemoLaunch {
+        data_dir: args.data_dir.clone().unwrap_or_else(default_data_dir),
+        listen: args.sandbox_listen,
+        keys_dir: None,
+        settings: args.config.clone(),
+    }))
+}
+
+#[cfg(not(feature = "demo"))]
+fn demo(_: &Args) -> Result<Launch, NoDemo> {
+    Err(NoDemo)
+}
+
+#[cfg(feature = "demo")]
 fn default_data_dir() -> PathBuf {
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)

@@ -8,15 +8,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use facekiosk_core::session::Kiosk;
-use facekiosk_core::session::production;
+#[cfg(feature = "demo")]
 use facekiosk_sandbox::demo::{Demo, DemoOptions};
+use facekiosk_session::{Kiosk, Parts};
 use serde::Serialize;
 use tokio::sync::watch;
 use ts_rs::TS;
 
 use crate::error::AppError;
-use crate::mode::{DemoLaunch, Launch};
+#[cfg(feature = "demo")]
+use crate::mode::DemoLaunch;
+use crate::mode::Launch;
 
 /// What the screens know about this kiosk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -56,6 +58,7 @@ pub struct Backend {
 
 #[derive(Debug)]
 enum Engine {
+    #[cfg(feature = "demo")]
     Demo(Box<Demo>),
     Production(Kiosk),
     Misconfigured,
@@ -64,12 +67,14 @@ enum Engine {
 impl Backend {
     pub fn kiosk(&self) -> Result<&Kiosk, AppError> {
         match &self.engine {
+            #[cfg(feature = "demo")]
             Engine::Demo(demo) => Ok(demo.kiosk()),
             Engine::Production(kiosk) => Ok(kiosk),
             Engine::Misconfigured => Err(AppError::misconfigured()),
         }
     }
 
+    #[cfg(feature = "demo")]
     pub fn demo(&self) -> Result<&Demo, AppError> {
         match &self.engine {
             Engine::Demo(demo) => Ok(demo),
@@ -86,17 +91,18 @@ impl Backend {
 
     async fn start(launch: Launch) -> Backend {
         match launch {
+            #[cfg(feature = "demo")]
             Launch::Demo(demo) => start_demo(demo).await,
             Launch::Production { config, path } => {
-                let store_name = config.store.store_name.clone();
-                match production::start(*config) {
+                let store_name = config.wxpay.store.store_name.clone();
+                match facekiosk_session::start(*config, Parts::default()) {
                     Ok(kiosk) => Backend {
                         info: info(AppMode::Production, Some(store_name), Vec::new()),
                         engine: Engine::Production(kiosk),
                     },
                     Err(error) => {
                         tracing::error!(
-                            code = error.code(),
+                            code = error.code().as_str(),
                             config = %path.display(),
                             "the kiosk cannot start: {error}"
                         );
@@ -116,17 +122,18 @@ impl Backend {
     }
 }
 
+#[cfg(feature = "demo")]
 async fn start_demo(launch: DemoLaunch) -> Backend {
     let mut options = DemoOptions::new(&launch.data_dir);
     options.listen = launch.listen;
     options.keys_dir = launch.keys_dir.clone();
     if let Some(path) = &launch.settings {
-        match std::fs::read_to_string(path) {
-            Ok(text) => options.kiosk_toml = Some(text),
-            Err(e) => {
-                let problem = format!("{}: cannot be read ({})", path.display(), e.kind());
-                return Backend::misconfigured(vec![problem]);
+        match facekiosk_config::load_kiosk_sections(path) {
+            Ok((kiosk, terminal)) => {
+                options.kiosk = Some(kiosk);
+                options.terminal = Some(terminal);
             }
+            Err(error) => return Backend::misconfigured(crate::mode::problems(&error, path)),
         }
     }
     match Demo::start(options).await {

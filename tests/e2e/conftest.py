@@ -1,6 +1,6 @@
 """End-to-end fixtures: the real kiosk binary in a real WebKit window, driven through WebDriver.
 
-The chain (shared/reference/tauri-feasibility.md §4): selenium (here) -> tauri-driver (a direct
+The chain (docs/architecture.md, "Rules of the house"): selenium (here) -> tauri-driver (a direct
 child of this pytest, killed by PID) -> WebKitWebDriver -> target/debug/facekiosk, one fresh app
 per test, in demo mode with its in-process sandbox on a free loopback port. A window manager
 (matchbox, also a direct child) makes `fullscreen: true` fill the 1280x800 Xvfb screen.
@@ -74,6 +74,20 @@ def app_binary() -> Path:
     app = _app_path()
     if not app.is_file():
         pytest.fail(f"no kiosk binary at {app}: run `cargo build -p facekiosk-app` first")
+    return app
+
+
+@pytest.fixture(scope="session")
+def production_binary() -> Path:
+    """The app built without the demo, as the packages build it ($FACEKIOSK_PRODUCTION_APP;
+    `cargo xtask test` builds it and keeps it aside as target/e2e/facekiosk-production)."""
+    env = os.environ.get("FACEKIOSK_PRODUCTION_APP")
+    app = Path(env).resolve() if env else LOG_DIR / "facekiosk-production"
+    if not app.is_file():
+        pytest.fail(
+            f"no production kiosk binary at {app}: run `cargo build -p facekiosk-app` and copy "
+            "target/debug/facekiosk there (cargo xtask test does)"
+        )
     return app
 
 
@@ -152,10 +166,10 @@ def launch(tauri_driver, app_binary, tmp_path):
     started: list[Kiosk] = []
 
     def start(language: str | None = None, args: list[str] | None = None,
-              first_screen: str = "idle", **kiosk_settings) -> Kiosk:
+              first_screen: str = "idle", app: Path | None = None, **kiosk_settings) -> Kiosk:
         k = Kiosk.launch(
             tauri_driver,
-            app_binary,
+            app or app_binary,
             tmp_path / f"kiosk-{len(started)}",
             sandbox_port=free_port(),
             kiosk_settings=kiosk_settings,

@@ -1,6 +1,6 @@
 """Faults injected into the in-process sandbox through its admin API: each ends on the failed
 screen with a code, then the kiosk returns to idle on its own, or recovers when the patient
-tries again (design §7: any fault ends on a defined screen within its timeout, no hang)."""
+tries again (docs/architecture.md, Budgets: any fault ends on a defined screen within its timeout, no hang)."""
 
 from __future__ import annotations
 

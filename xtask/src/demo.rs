@@ -56,9 +56,19 @@ impl DemoArgs {
     }
 }
 
-/// `cargo run -q -p facekiosk-cli -- demo ARGS`: the headless session (or the persona list).
+/// `cargo run -q -p facekiosk-cli --features demo -- demo ARGS`: the headless session (or the
+/// persona list).
 fn headless(ctx: &Ctx, args: &DemoArgs) -> ExitCode {
-    let mut cargo = vec!["run", "-q", "-p", "facekiosk-cli", "--", "demo"];
+    let mut cargo = vec![
+        "run",
+        "-q",
+        "-p",
+        "facekiosk-cli",
+        "--features",
+        "demo",
+        "--",
+        "demo",
+    ];
     cargo.extend(args.cli_args());
     runner::exit_code(ctx.cargo(&cargo).status())
 }
@@ -95,8 +105,11 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    runner::header("demo: cargo build -p facekiosk-app");
-    match ctx.cargo(&["build", "-p", "facekiosk-app"]).status() {
+    runner::header("demo: cargo build -p facekiosk-app --features demo");
+    match ctx
+        .cargo(&["build", "-p", "facekiosk-app", "--features", "demo"])
+        .status()
+    {
         Ok(s) if s.success() => {}
         other => return runner::exit_code(other),
     }

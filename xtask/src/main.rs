@@ -2,9 +2,11 @@
 //!
 //! Std-only on purpose so that it builds in seconds on a fresh machine.
 
+mod cycles;
 mod demo;
 mod disk;
 mod fuzz;
+mod nodemo;
 mod runner;
 mod setup;
 mod summary;
@@ -18,13 +20,18 @@ Usage: cargo xtask <command> [args]
 Commands:
   test          Set up this machine (apt packages, JAVA_HOME, python venv, tauri-driver,
                 Node.js and the UI's node_modules, the Android rust target), build the UI,
-                then run fmt, clippy, cargo tests, doc tests, the host-JVM JNI test,
-                python tests, the UI tests (vitest), the end-to-end tests (the real app
-                under Xvfb through tauri-driver; screenshots to docs/screens/), the
-                Android check and every fuzz target for 15 s (installing cargo-fuzz if
-                missing). Ends with a line per step (ok, FAILED or skipped, and its time),
-                then `N passed, M failed[, K skipped]`; exits non-zero if a step or a
-                test failed.
+                then run fmt, the cycles check, clippy, cargo tests, doc tests, the
+                host-JVM JNI test, python tests, the UI tests (vitest), the end-to-end
+                tests (the real app under Xvfb through tauri-driver; screenshots to
+                docs/screens/), the Android check and every fuzz target for 15 s
+                (installing cargo-fuzz if missing). Ends with a line per step (ok,
+                FAILED or skipped, and its time), then `N passed, M failed[, K skipped]`;
+                exits non-zero if a step or a test failed.
+  cycles        Check for dependency cycles among the workspace crates (normal, dev and
+                build dependencies) and among sibling modules inside each crate (what
+                crate::, super:: and self:: paths name, test code aside). Prints each
+                cycle with a file:line per edge, then the lines of Rust of each crate;
+                exits non-zero on a cycle or a crate holding over 30% of the Rust code.
   setup         Only the set-up part of `test` (idempotent; prints the command for
                 anything it cannot install).
   fuzz [SECS]   Run every fuzz target (fuzz/) for SECS seconds each (default 60),
@@ -51,6 +58,17 @@ fn main() -> ExitCode {
             runner::header("setup: everything `cargo xtask test` needs on this machine");
             match setup::run(&mut ctx) {
                 Ok(()) => ExitCode::SUCCESS,
+                Err(why) => {
+                    eprintln!("error: {why}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Some("cycles") if args.len() == 1 => {
+            runner::header("cycles: dependency cycles among crates and among sibling modules");
+            match cycles::run(&ctx.root) {
+                Ok(found) if found.is_clean() => ExitCode::SUCCESS,
+                Ok(_) => ExitCode::FAILURE,
                 Err(why) => {
                     eprintln!("error: {why}");
                     ExitCode::FAILURE

@@ -91,7 +91,7 @@ pub const APT_PACKAGES: &[AptPackage] = &[
         why: "javac, and JAVA_HOME (found from it) for the Java side of the Android bridge",
         need: Need::Tests,
     },
-    // Building the Tauri app (tauri-feasibility.md §1); the -dev packages are needed at build
+    // Building the Tauri app (WebKitGTK 4.1 and its -dev packages, as src-tauri/README.md says); the -dev packages are needed at build
     // time even by the mock-runtime tests of src-tauri.
     AptPackage {
         package: "build-essential",

@@ -152,7 +152,7 @@ running 3 tests
 test a ... ok
 test result: ok. 3 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.00s
 
-   Doc-tests facekiosk_core
+   Doc-tests facekiosk_session
 test result: FAILED. 5 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 1.20s
 ";
         assert_eq!(parse_cargo_test(out), Some(counts(8, 2, 1)));
@@ -168,7 +168,7 @@ test result: FAILED. 5 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
     #[test]
     fn cargo_compile_error_is_none() {
         let out = "error[E0425]: cannot find value `x` in this scope\n\
-                   error: could not compile `facekiosk-core` (lib test) due to 1 previous error";
+                   error: could not compile `facekiosk-session` (lib test) due to 1 previous error";
         assert_eq!(parse_cargo_test(out), None);
     }
 

@@ -1,7 +1,9 @@
 //! `cargo xtask test`: set-up, then every check and test suite, then a summary.
 //! A failing step never stops the later ones; the exit code reflects them all.
 
+use crate::cycles;
 use crate::fuzz;
+use crate::nodemo;
 use crate::runner::{self, Ctx};
 use crate::setup::{self, ANDROID_TARGET};
 use crate::summary::{self, Counts};
@@ -16,6 +18,20 @@ const E2E_TESTS: &str = "tests/e2e";
 pub const XVFB_SCREEN: &str = "-screen 0 1280x800x24";
 /// How long `cargo xtask test` runs each fuzz target (`cargo xtask fuzz` runs longer).
 const FUZZ_SECONDS: u64 = 15;
+/// The demo, on for clippy and the tests (which drive the kiosk through it). Every cargo
+/// command of the run that builds the workspace passes the same features, so each crate is
+/// built once and the binaries the later steps run (the sandbox for pytest, the app for the
+/// end-to-end tests) are the ones this build made.
+const DEMO_FEATURES: &str = "facekiosk-app/demo,facekiosk-cli/demo";
+/// The workspace build of the test step, every target; `--no-run` of it is a no-op once the
+/// step has run, and brings back its binaries.
+const TEST_BUILD: [&str; 5] = [
+    "test",
+    "--workspace",
+    "--all-targets",
+    "--features",
+    DEMO_FEATURES,
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Status {
@@ -131,25 +147,24 @@ pub fn run(ctx: &mut Ctx) -> ExitCode {
         )
     });
     report.step(
+        "cycles",
+        "dependency cycles among crates and among sibling modules (cargo xtask cycles)",
+        || cycles_step(ctx),
+    );
+    report.step(
         "clippy",
-        "cargo clippy --workspace --all-targets -- -D warnings",
-        || {
-            let args = [
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ];
-            check(ctx.cargo(&args), "fix the clippy findings above")
-        },
+        &format!(
+            "cargo clippy --workspace --all-targets --features {DEMO_FEATURES} -- -D warnings, \
+             then the app and the CLI without the demo"
+        ),
+        || clippy(ctx),
     );
     report.step(
         "test",
-        "cargo test --workspace --all-targets --no-fail-fast",
+        &format!("cargo test --workspace --all-targets --features {DEMO_FEATURES} --no-fail-fast"),
         || {
-            let args = ["test", "--workspace", "--all-targets", "--no-fail-fast"];
+            let mut args = TEST_BUILD.to_vec();
+            args.push("--no-fail-fast");
             suite(
                 ctx.cargo(&args).env("RUST_BACKTRACE", "1"),
                 summary::parse_cargo_test,
@@ -159,9 +174,16 @@ pub fn run(ctx: &mut Ctx) -> ExitCode {
     );
     report.step(
         "doctest",
-        "cargo test --workspace --doc --no-fail-fast",
+        &format!("cargo test --workspace --doc --features {DEMO_FEATURES} --no-fail-fast"),
         || {
-            let args = ["test", "--workspace", "--doc", "--no-fail-fast"];
+            let args = [
+                "test",
+                "--workspace",
+                "--doc",
+                "--features",
+                DEMO_FEATURES,
+                "--no-fail-fast",
+            ];
             suite(
                 ctx.cargo(&args).env("RUST_BACKTRACE", "1"),
                 summary::parse_cargo_test,
@@ -195,10 +217,25 @@ pub fn run(ctx: &mut Ctx) -> ExitCode {
     });
     report.step("ui", "npm test (vitest, in ui/)", || ui_test(ctx));
     report.step(
+        "nodemo",
+        "the production app and CLI link no sandbox (cargo tree, with and without the demo)",
+        || {
+            nodemo::check(ctx).map_or_else(Outcome::failed_one, |note| Outcome {
+                note,
+                counts: Counts {
+                    passed: 1,
+                    ..Counts::default()
+                },
+                ..Outcome::ok()
+            })
+        },
+    );
+    report.step(
         "e2e",
         &format!(
-            "cargo build -p facekiosk-app, then pytest {E2E_TESTS} under dbus-run-session + \
-             xvfb-run + matchbox, through tauri-driver"
+            "the app built without the demo (production) and with it (the test build), then \
+             pytest {E2E_TESTS} under dbus-run-session + xvfb-run + matchbox, through \
+             tauri-driver"
         ),
         || e2e(ctx),
     );
@@ -213,6 +250,44 @@ pub fn run(ctx: &mut Ctx) -> ExitCode {
         || fuzz_step(ctx),
     );
     report.finish()
+}
+
+/// Clippy on the test step's build (the demo on), then on the code a build without the demo
+/// compiles instead (the app's and the CLI's `not(feature = "demo")` paths).
+fn clippy(ctx: &Ctx) -> Outcome {
+    let lints = ["--", "-D", "warnings"];
+    let mut with_demo = vec!["clippy", "--workspace", "--all-targets", "--features"];
+    with_demo.push(DEMO_FEATURES);
+    with_demo.extend(lints);
+    let mut production = vec![
+        "clippy",
+        "-p",
+        "facekiosk-app",
+        "-p",
+        "facekiosk-cli",
+        "--all-targets",
+    ];
+    production.extend(lints);
+    for args in [with_demo, production] {
+        println!("    + cargo {}", args.join(" "));
+        let outcome = check(ctx.cargo(&args), "fix the clippy findings above");
+        if outcome.status == Status::Failed {
+            return outcome;
+        }
+    }
+    Outcome::ok()
+}
+
+/// Fails on any cycle; the cycles are printed above the summary, which has no room for them.
+fn cycles_step(ctx: &Ctx) -> Outcome {
+    match cycles::run(&ctx.root) {
+        Ok(found) if found.is_clean() => Outcome {
+            note: found.summary(),
+            ..Outcome::ok()
+        },
+        Ok(found) => Outcome::failed(format!("{}; each is printed above", found.summary())),
+        Err(why) => Outcome::failed(why),
+    }
 }
 
 /// A pass/fail check with output straight to the terminal.
@@ -266,12 +341,17 @@ fn pytest(ctx: &Ctx) -> Outcome {
         return Outcome::skipped(format!("no {PY_TESTS}/test_*.py"));
     }
     let python = ctx.root.join(setup::VENV).join("bin/python");
+    let mut cmd = ctx.cmd(python, &["-m", "pytest", "-q", PY_TESTS]);
+    // The sandbox the test step built; without it the tests would `cargo run` it, which
+    // resolves features for the sandbox alone and builds much of the workspace again.
+    match test_binary(ctx, "facekiosk-sandbox") {
+        Ok(sandbox) => {
+            cmd.env("FACEKIOSK_SANDBOX_BIN", sandbox);
+        }
+        Err(why) => return Outcome::failed_one(why),
+    }
     // Exit code 5 means "no tests collected", which is not a failure.
-    suite(
-        &mut ctx.cmd(python, &["-m", "pytest", "-q", PY_TESTS]),
-        summary::parse_pytest,
-        &[0, 5],
-    )
+    suite(&mut cmd, summary::parse_pytest, &[0, 5])
 }
 
 /// `npm run build` in ui/ unless ui/dist is newer than every source of it (a rebuild would
@@ -303,6 +383,25 @@ fn ui_test(ctx: &Ctx) -> Outcome {
     )
 }
 
+/// A binary of the test step's build (the build is a no-op when the step ran; otherwise this
+/// makes it, without running a test).
+fn test_binary(ctx: &Ctx, name: &str) -> Result<PathBuf, String> {
+    let mut args = TEST_BUILD.to_vec();
+    args.push("--no-run");
+    println!("    + cargo {}", args.join(" "));
+    match ctx.cargo(&args).status() {
+        Ok(s) if s.success() => {}
+        Ok(s) => return Err(format!("cargo {}: {s}", args.join(" "))),
+        Err(e) => return Err(format!("could not start cargo: {e}")),
+    }
+    let binary = target_dir(ctx).join("debug").join(name);
+    if binary.is_file() {
+        Ok(binary)
+    } else {
+        Err(format!("the test build made no {}", binary.display()))
+    }
+}
+
 /// The target directory cargo builds into (`$CARGO_TARGET_DIR`, else target/).
 pub fn target_dir(ctx: &Ctx) -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
@@ -321,13 +420,24 @@ fn e2e(ctx: &Ctx) -> Outcome {
     if !has_python_tests(&ctx.root.join(E2E_TESTS)) {
         return Outcome::skipped(format!("no {E2E_TESTS}/test_*.py"));
     }
+    // The production app first: cargo puts it where the test build's app goes, so it is kept
+    // aside before the test build brings its own back.
     println!("    + cargo build -p facekiosk-app");
     match ctx.cargo(&["build", "-p", "facekiosk-app"]).status() {
         Ok(s) if s.success() => {}
         Ok(s) => return Outcome::failed_one(format!("cargo build -p facekiosk-app: {s}")),
         Err(e) => return Outcome::failed_one(format!("could not start cargo: {e}")),
     }
-    let app = target_dir(ctx).join("debug/facekiosk");
+    let production = target_dir(ctx).join("e2e/facekiosk-production");
+    let copied = fs::create_dir_all(target_dir(ctx).join("e2e"))
+        .and_then(|()| fs::copy(target_dir(ctx).join("debug/facekiosk"), &production));
+    if let Err(e) = copied {
+        return Outcome::failed_one(format!("cannot keep the production app aside: {e}"));
+    }
+    let app = match test_binary(ctx, "facekiosk") {
+        Ok(app) => app,
+        Err(why) => return Outcome::failed_one(why),
+    };
     let Some(driver) = setup::find_tauri_driver() else {
         return Outcome::failed_one(format!(
             "no tauri-driver; run: {}",
@@ -369,6 +479,7 @@ fn e2e(ctx: &Ctx) -> Outcome {
         ],
     );
     cmd.env("FACEKIOSK_APP", &app)
+        .env("FACEKIOSK_PRODUCTION_APP", &production)
         .env("TAURI_DRIVER", &driver)
         .env("RUST_BACKTRACE", "1");
     suite(&mut cmd, summary::parse_pytest, &[0])

@@ -22,16 +22,21 @@
 //! SDK stays silent; a late callback is dropped); notifications to every client; an error frame
 //! for bad input, and a close when the stream cannot be trusted; idle connections dropped.
 //! Logs carry method, id, elapsed time and outcome code, never params or results.
+//!
+//! The cargo feature `test-support` adds [`testing`]: the scripted [`FaceSdk`] double the
+//! workspace's tests use (through `facekiosk-testkit` outside this crate).
 
 pub mod events;
 #[cfg(feature = "jni")]
 pub mod jni_sdk;
 pub mod sdk;
 pub mod server;
+#[cfg(feature = "test-support")]
+pub mod testing;
 
 pub use events::Notifier;
 pub use facekiosk_bridge_protocol as protocol;
-pub use sdk::{CallOutcome, FaceSdk, SdkCallback, SdkVersion};
+pub use sdk::{CallOutcome, FaceSdk, NotAnSdkCall, SdkCallback, SdkMethod, SdkVersion};
 pub use server::{Bridge, ServerConfig};
 
 #[cfg(any(target_os = "linux", target_os = "android"))]

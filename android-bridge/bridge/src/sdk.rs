@@ -3,8 +3,8 @@
 //! The real SDK (`com.tencent.wxpayface.WxPayFace`) answers each call through one callback
 //! `response(Map)`, or never (it swallows exceptions), and the callback may come synchronously
 //! on the calling thread or later on a Binder thread. [`FaceSdk`] keeps exactly that shape:
-//! each method gets an [`SdkCallback`] to answer once, from any thread, at any time, or not at
-//! all.
+//! each call ([`FaceSdk::call`], one of the five [`SdkMethod`]s) gets an [`SdkCallback`] to
+//! answer once, from any thread, at any time, or not at all.
 
 use std::fmt;
 
@@ -23,11 +23,93 @@ pub struct SdkVersion {
     pub face_app: Option<String>,
 }
 
+/// The five calls of the WeChat face SDK (`com.tencent.wxpayface.WxPayFace`): the protocol's
+/// [`Method`]s less `getVersion`, which the bridge answers itself from [`FaceSdk::version`] and
+/// which therefore never reaches [`FaceSdk::call`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SdkMethod {
+    /// `initWxpayface(Context, Map, cb)`; empty params mean the overload without a Map.
+    InitWxpayface,
+    /// `getWxpayfaceRawdata(cb)`: the params are always empty.
+    GetWxpayfaceRawdata,
+    /// `getWxpayfaceCode(Map, cb)`.
+    GetWxpayfaceCode,
+    /// `getWxpayAuth(Map, cb)`.
+    GetWxpayAuth,
+    /// `stopWxpayface(Map, cb)`: called even while another call is in flight.
+    StopWxpayface,
+}
+
+impl SdkMethod {
+    /// Every SDK call.
+    pub const ALL: [SdkMethod; 5] = [
+        SdkMethod::InitWxpayface,
+        SdkMethod::GetWxpayfaceRawdata,
+        SdkMethod::GetWxpayfaceCode,
+        SdkMethod::GetWxpayAuth,
+        SdkMethod::StopWxpayface,
+    ];
+
+    /// The protocol method.
+    pub fn method(self) -> Method {
+        match self {
+            SdkMethod::InitWxpayface => Method::InitWxpayface,
+            SdkMethod::GetWxpayfaceRawdata => Method::GetWxpayfaceRawdata,
+            SdkMethod::GetWxpayfaceCode => Method::GetWxpayfaceCode,
+            SdkMethod::GetWxpayAuth => Method::GetWxpayAuth,
+            SdkMethod::StopWxpayface => Method::StopWxpayface,
+        }
+    }
+
+    /// The wire name, which is also the Java method's name (`getWxpayfaceCode`).
+    pub fn as_str(self) -> &'static str {
+        self.method().as_str()
+    }
+}
+
+impl From<SdkMethod> for Method {
+    fn from(method: SdkMethod) -> Method {
+        method.method()
+    }
+}
+
+/// `getVersion` is not an SDK call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotAnSdkCall(pub Method);
+
+impl fmt::Display for NotAnSdkCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} is answered by the bridge, not by the SDK", self.0)
+    }
+}
+
+impl std::error::Error for NotAnSdkCall {}
+
+impl TryFrom<Method> for SdkMethod {
+    type Error = NotAnSdkCall;
+
+    fn try_from(method: Method) -> Result<SdkMethod, NotAnSdkCall> {
+        SdkMethod::ALL
+            .into_iter()
+            .find(|m| m.method() == method)
+            .ok_or(NotAnSdkCall(method))
+    }
+}
+
+impl fmt::Display for SdkMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The WeChat face SDK, or a stand-in for it.
 ///
-/// The server calls these methods one at a time from a single long-lived thread of its own
-/// (`facekiosk-sdk`), which a JNI implementation can attach to the JVM once. A method must return
-/// promptly (post the real work, e.g. to a Java `HandlerThread`) and answer through the callback:
+/// The server makes every SDK call through [`FaceSdk::call`], one at a time, from a single
+/// long-lived thread of its own (`facekiosk-sdk`), which a JNI implementation can attach to the
+/// JVM once. `stopWxpayface` is called even while another call is in flight (it bypasses the
+/// server's queue, not the thread). A call must return promptly (post the real work, e.g. to a
+/// Java `HandlerThread`) and answer through the callback, once, from any thread, synchronously
+/// or later:
 ///
 /// - [`SdkCallback::respond`] with the SDK's callback Map, exactly as received (a `FAIL`
 ///   `return_code` is a result, not an error);
@@ -36,19 +118,13 @@ pub struct SdkVersion {
 /// - or keep the callback and never answer, as the real SDK may: the client gets TIMEOUT.
 ///   Dropping the callback unanswered also ends the call with SDK_EXCEPTION.
 ///
-/// A panic in a method is caught and ends the call with SDK_EXCEPTION. Params hold strings only,
-/// the AAR's `aar_version` key is injected by the AAR itself, not by the implementation.
+/// A panic in `call` is caught and ends the call with SDK_EXCEPTION. Params hold strings only
+/// (empty for `getWxpayfaceRawdata`); the AAR's `aar_version` key is injected by the AAR
+/// itself, not by the implementation. `getVersion` never reaches `call` ([`SdkMethod`] has no
+/// such variant): the server answers it from [`FaceSdk::version`].
 pub trait FaceSdk: Send + Sync + 'static {
-    /// `initWxpayface(Context, Map, cb)`; empty params mean the overload without a Map.
-    fn init_wxpayface(&self, params: Params, callback: SdkCallback);
-    /// `getWxpayfaceRawdata(cb)`.
-    fn get_wxpayface_rawdata(&self, callback: SdkCallback);
-    /// `getWxpayfaceCode(Map, cb)`.
-    fn get_wxpayface_code(&self, params: Params, callback: SdkCallback);
-    /// `getWxpayAuth(Map, cb)`.
-    fn get_wxpay_auth(&self, params: Params, callback: SdkCallback);
-    /// `stopWxpayface(Map, cb)`. Called even while another call is in flight.
-    fn stop_wxpayface(&self, params: Params, callback: SdkCallback);
+    /// Makes the SDK call `method` (`WxPayFace.getInstance().<method>(…, params, cb)`).
+    fn call(&self, method: SdkMethod, params: Params, callback: SdkCallback);
     /// The AAR's and the face app's versions; must not block for long.
     fn version(&self) -> SdkVersion;
     /// Called once by [`crate::Bridge::new`]: where to push SDK-side events (the face service
@@ -58,16 +134,12 @@ pub trait FaceSdk: Send + Sync + 'static {
     }
 }
 
-/// Calls the trait method that `method` names. `getVersion` is not an SDK call and is answered
-/// with `{"aar", "face_app"}` at once.
+/// Makes the call `method` names: an SDK call through [`FaceSdk::call`], or `getVersion`,
+/// which is not one and is answered with `{"aar", "face_app"}` at once.
 pub(crate) fn invoke(sdk: &dyn FaceSdk, method: Method, params: Params, callback: SdkCallback) {
-    match method {
-        Method::InitWxpayface => sdk.init_wxpayface(params, callback),
-        Method::GetWxpayfaceRawdata => sdk.get_wxpayface_rawdata(callback),
-        Method::GetWxpayfaceCode => sdk.get_wxpayface_code(params, callback),
-        Method::GetWxpayAuth => sdk.get_wxpay_auth(params, callback),
-        Method::StopWxpayface => sdk.stop_wxpayface(params, callback),
-        Method::GetVersion => {
+    match SdkMethod::try_from(method) {
+        Ok(method) => sdk.call(method, params, callback),
+        Err(NotAnSdkCall(_)) => {
             let SdkVersion { aar, face_app } = sdk.version();
             let mut result = SdkResult::new();
             result.insert("aar".into(), aar.into());
@@ -180,6 +252,20 @@ mod tests {
         let (cb, mut rx) = SdkCallback::channel(Method::GetWxpayAuth, 3);
         drop(cb);
         assert_eq!(rx.try_recv().unwrap(), CallOutcome::Dropped);
+    }
+
+    #[test]
+    fn sdk_methods_are_the_protocol_methods_less_get_version() {
+        for method in Method::ALL {
+            match SdkMethod::try_from(method) {
+                Ok(sdk) => {
+                    assert_eq!(Method::from(sdk), method);
+                    assert_eq!(sdk.as_str(), method.as_str());
+                }
+                Err(e) => assert_eq!(e, NotAnSdkCall(Method::GetVersion)),
+            }
+        }
+        assert_eq!(SdkMethod::ALL.len(), Method::ALL.len() - 1);
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! The bridge server over real TCP sockets on 127.0.0.1, driven by a scripted fake SDK.
+//! The bridge server over real TCP sockets on 127.0.0.1, driven by the scripted SDK.
 
 mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Behaviour, Client, map, params, start, start_with, success};
+use common::{Act, Client, map, params, start, start_with, success};
+use facekiosk_bridge::SdkMethod;
 use facekiosk_bridge::protocol::{
     ClientMessage, ErrorCode, Event, MAX_FRAME, Method, PROTO_VERSION, Params, Request,
     ServerMessage, check_hello,
@@ -42,7 +43,7 @@ async fn synchronous_callback_is_returned_verbatim() {
     let r = c.recv_response().await;
     assert_eq!((r.id, r.outcome), (1, Ok(success())));
     let calls = h.sdk.calls();
-    assert_eq!(calls[0].method, Method::InitWxpayface);
+    assert_eq!(calls[0].method, SdkMethod::InitWxpayface);
     assert_eq!(
         calls[0].params,
         params(&[("ip", "10.0.0.1"), ("port", "8080")])
@@ -58,9 +59,9 @@ async fn asynchronous_callback_from_another_thread() {
     let h = start().await;
     let result = map(json!({"return_code": "SUCCESS", "return_msg": "",
                             "rawdata": "RAW".repeat(600)}));
-    h.sdk.script(
-        Method::GetWxpayfaceRawdata,
-        Behaviour::Async(50 * MS, result.clone()),
+    h.sdk.then(
+        SdkMethod::GetWxpayfaceRawdata,
+        Act::Later(50 * MS, result.clone()),
     );
     let (mut c, _) = Client::connect(h.addr).await;
     let t0 = Instant::now();
@@ -80,7 +81,7 @@ async fn integer_err_code_stays_a_number() {
                             "err_code": 271_378_621}),
     );
     h.sdk
-        .script(Method::GetWxpayfaceCode, Behaviour::Async(MS, result));
+        .then(SdkMethod::GetWxpayfaceCode, Act::Later(MS, result));
     let (mut c, _) = Client::connect(h.addr).await;
     c.request(
         2,
@@ -99,7 +100,7 @@ async fn integer_err_code_stays_a_number() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn silent_sdk_times_out_and_the_queue_moves_on() {
     let h = start().await;
-    h.sdk.script(Method::GetWxpayfaceCode, Behaviour::Never);
+    h.sdk.then(SdkMethod::GetWxpayfaceCode, Act::Never);
     let (mut c, _) = Client::connect(h.addr).await;
     let t0 = Instant::now();
     c.request(1, Method::GetWxpayfaceCode, Params::new(), 200)
@@ -126,7 +127,7 @@ async fn silent_sdk_times_out_and_the_queue_moves_on() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn timeout_counts_time_spent_in_the_queue() {
     let h = start().await;
-    h.sdk.script(Method::GetWxpayfaceCode, Behaviour::Never);
+    h.sdk.then(SdkMethod::GetWxpayfaceCode, Act::Never);
     let (mut c, _) = Client::connect(h.addr).await;
     c.request(1, Method::GetWxpayfaceCode, Params::new(), 1000)
         .await;
@@ -150,17 +151,15 @@ async fn timeout_counts_time_spent_in_the_queue() {
         h.sdk
             .calls()
             .iter()
-            .all(|c| c.method != Method::GetWxpayAuth)
+            .all(|c| c.method != SdkMethod::GetWxpayAuth)
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn calls_from_two_clients_run_one_at_a_time() {
     let h = start_with(|c| c.queue_capacity = 8).await;
-    h.sdk.default_for(
-        Method::GetWxpayfaceCode,
-        Behaviour::Async(30 * MS, success()),
-    );
+    h.sdk
+        .default_for(SdkMethod::GetWxpayfaceCode, Act::Later(30 * MS, success()));
     let (mut a, _) = Client::connect(h.addr).await;
     let (mut b, _) = Client::connect(h.addr).await;
     for id in 1..=3 {
@@ -187,7 +186,7 @@ async fn calls_from_two_clients_run_one_at_a_time() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn full_queue_is_busy_and_stop_bypasses_it() {
     let h = start_with(|c| c.queue_capacity = 1).await;
-    h.sdk.script(Method::GetWxpayfaceCode, Behaviour::Never);
+    h.sdk.then(SdkMethod::GetWxpayfaceCode, Act::Never);
     let (mut a, _) = Client::connect(h.addr).await;
     let (mut b, _) = Client::connect(h.addr).await;
     a.request(1, Method::GetWxpayfaceCode, Params::new(), 3000)
@@ -231,10 +230,8 @@ async fn full_queue_is_busy_and_stop_bypasses_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn per_connection_limit_and_duplicate_ids() {
     let h = start_with(|c| c.max_in_flight_per_connection = 2).await;
-    h.sdk.default_for(
-        Method::GetWxpayfaceCode,
-        Behaviour::Async(200 * MS, success()),
-    );
+    h.sdk
+        .default_for(SdkMethod::GetWxpayfaceCode, Act::Later(200 * MS, success()));
     let (mut c, _) = Client::connect(h.addr).await;
     c.request(1, Method::GetWxpayfaceCode, Params::new(), 3000)
         .await;
@@ -262,10 +259,8 @@ async fn per_connection_limit_and_duplicate_ids() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_disconnecting_mid_call_does_not_hurt_the_server() {
     let h = start().await;
-    h.sdk.script(
-        Method::GetWxpayfaceCode,
-        Behaviour::Async(150 * MS, success()),
-    );
+    h.sdk
+        .then(SdkMethod::GetWxpayfaceCode, Act::Later(150 * MS, success()));
     let (mut a, _) = Client::connect(h.addr).await;
     a.request(1, Method::GetWxpayfaceCode, Params::new(), 5000)
         .await;
@@ -278,10 +273,9 @@ async fn client_disconnecting_mid_call_does_not_hurt_the_server() {
         .await;
     let r = b.recv_response().await;
     assert_eq!((r.id, r.outcome), (1, Ok(success())));
-    let methods: Vec<Method> = h.sdk.calls().iter().map(|c| c.method).collect();
     assert_eq!(
-        methods,
-        [Method::GetWxpayfaceCode, Method::GetWxpayfaceRawdata],
+        h.sdk.methods(),
+        [SdkMethod::GetWxpayfaceCode, SdkMethod::GetWxpayfaceRawdata],
         "the gone client's queued call was skipped"
     );
 }
@@ -454,12 +448,12 @@ async fn idle_connections_are_dropped_and_pings_keep_them() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sdk_failures_become_sdk_exception_and_the_server_survives() {
     let h = start().await;
-    h.sdk.script(
-        Method::GetWxpayAuth,
-        Behaviour::Fail("java.lang.IllegalStateException"),
+    h.sdk.then(
+        SdkMethod::GetWxpayAuth,
+        Act::Throw("java.lang.IllegalStateException"),
     );
-    h.sdk.script(Method::GetWxpayAuth, Behaviour::Drop);
-    h.sdk.script(Method::GetWxpayAuth, Behaviour::Panic);
+    h.sdk.then(SdkMethod::GetWxpayAuth, Act::DropCallback);
+    h.sdk.then(SdkMethod::GetWxpayAuth, Act::Panic);
     let (mut c, _) = Client::connect(h.addr).await;
     for id in 1..=3 {
         c.request(id, Method::GetWxpayAuth, Params::new(), 2000)
@@ -478,7 +472,7 @@ async fn sdk_failures_become_sdk_exception_and_the_server_survives() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_tells_clients_and_answers_pending_calls() {
     let h = start().await;
-    h.sdk.script(Method::GetWxpayfaceCode, Behaviour::Never);
+    h.sdk.then(SdkMethod::GetWxpayfaceCode, Act::Never);
     let (mut c, _) = Client::connect(h.addr).await;
     c.request(1, Method::GetWxpayfaceCode, Params::new(), 5000)
         .await;
@@ -501,13 +495,11 @@ async fn shutdown_tells_clients_and_answers_pending_calls() {
 async fn responses_are_correlated_when_answers_come_out_of_order() {
     let h = start().await;
     // stopWxpayface answers quicker than the code call it overtakes.
-    h.sdk.script(
-        Method::GetWxpayfaceCode,
-        Behaviour::Async(150 * MS, success()),
-    );
-    h.sdk.script(
-        Method::StopWxpayface,
-        Behaviour::Async(
+    h.sdk
+        .then(SdkMethod::GetWxpayfaceCode, Act::Later(150 * MS, success()));
+    h.sdk.then(
+        SdkMethod::StopWxpayface,
+        Act::Later(
             10 * MS,
             map(json!({"return_code": "SUCCESS", "stopped": 1})),
         ),

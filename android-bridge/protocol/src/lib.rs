@@ -1,5 +1,5 @@
 //! Wire protocol v1 of the facekiosk bridge: the contract between the kiosk (the client, in
-//! `facekiosk-core`) and the bridge server inside the Android app (`facekiosk-bridge`).
+//! `facekiosk-terminal`) and the bridge server inside the Android app (`facekiosk-bridge`).
 //!
 //! The full specification is in `android-bridge/README.md`; in short:
 //!

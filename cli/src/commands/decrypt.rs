@@ -2,8 +2,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use facekiosk_core::crypto::{Padding, PrivateKey};
-use facekiosk_core::identity::{mask, validate};
+use facekiosk_pii::identity::{mask, validate};
+use facekiosk_wxpay::crypto::{Padding, PrivateKey};
 
 #[derive(Debug, clap::Args)]
 pub struct Decrypt {

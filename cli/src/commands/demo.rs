@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use facekiosk_core::session::{Intent, Screen, SessionView};
 use facekiosk_sandbox::demo::{Demo, DemoOptions};
 use facekiosk_sandbox::personas::Behaviour;
+use facekiosk_session::{Intent, Screen, SessionView};
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
@@ -41,10 +41,7 @@ impl DemoArgs {
         // `registered` persona is seeded as a returning one).
         let records = tempfile::tempdir().context("cannot make a folder for the records")?;
         let mut options = DemoOptions::new(&data_dir);
-        options.kiosk_toml = Some(format!(
-            "[kiosk]\nrecords = {:?}\n",
-            records.path().join("records.sqlite")
-        ));
+        options.records = Some(records.path().join("records.sqlite"));
         let demo = Demo::start(options).await?;
         if self.list {
             for p in demo.personas() {

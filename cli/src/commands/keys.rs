@@ -2,8 +2,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
-use facekiosk_core::config::Config;
-use facekiosk_core::crypto::{Certificate, PrivateKey, PublicKey, permissions_too_open};
+use facekiosk_wxpay::crypto::{Certificate, PrivateKey, PublicKey, permissions_too_open};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Keys {
@@ -72,8 +71,8 @@ fn day(t: SystemTime) -> String {
 impl Keys {
     pub fn run(self) -> anyhow::Result<ExitCode> {
         let Keys::Check { config } = self;
-        let config = Config::load(&config)?;
-        let keys = &config.keys;
+        let config = facekiosk_config::load(&config)?;
+        let keys = &config.wxpay.keys;
         let now = SystemTime::now();
         let mut r = Report::default();
 

@@ -1,6 +1,10 @@
 //! The command tree. Each subcommand lives in its own file.
 
 mod decrypt;
+#[cfg(feature = "demo")]
+mod demo;
+#[cfg(not(feature = "demo"))]
+#[path = "no_demo.rs"]
 mod demo;
 mod keys;
 mod remote;
@@ -84,6 +88,7 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 /// The demo runs the sandbox, the terminal link and the session at once.
+#[cfg(feature = "demo")]
 fn runtime_multi() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -1,8 +1,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use facekiosk_core::config::Config;
-use facekiosk_core::wxpay::{InfoType, WxpayClient};
+use facekiosk_wxpay::{InfoType, WxpayClient};
 
 use super::runtime;
 
@@ -18,7 +17,7 @@ pub struct Authinfo {
 
 impl Authinfo {
     pub fn run(self) -> anyhow::Result<ExitCode> {
-        let client = WxpayClient::from_config(Config::load(&self.config)?)?;
+        let client = WxpayClient::from_settings(facekiosk_config::load(&self.config)?.wxpay)?;
         let auth = runtime()?.block_on(client.get_authinfo(&self.rawdata))?;
         // The token itself is a credential for this device; its shape is enough here.
         println!(
@@ -43,10 +42,10 @@ pub struct Query {
 
 impl Query {
     pub fn run(self) -> anyhow::Result<ExitCode> {
-        let client = WxpayClient::from_config(Config::load(&self.config)?)?;
+        let client = WxpayClient::from_settings(facekiosk_config::load(&self.config)?.wxpay)?;
         let info_type = match &self.info_type {
             Some(t) => InfoType::parse(t).expect("clap checked the value"),
-            None => client.config().facemch.info_type,
+            None => client.settings().facemch.info_type,
         };
         let identity = runtime()?.block_on(client.query_user_as(&self.face_sid, info_type))?;
         let mut parts = Vec::new();

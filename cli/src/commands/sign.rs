@@ -2,10 +2,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use facekiosk_core::crypto::PrivateKey;
-use facekiosk_core::secret::Secret;
-use facekiosk_core::wxpay::v2::sign::{self, Fields, SignType};
-use facekiosk_core::wxpay::v3::MerchantSigner;
+use facekiosk_pii::secret::Secret;
+use facekiosk_wxpay::crypto::PrivateKey;
+use facekiosk_wxpay::v2::sign::{self, Fields, SignType};
+use facekiosk_wxpay::v3::MerchantSigner;
 
 use super::Body;
 
@@ -82,7 +82,7 @@ impl Sign {
                 let body = String::from_utf8(body.bytes()?).context("the body is not UTF-8")?;
                 let method = method.to_ascii_uppercase();
                 let signer = MerchantSigner::new(mchid, serial, key);
-                let message = facekiosk_core::wxpay::v3::sign::request_message(
+                let message = facekiosk_wxpay::v3::sign::request_message(
                     &method, &url, timestamp, &nonce, &body,
                 );
                 print!("{message}");

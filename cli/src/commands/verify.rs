@@ -2,8 +2,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use facekiosk_core::crypto::{Certificate, PublicKey};
-use facekiosk_core::wxpay::v3::sign::response_message;
+use facekiosk_wxpay::crypto::{Certificate, PublicKey};
+use facekiosk_wxpay::v3::sign::response_message;
 
 use super::Body;
 

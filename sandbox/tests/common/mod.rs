@@ -5,11 +5,11 @@
 
 use std::path::PathBuf;
 
-use facekiosk_core::config::Config;
-use facekiosk_core::crypto::PrivateKey;
-use facekiosk_core::wxpay::WxpayClient;
-use facekiosk_core::wxpay::v3::MerchantSigner;
 use facekiosk_sandbox::{Options, Sandbox, SandboxHandle, StartOptions};
+use facekiosk_session::Settings;
+use facekiosk_wxpay::WxpayClient;
+use facekiosk_wxpay::crypto::PrivateKey;
+use facekiosk_wxpay::v3::MerchantSigner;
 
 /// The key material, made once and reused by every test and every run.
 pub fn keys_dir() -> PathBuf {
@@ -45,20 +45,20 @@ pub async fn start() -> Running {
 }
 
 /// The kiosk's configuration as the sandbox wrote it (direct merchant, or service provider).
-pub fn config(sb: &SandboxHandle, sp: bool) -> Config {
+pub fn config(sb: &SandboxHandle, sp: bool) -> Settings {
     let path = if sp {
         &sb.paths.kiosk_config_sp
     } else {
         &sb.paths.kiosk_config
     };
-    Config::load(path).unwrap()
+    facekiosk_config::load(path).unwrap()
 }
 
 /// The core client from the sandbox's kiosk.toml, after `tweak`.
-pub fn client_with(sb: &SandboxHandle, sp: bool, tweak: impl FnOnce(&mut Config)) -> WxpayClient {
+pub fn client_with(sb: &SandboxHandle, sp: bool, tweak: impl FnOnce(&mut Settings)) -> WxpayClient {
     let mut c = config(sb, sp);
     tweak(&mut c);
-    WxpayClient::from_config(c).unwrap()
+    WxpayClient::from_settings(c.wxpay).unwrap()
 }
 
 pub fn client(sb: &SandboxHandle) -> WxpayClient {
@@ -68,13 +68,13 @@ pub fn client(sb: &SandboxHandle) -> WxpayClient {
 /// A client that neither retries nor waits long.
 pub fn impatient(sb: &SandboxHandle) -> WxpayClient {
     client_with(sb, false, |c| {
-        c.timeouts.retries = 0;
-        c.timeouts.request = std::time::Duration::from_millis(1500);
+        c.wxpay.timeouts.retries = 0;
+        c.wxpay.timeouts.request = std::time::Duration::from_millis(1500);
     })
 }
 
 pub fn now() -> i64 {
-    facekiosk_core::wxpay::unix_now()
+    facekiosk_wxpay::unix_now()
 }
 
 /// The direct merchant's signer.

@@ -17,13 +17,14 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
 }
 
 /// The UI calls this after its first paint: the startup measurement (scripts parse the log
-/// line; `FACEKIOSK_READY_FILE` gets the number alone).
+/// line; `FACEKIOSK_READY_FILE` gets the number alone). Never refused (async, as every
+/// command is, hence the `Result`).
 #[tauri::command]
-pub fn ui_ready(state: State<'_, AppState>) {
+pub async fn ui_ready(state: State<'_, AppState>) -> Result<(), AppError> {
     let ms = state.started().elapsed().as_millis();
     if !state.first_ui_ready() {
         tracing::debug!("ui ready again (a reload) after {ms} ms");
-        return;
+        return Ok(());
     }
     tracing::info!("ui ready in {ms} ms");
     if let Some(path) = std::env::var_os("FACEKIOSK_READY_FILE")
@@ -31,4 +32,5 @@ pub fn ui_ready(state: State<'_, AppState>) {
     {
         tracing::warn!("cannot write FACEKIOSK_READY_FILE: {error}");
     }
+    Ok(())
 }

@@ -3,7 +3,7 @@
 
 use tauri::State;
 
-use crate::error::{AppError, codes};
+use crate::error::AppError;
 use crate::state::{AppState, DemoPersona};
 
 #[tauri::command]
@@ -27,7 +27,7 @@ pub async fn demo_present_face(
     let demo = backend.demo()?;
     demo.present_face(&persona)
         .await
-        .map_err(|message| AppError::new(codes::DEMO, message))
+        .map_err(AppError::demo_action)
 }
 
 #[tauri::command]
@@ -36,5 +36,5 @@ pub async fn demo_wechat_screen(confirm: bool, state: State<'_, AppState>) -> Re
     let demo = backend.demo()?;
     demo.wechat_screen(confirm)
         .await
-        .map_err(|message| AppError::new(codes::DEMO, message))
+        .map_err(AppError::demo_action)
 }

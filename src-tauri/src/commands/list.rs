@@ -1,23 +1,27 @@
-// The app's commands, listed once. `build.rs` includes this file to declare them to Tauri's
-// ACL (so each one needs a permission in capabilities/), and `commands::handler` registers
-// exactly these: a command cannot be registered without being declared, or the reverse.
+// The app's commands, listed once, each as the screens see it: its arguments (by name) and what
+// it answers (every command answers `Result<answer, AppError>`). `build.rs` includes this file
+// to declare them to Tauri's ACL (so each one needs a permission in capabilities/);
+// `commands::handler` registers exactly these (a command cannot be registered without being
+// declared, or the reverse), `commands::COMMAND_SPECS` describes them to the screens' generated
+// bindings, and `commands/mod.rs` checks each entry against its function: an entry whose
+// arguments or answer differ from the function's does not compile.
 // `for_each_command!(command_names)` is their names, for both.
 macro_rules! for_each_command {
     ($then:ident) => {
         $then! {
-            app::app_info,
-            app::ui_ready,
-            session::session_view,
-            session::session_intent,
-            demo::demo_personas,
-            demo::demo_present_face,
-            demo::demo_wechat_screen,
+            app::app_info() -> AppInfo,
+            app::ui_ready() -> (),
+            session::session_view() -> SessionView,
+            session::session_intent(intent: Intent) -> (),
+            demo::demo_personas() -> Vec<DemoPersona>,
+            demo::demo_present_face(persona: String) -> (),
+            demo::demo_wechat_screen(confirm: bool) -> (),
         }
     };
 }
 
 macro_rules! command_names {
-    ($($module:ident :: $command:ident),* $(,)?) => {
+    ($($module:ident :: $command:ident ($($arg:ident : $ty:ty),*) -> $answer:ty),* $(,)?) => {
         &[$(stringify!($command)),*]
     };
 }

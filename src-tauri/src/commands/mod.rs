@@ -1,16 +1,25 @@
 //! The app's commands: each a few lines calling the kiosk (docs/ipc.md is the contract).
 
 pub mod app;
+#[cfg(feature = "demo")]
+pub mod demo;
+#[cfg(not(feature = "demo"))]
+#[path = "no_demo.rs"]
 pub mod demo;
 pub mod session;
 
-use tauri::Runtime;
+use facekiosk_session::{Intent, SessionView};
 use tauri::ipc::Invoke;
+use tauri::{Runtime, State};
+use ts_rs::TS;
+
+use crate::error::AppError;
+use crate::state::{AppInfo, AppState, DemoPersona};
 
 include!("list.rs");
 
 macro_rules! command_handler {
-    ($($module:ident :: $command:ident),* $(,)?) => {
+    ($($module:ident :: $command:ident ($($arg:ident : $ty:ty),*) -> $answer:ty),* $(,)?) => {
         tauri::generate_handler![$($module::$command),*]
     };
 }
@@ -22,3 +31,49 @@ pub const COMMANDS: &[&str] = for_each_command!(command_names);
 pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
     for_each_command!(command_handler)
 }
+
+/// A command as the screens' generated bindings describe it.
+#[derive(Debug, Clone, Copy)]
+pub struct CommandSpec {
+    pub name: &'static str,
+    /// Its arguments: each one's name in Rust (the screens send it camelCased, as Tauri
+    /// expects) and its TypeScript type (ts-rs).
+    pub args: &'static [(&'static str, fn() -> String)],
+    /// What it answers, in TypeScript; a refusal is an [`AppError`].
+    pub answer: fn() -> String,
+}
+
+macro_rules! command_specs {
+    ($($module:ident :: $command:ident ($($arg:ident : $ty:ty),*) -> $answer:ty),* $(,)?) => {
+        &[$(CommandSpec {
+            name: stringify!($command),
+            args: &[$((stringify!($arg), <$ty as TS>::name)),*],
+            answer: <$answer as TS>::name,
+        }),*]
+    };
+}
+
+/// Every command, with its arguments and its answer (`list.rs`).
+pub const COMMAND_SPECS: &[CommandSpec] = for_each_command!(command_specs);
+
+/// Each entry of `list.rs` again as a function with the entry's signature that calls the
+/// command: an entry that says other arguments or another answer than its command's does not
+/// compile, so the screens' bindings cannot drift from the commands.
+macro_rules! signatures_as_listed {
+    ($($module:ident :: $command:ident ($($arg:ident : $ty:ty),*) -> $answer:ty),* $(,)?) => {
+        #[allow(dead_code)]
+        mod as_listed {
+            use super::*;
+            $(
+                pub async fn $command(
+                    $($arg: $ty,)*
+                    state: State<'_, AppState>,
+                ) -> Result<$answer, AppError> {
+                    super::$module::$command($($arg,)* state).await
+                }
+            )*
+        }
+    };
+}
+
+for_each_command!(signatures_as_listed);

@@ -1,4 +1,4 @@
-use facekiosk_core::session::{Intent, SessionView};
+use facekiosk_session::{Intent, SessionView};
 use tauri::State;
 
 use crate::error::AppError;

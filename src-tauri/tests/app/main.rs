@@ -3,10 +3,12 @@
 mod acl;
 mod bindings;
 mod close;
+#[cfg(feature = "demo")]
 mod demo;
 mod instance;
 mod misconfigured;
 mod mode;
 mod security;
+#[cfg(feature = "demo")]
 mod start;
 mod support;

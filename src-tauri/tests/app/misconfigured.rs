@@ -19,7 +19,7 @@ fn app_info_lists_the_problems_without_their_values() {
         config: Some(path),
         ..Args::default()
     };
-    let launch = Launch::resolve(args, None, Path::new("/nonexistent"));
+    let launch = Launch::resolve(args, None, Path::new("/nonexistent")).expect("no --demo");
     let kiosk = start(launch);
 
     let info = kiosk.invoke("app_info", json!({})).expect("app_info");
@@ -65,7 +65,8 @@ fn a_named_file_that_is_missing_is_a_problem_not_the_demo() {
         },
         None,
         Path::new("/nonexistent"),
-    );
+    )
+    .expect("no --demo");
     let kiosk = start(launch);
     let info = kiosk.invoke("app_info", json!({})).expect("app_info");
     assert_eq!(info["mode"], "misconfigured");
@@ -80,7 +81,8 @@ fn a_configuration_whose_keys_cannot_be_read_opens_misconfigured() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("kiosk.toml");
     std::fs::write(&path, include_str!("valid-kiosk.toml")).expect("write");
-    let launch = Launch::resolve(Args::default(), Some(path.clone().into()), &path);
+    let launch =
+        Launch::resolve(Args::default(), Some(path.clone().into()), &path).expect("no --demo");
     assert!(matches!(launch, Launch::Production { .. }), "{launch:?}");
     let kiosk = start(launch);
 

@@ -1,11 +1,16 @@
 //! The whole app on Tauri's mock runtime, with the real context (tauri.conf.json, the
 //! capability, the ACL that build.rs declared), driven through IPC as the UI drives it.
 
+// Much of this drives the demo, which a build without the `demo` feature does not have.
+#![cfg_attr(not(feature = "demo"), allow(dead_code, unused_imports))]
+
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use facekiosk_app::mode::{DemoLaunch, Launch};
+#[cfg(feature = "demo")]
+use facekiosk_app::mode::DemoLaunch;
+use facekiosk_app::mode::Launch;
 use facekiosk_app::state::AppState;
 use facekiosk_app::{ClosePolicy, configure, context, events};
 use serde_json::{Value, json};
@@ -26,6 +31,7 @@ pub struct TestKiosk {
 }
 
 /// The demo: the real sandbox and simulated terminal in-process.
+#[cfg(feature = "demo")]
 pub fn demo() -> TestKiosk {
     let dir = tempfile::tempdir().expect("temp dir");
     let launch = Launch::Demo(DemoLaunch {
@@ -49,6 +55,7 @@ pub fn misconfigured() -> Launch {
 
 /// Key generation takes seconds: made once for all tests (the sandbox makes the directory
 /// atomically, so parallel tests may race for it).
+#[cfg(feature = "demo")]
 pub fn shared_keys_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("facekiosk-app-sandbox-keys")
 }

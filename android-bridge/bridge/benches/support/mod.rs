@@ -1,5 +1,5 @@
-//! Shared by the bridge benchmarks: a real [`Bridge`] on 127.0.0.1:0 over an SDK stand-in that
-//! answers at once, and a blocking client speaking the real framing (`write_frame` /
+//! Shared by the bridge benchmarks: a real [`Bridge`] on 127.0.0.1:0 over the scripted SDK
+//! answering at once, and a blocking client speaking the real framing (`write_frame` /
 //! `read_frame` over a `TcpStream`, as the kiosk does through the adb forward).
 
 use std::io::BufReader;
@@ -10,55 +10,22 @@ use facekiosk_bridge::protocol::{
     ClientHello, ClientMessage, DeviceInfo, MAX_FRAME, Method, Params, Ping, Request, SdkResult,
     ServerMessage, read_frame, write_frame,
 };
-use facekiosk_bridge::{Bridge, FaceSdk, SdkCallback, SdkVersion, ServerConfig};
+use facekiosk_bridge::testing::{Act, ScriptedSdk};
+use facekiosk_bridge::{Bridge, SdkMethod, ServerConfig};
 use serde_json::Value;
 
-/// Answers every call synchronously, on the server's SDK thread, like a warm face app would
-/// (minus the face app): the bench measures the bridge, not the SDK.
-pub struct InstantSdk {
-    rawdata: SdkResult,
-}
-
-impl InstantSdk {
-    pub fn new() -> Self {
-        let mut rawdata = SdkResult::new();
-        rawdata.insert("return_code".into(), "SUCCESS".into());
-        rawdata.insert("return_msg".into(), "".into());
-        // The SDK's rawdata is an opaque base64 blob of about 1.5 KB.
-        rawdata.insert("rawdata".into(), Value::String("Q".repeat(1536)));
-        InstantSdk { rawdata }
-    }
-
-    fn ok() -> SdkResult {
-        let mut map = SdkResult::new();
-        map.insert("return_code".into(), "SUCCESS".into());
-        map.insert("return_msg".into(), "".into());
-        map
-    }
-}
-
-impl FaceSdk for InstantSdk {
-    fn init_wxpayface(&self, _params: Params, callback: SdkCallback) {
-        callback.respond(Self::ok());
-    }
-    fn get_wxpayface_rawdata(&self, callback: SdkCallback) {
-        callback.respond(self.rawdata.clone());
-    }
-    fn get_wxpayface_code(&self, _params: Params, callback: SdkCallback) {
-        callback.respond(Self::ok());
-    }
-    fn get_wxpay_auth(&self, _params: Params, callback: SdkCallback) {
-        callback.respond(Self::ok());
-    }
-    fn stop_wxpayface(&self, _params: Params, callback: SdkCallback) {
-        callback.respond(Self::ok());
-    }
-    fn version(&self) -> SdkVersion {
-        SdkVersion {
-            aar: "2.32.105.2032105".into(),
-            face_app: Some("2.20.0".into()),
-        }
-    }
+/// The scripted SDK (`facekiosk_bridge::testing`) answering every call synchronously, on the
+/// server's SDK thread, like a warm face app would (minus the face app): the bench measures the
+/// bridge, not the SDK. `getWxpayfaceRawdata` answers an opaque base64-like blob of about 1.5 KB,
+/// as the SDK's rawdata is.
+pub fn instant_sdk() -> ScriptedSdk {
+    let mut rawdata = SdkResult::new();
+    rawdata.insert("return_code".into(), "SUCCESS".into());
+    rawdata.insert("return_msg".into(), "".into());
+    rawdata.insert("rawdata".into(), Value::String("Q".repeat(1536)));
+    let sdk = ScriptedSdk::new();
+    sdk.default_for(SdkMethod::GetWxpayfaceRawdata, Act::Reply(rawdata));
+    sdk
 }
 
 /// The bridge server, running on its own tokio runtime (two workers, as in the Android app)
@@ -82,8 +49,8 @@ impl Server {
                 model: "loopback".into(),
                 sdk_int: 28,
             };
-            let bridge = Bridge::new(Arc::new(InstantSdk::new()), ServerConfig::new(device))
-                .expect("bridge");
+            let bridge =
+                Bridge::new(Arc::new(instant_sdk()), ServerConfig::new(device)).expect("bridge");
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                 .await
                 .expect("bind 127.0.0.1:0");

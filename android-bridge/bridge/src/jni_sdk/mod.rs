@@ -32,13 +32,13 @@ pub use jni;
 
 use std::fmt;
 
-use facekiosk_bridge_protocol::{Method, Params};
+use facekiosk_bridge_protocol::Params;
 use jni::errors::LogErrorAndDefault;
 use jni::objects::{Global, JClass, JMap, JObject, JObjectArray, JString};
 use jni::{Env, JValue, JavaVM, NativeMethod, jni_sig, jni_str, native_method};
 use tracing::{debug, warn};
 
-use crate::sdk::{FaceSdk, SdkCallback, SdkVersion};
+use crate::sdk::{FaceSdk, SdkCallback, SdkMethod, SdkVersion};
 
 /// The glue's class names, as `FindClass` wants them.
 pub const DISPATCHER_CLASS: &str = "com/facekiosk/bridge/Dispatcher";
@@ -67,38 +67,6 @@ impl JniFaceSdk {
             dispatcher: env.new_global_ref(&dispatcher)?,
             callback: env.new_global_ref(&callback)?,
         })
-    }
-
-    fn call(&self, method: Method, params: Params, callback: SdkCallback) {
-        let handle = pending::register(callback);
-        let outcome = JavaVM::singleton().and_then(|vm| {
-            vm.attach_current_thread(|env| {
-                env.with_local_frame(16 + 3 * params.len(), |env| -> jni::errors::Result<()> {
-                    let name = env.new_string(method.as_str())?;
-                    let map = convert::params_to_map(env, &params)?;
-                    let cb = env.new_object(
-                        &self.callback,
-                        jni_sig!("(J)V"),
-                        &[JValue::Long(handle)],
-                    )?;
-                    env.call_static_method(
-                        &self.dispatcher,
-                        jni_str!("call"),
-                        jni_sig!(
-                            "(Ljava/lang/String;Ljava/util/Map;Lcom/facekiosk/bridge/NativeCallback;)V"
-                        ),
-                        &[JValue::Object(&name), JValue::Object(&map), JValue::Object(&cb)],
-                    )?;
-                    Ok(())
-                })
-            })
-        });
-        if let Err(e) = outcome {
-            warn!(%method, error = %e, "calling the SDK through JNI failed");
-            if let Some(callback) = pending::take(handle) {
-                callback.fail(format!("JNI call failed: {e}"));
-            }
-        }
     }
 
     fn versions(&self) -> jni::errors::Result<SdkVersion> {
@@ -132,21 +100,39 @@ impl JniFaceSdk {
 }
 
 impl FaceSdk for JniFaceSdk {
-    fn init_wxpayface(&self, params: Params, callback: SdkCallback) {
-        self.call(Method::InitWxpayface, params, callback);
+    /// Registers the callback, then `Dispatcher.call(method, map, new NativeCallback(handle))`.
+    fn call(&self, method: SdkMethod, params: Params, callback: SdkCallback) {
+        let handle = pending::register(callback);
+        let outcome = JavaVM::singleton().and_then(|vm| {
+            vm.attach_current_thread(|env| {
+                env.with_local_frame(16 + 3 * params.len(), |env| -> jni::errors::Result<()> {
+                    let name = env.new_string(method.as_str())?;
+                    let map = convert::params_to_map(env, &params)?;
+                    let cb = env.new_object(
+                        &self.callback,
+                        jni_sig!("(J)V"),
+                        &[JValue::Long(handle)],
+                    )?;
+                    env.call_static_method(
+                        &self.dispatcher,
+                        jni_str!("call"),
+                        jni_sig!(
+                            "(Ljava/lang/String;Ljava/util/Map;Lcom/facekiosk/bridge/NativeCallback;)V"
+                        ),
+                        &[JValue::Object(&name), JValue::Object(&map), JValue::Object(&cb)],
+                    )?;
+                    Ok(())
+                })
+            })
+        });
+        if let Err(e) = outcome {
+            warn!(%method, error = %e, "calling the SDK through JNI failed");
+            if let Some(callback) = pending::take(handle) {
+                callback.fail(format!("JNI call failed: {e}"));
+            }
+        }
     }
-    fn get_wxpayface_rawdata(&self, callback: SdkCallback) {
-        self.call(Method::GetWxpayfaceRawdata, Params::new(), callback);
-    }
-    fn get_wxpayface_code(&self, params: Params, callback: SdkCallback) {
-        self.call(Method::GetWxpayfaceCode, params, callback);
-    }
-    fn get_wxpay_auth(&self, params: Params, callback: SdkCallback) {
-        self.call(Method::GetWxpayAuth, params, callback);
-    }
-    fn stop_wxpayface(&self, params: Params, callback: SdkCallback) {
-        self.call(Method::StopWxpayface, params, callback);
-    }
+
     fn version(&self) -> SdkVersion {
         self.versions().unwrap_or_else(|e| {
             warn!(error = %e, "reading the versions through JNI failed");

@@ -1,8 +1,7 @@
-//! Test harness: a bridge over a [`FakeSdk`] on 127.0.0.1:0, and a small async client.
+//! Test harness: a bridge over the scripted SDK ([`ScriptedSdk`], `facekiosk_bridge::testing`)
+//! on 127.0.0.1:0, and a small async client.
 
 #![allow(dead_code)]
-
-pub mod fake_sdk;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -17,7 +16,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 #[allow(unused_imports)]
-pub use fake_sdk::{Behaviour, FakeSdk, map, success};
+pub use facekiosk_bridge::testing::{Act, ScriptedSdk, map, success};
 
 /// How long a test waits for any one frame.
 pub const WAIT: Duration = Duration::from_secs(5);
@@ -32,7 +31,7 @@ pub fn device() -> DeviceInfo {
 
 pub struct Harness {
     pub bridge: Bridge,
-    pub sdk: FakeSdk,
+    pub sdk: ScriptedSdk,
     pub addr: SocketAddr,
 }
 
@@ -43,7 +42,7 @@ pub async fn start() -> Harness {
 pub async fn start_with(configure: impl FnOnce(&mut ServerConfig)) -> Harness {
     let mut config = ServerConfig::new(device());
     configure(&mut config);
-    let sdk = FakeSdk::new();
+    let sdk = ScriptedSdk::new();
     let bridge = Bridge::new(Arc::new(sdk.clone()), config).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

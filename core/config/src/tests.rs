@@ -1,0 +1,226 @@
+use super::*;
+
+const GOOD: &str = r#"
+[merchant]
+appid = "wxd930ea5d5a258f4f"
+mch_id = "1900000109"
+
+[store]
+store_id = "HOSP-001-F1"
+store_name = "市第一人民医院 门诊一楼"
+
+[device]
+device_id = "KIOSK-07"
+
+[endpoints]
+payapp = "http://127.0.0.1:8080"
+api_mch = "http://127.0.0.1:8080/"
+
+[keys]
+apiv2_key_file = "apiv2.key"
+merchant_private_key = "apiclient_key.pem"
+merchant_certificate = "/etc/facekiosk/apiclient_cert.pem"
+wechatpay_public_key = "pub_key.pem"
+wechatpay_public_key_id = "PUB_KEY_ID_0119000001092025112400000000000001"
+
+[proxy]
+url = "socks5://10.1.2.3:1080"
+username = "kiosk"
+password = "hunter2-secret"
+
+[timeouts]
+connect_ms = 2000
+"#;
+
+#[test]
+fn reads_a_good_file_with_defaults() {
+    let c = parse(GOOD, Path::new("/etc/facekiosk")).unwrap();
+    assert_eq!(c.wxpay.merchant.mch_id, "1900000109");
+    assert_eq!(c.wxpay.store.store_name, "市第一人民医院 门诊一楼");
+    assert_eq!(c.wxpay.facemch.info_type, InfoType::AskRealName);
+    assert_eq!(c.wxpay.facemch.padding, Padding::Pkcs1v15);
+    assert_eq!(c.wxpay.endpoints.api_mch, "http://127.0.0.1:8080");
+    assert_eq!(
+        c.wxpay.keys.apiv2_key_file,
+        Path::new("/etc/facekiosk/apiv2.key")
+    );
+    assert_eq!(
+        c.wxpay.keys.merchant_certificate,
+        Path::new("/etc/facekiosk/apiclient_cert.pem")
+    );
+    assert_eq!(c.wxpay.keys.apiv2_sign_type, SignType::HmacSha256);
+    assert_eq!(c.wxpay.timeouts.connect, Duration::from_secs(2));
+    assert_eq!(c.wxpay.timeouts.request, Timeouts::default().request);
+    assert!(!c.wxpay.is_service_provider());
+}
+
+#[test]
+fn secrets_never_print() {
+    let c = parse(GOOD, Path::new("/")).unwrap();
+    assert!(!format!("{c:?}").contains("hunter2"));
+    assert!(!format!("{}", Summary(&c)).contains("hunter2"));
+}
+
+#[test]
+fn reports_every_problem_at_once_by_name() {
+    let bad = r#"
+[merchant]
+appid = "1234"
+mch_id = "19000x"
+sub_appid = "wx0000000000000001"
+
+[store]
+store_id = "THIS-STORE-ID-IS-FAR-TOO-LONG-FOR-WECHAT"
+store_name = "门诊😀"
+
+[device]
+
+[facemch]
+info_type = "ASK_UNION_ID"
+padding = "pss"
+
+[endpoints]
+payapp = "http://payapp.example.com"
+
+[keys]
+apiv2_key_file = "k"
+merchant_private_key = "k.pem"
+merchant_certificate = "c.pem"
+wechatpay_public_key_id = "ABC"
+
+[proxy]
+url = "ftp://proxy:21"
+password = "x"
+
+[timeouts]
+retries = 99
+connect_ms = "fast"
+
+[extra]
+"#;
+    let err = parse(bad, Path::new("/")).unwrap_err();
+    let fields: Vec<&str> = err.problems().iter().map(|p| p.field.as_str()).collect();
+    for want in [
+        "extra",
+        "merchant.appid",
+        "merchant.mch_id",
+        "merchant.sub_mch_id",
+        "store.store_id",
+        "store.store_name",
+        "device.device_id",
+        "facemch.info_type",
+        "facemch.padding",
+        "endpoints.payapp",
+        "keys.wechatpay_public_key_id",
+        "keys.wechatpay_public_key",
+        "proxy.url",
+        "proxy.username",
+        "timeouts.retries",
+        "timeouts.connect_ms",
+    ] {
+        assert!(fields.contains(&want), "{want} not reported in {fields:?}");
+    }
+    let text = err.to_string();
+    assert!(
+        text.contains("store.store_id: must be at most 32 characters (it has 40)"),
+        "{text}"
+    );
+    assert!(text.contains("ASK_UNIONID"), "{text}");
+    assert!(!text.contains("hunter2") && !text.contains("\"x\""));
+}
+
+#[test]
+fn unknown_fields_and_missing_sections() {
+    let err = parse("[store]\nstor_id = \"1\"\n", Path::new("/")).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("store.stor_id: is not a known field"),
+        "{text}"
+    );
+    assert!(text.contains("merchant.appid: is required"), "{text}");
+    assert!(
+        text.contains("keys.merchant_private_key: is required"),
+        "{text}"
+    );
+}
+
+#[test]
+fn syntax_errors_do_not_quote_the_file() {
+    let err = parse("[proxy]\npassword = \"hunter2\n", Path::new("/")).unwrap_err();
+    assert!(matches!(err, ConfigError::Syntax(_)));
+    assert!(!err.to_string().contains("hunter2"), "{err}");
+    assert!(err.to_string().contains("line 2"), "{err}");
+}
+
+#[test]
+fn service_provider_mode_needs_the_sub_merchant_serial() {
+    let sp = GOOD.replace(
+        "mch_id = \"1900000109\"",
+        "mch_id = \"1900000109\"\nsub_mch_id = \"1900000110\"\nsub_appid = \"wx1111111111111111\"",
+    );
+    let err = parse(&sp, Path::new("/")).unwrap_err();
+    assert_eq!(err.problems()[0].field, "keys.sub_merchant_serial");
+    let sp = sp.replace(
+        "[proxy]",
+        "sub_merchant_serial = \"5157F09EFDC096DE15EBE81A47057A7232F1B8E1\"\n\n[proxy]",
+    );
+    assert!(
+        parse(&sp, Path::new("/"))
+            .unwrap()
+            .wxpay
+            .is_service_provider()
+    );
+}
+
+#[test]
+fn kiosk_and_terminal_default_to_what_a_hospital_starts_with() {
+    let c = parse(GOOD, Path::new("/etc/facekiosk")).unwrap();
+    assert_eq!(c.kiosk.language, facekiosk_session::Language::ZhCn);
+    assert_eq!(c.kiosk.idle_timeout, Duration::from_secs(60));
+    assert_eq!(c.kiosk.records, Path::new("/etc/facekiosk/records.sqlite"));
+    assert_eq!(c.kiosk.elder_time_percent, 200);
+    assert_eq!(c.terminal.adb, None);
+    assert_eq!(c.terminal.adb_port, 5037);
+    assert_eq!(c.terminal.face_scan_timeout, Duration::from_secs(90));
+}
+
+#[test]
+fn kiosk_and_terminal_sections_are_read_and_checked_by_field() {
+    let good = format!(
+        "{GOOD}\n[kiosk]\nlanguage = \"en\"\nidle_timeout_secs = 90\nelder_time_factor = 1.5\n\
+         consent_dir = \"consent\"\nhand_over_timeout_secs = 45\n[terminal]\nserial = \"T1\"\nadb = \"bin/adb\"\n\
+         direct = \"127.0.0.1:7070\"\n"
+    );
+    let c = parse(&good, Path::new("/etc/facekiosk")).unwrap();
+    assert_eq!(c.kiosk.language, facekiosk_session::Language::En);
+    assert_eq!(c.kiosk.elder_time_percent, 150);
+    assert_eq!(c.kiosk.hand_over_timeout, Duration::from_secs(45));
+    assert_eq!(
+        c.kiosk.consent_dir.as_deref(),
+        Some(Path::new("/etc/facekiosk/consent"))
+    );
+    assert_eq!(
+        c.terminal.adb.as_deref(),
+        Some(Path::new("/etc/facekiosk/bin/adb"))
+    );
+    assert_eq!(c.terminal.direct, Some("127.0.0.1:7070".parse().unwrap()));
+
+    let bad = format!(
+        "{GOOD}\n[kiosk]\nlanguage = \"fr\"\nidle_timeout_secs = 10\nwarning_secs = 30\n\
+         elder_time_factor = 9\nshow_ads = true\nhand_over_timeout_secs = 1\n[terminal]\ndirect = \"localhost\"\n\
+         adb_port = 0\n"
+    );
+    let err = parse(&bad, Path::new("/")).unwrap_err();
+    let fields: Vec<&str> = err.problems().iter().map(|p| p.field.as_str()).collect();
+    for field in [
+        "kiosk.language",
+        "kiosk.warning_secs",
+        "kiosk.elder_time_factor",
+        "kiosk.show_ads",
+        "kiosk.hand_over_timeout_secs",
+        "terminal.direct",
+        "terminal.adb_port",
+    ] {
+        assert!(fields.contains(&field), "{field} not reported: {fields:?}");
+    }
+}

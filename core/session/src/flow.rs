@@ -1,0 +1,313 @@
+//! One attempt of the patient flow after consent: prepare, face scan, then welcome back (a
+//! known openid) or WeChat's confirmation, the facemch query and the hand-over.
+//!
+//! The face code, the identity and the authinfo are locals here: whichever way the attempt
+//! ends (a result, a failure, a cancel that drops this future), they are dropped, and their
+//! types zeroize on drop. What leaves is a screen with masked strings.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use super::failure::{FailureCode, PatientStep};
+use super::handover::{HandOverError, VerifiedPatient};
+use super::records::PatientRef;
+use super::view::{RefusalReason, Screen};
+use crate::Deps;
+use facekiosk_pii::Secret;
+use facekiosk_terminal::{AuthRequest, FaceCode, FaceCodeRequest, Outcome, TerminalError};
+use facekiosk_wxpay::WxpayError;
+use facekiosk_wxpay::authinfo_cache::{FetchError, Source};
+
+pub(crate) enum Attempt {
+    /// The success screen (masked), already handed over and wiped.
+    Verified(Screen),
+    /// The welcome-back screen; `patient_done` if the patient pressed "done" while WeChat's
+    /// flow was closing under it.
+    WelcomeBack {
+        screen: Screen,
+        patient_done: bool,
+    },
+    Refused(RefusalReason),
+    Failed(FailureCode),
+    Cancelled,
+    Shutdown,
+}
+
+/// Why a step did not run to its end: the patient cancelled, or the kiosk is shutting down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Interrupted {
+    Cancelled,
+    Shutdown,
+}
+
+impl From<Interrupted> for Attempt {
+    fn from(interrupted: Interrupted) -> Attempt {
+        match interrupted {
+            Interrupted::Cancelled => Attempt::Cancelled,
+            Interrupted::Shutdown => Attempt::Shutdown,
+        }
+    }
+}
+
+/// How the flow runs its steps: each under a screen, while the patient may cancel. The engine,
+/// which holds the patient's intents, implements it.
+pub(crate) trait Steps {
+    /// `work` under `screen`: its value, or why it was cut short (then it was dropped).
+    async fn step<T>(
+        &mut self,
+        screen: Screen,
+        work: impl Future<Output = T>,
+    ) -> Result<T, Interrupted>;
+
+    /// `work` under a screen that already is the patient's result (welcome back): "done" is
+    /// taken at once and the work still runs to its end. Says whether the patient was done
+    /// before it ended.
+    async fn closing<T>(
+        &mut self,
+        screen: Screen,
+        work: impl Future<Output = T>,
+    ) -> (Result<T, Interrupted>, bool);
+
+    /// The patient's time, in percent of the configured one (more in elder mode).
+    fn patient_time_percent(&self) -> u32;
+}
+
+/// One attempt. A step cut short by a cancel or a shutdown ends it here, after WeChat's face
+/// UI is closed: the one place that closes it for an interruption.
+pub(crate) async fn attempt(deps: &Deps, steps: &mut impl Steps) -> Attempt {
+    match run(deps, steps).await {
+        Ok(attempt) => attempt,
+        Err(interrupted) => {
+            stop_face_ui(deps).await;
+            interrupted.into()
+        }
+    }
+}
+
+async fn run(deps: &Deps, steps: &mut impl Steps) -> Result<Attempt, Interrupted> {
+    let authinfo = match steps.step(Screen::Preparing, prepare(deps)).await? {
+        Ok((authinfo, _)) => authinfo,
+        Err(code) => return Ok(Attempt::Failed(code)),
+    };
+    let scan = face_scan(deps, &authinfo, steps.patient_time_percent());
+    let face = match steps.step(Screen::FaceScan, scan).await? {
+        Ok(face) => face,
+        Err(end) => return Ok(end),
+    };
+    let known = match deps.records.find_patient(&face.openid) {
+        Ok(known) => known,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the patient records");
+            return Ok(Attempt::Failed(FailureCode::RecordsUnavailable));
+        }
+    };
+    if let Some(patient) = known {
+        let quit = AuthRequest::quit(authinfo, face.face_sid.clone());
+        let screen = Screen::WelcomeBack {
+            patient_ref: patient.to_string(),
+        };
+        // The patient is known either way: they read the welcome while WeChat's flow closes.
+        let (closed, patient_done) = steps
+            .closing(screen.clone(), deps.terminal.auth(&quit))
+            .await;
+        match closed? {
+            Ok(reply) if reply.outcome.is_success() => {}
+            // WeChat's flow may still be on the terminal's screen: closed the hard way.
+            Ok(reply) => {
+                tracing::warn!(
+                    outcome = reply.outcome.name(),
+                    "closing the face flow failed"
+                );
+                stop_face_ui(deps).await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "closing the face flow failed");
+                stop_face_ui(deps).await;
+            }
+        }
+        return Ok(Attempt::WelcomeBack {
+            screen,
+            patient_done,
+        });
+    }
+    let mut confirm = AuthRequest::authorise(authinfo, face.face_sid.clone());
+    confirm.patient_time_percent = steps.patient_time_percent();
+    let confirmed = steps
+        .step(Screen::WaitingConfirmation, deps.terminal.auth(&confirm))
+        .await?;
+    match confirmed {
+        Ok(reply) => match reply.outcome {
+            Outcome::Success(()) => {}
+            Outcome::UserCancel => return Ok(Attempt::Refused(RefusalReason::CancelledAtWechat)),
+            other => return Ok(Attempt::Failed(FailureCode::of_outcome(&other))),
+        },
+        Err(e) => {
+            let code = terminal_failure(&e, PatientStep::Confirmation);
+            return Ok(Attempt::Failed(code));
+        }
+    }
+    let query = deps.wxpay.query_user(face.face_sid.reveal());
+    let mut identity = match steps.step(Screen::WaitingConfirmation, query).await? {
+        Ok(identity) => identity,
+        Err(e) => return Ok(Attempt::Failed(wechat_failure(&e))),
+    };
+    let Some(real_name) = identity.real_name.as_ref() else {
+        identity.wipe();
+        return Ok(Attempt::Failed(FailureCode::IdentityIncomplete));
+    };
+    let masked_name = real_name.name.masked();
+    let masked_credential = real_name.credential_number.masked();
+    let credential_type = real_name.credential_type.into();
+    let verified = VerifiedPatient {
+        identity: &identity,
+        openid: &face.openid,
+    };
+    let hand_over = async {
+        tokio::time::timeout(
+            deps.settings.hand_over_timeout,
+            deps.hand_over.hand_over(verified),
+        )
+        .await
+        .unwrap_or(Err(HandOverError::Timeout))
+    };
+    // An interruption here (`?`) drops `identity`, whose fields zeroize on drop; otherwise it
+    // is wiped right after the hand-over, before anything else happens.
+    let handed = steps.step(Screen::WaitingConfirmation, hand_over).await?;
+    identity.wipe();
+    drop(identity);
+    let patient: PatientRef = match handed {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!(code = e.code(), "hand-over failed");
+            return Ok(Attempt::Failed(FailureCode::HandOverFailed));
+        }
+    };
+    if let Err(e) = deps.records.link_patient(&face.openid, &patient) {
+        // Registered in the hospital's system all the same (the local registry links in its
+        // hand-over); the patient will confirm on WeChat's screen again next time.
+        tracing::error!(error = %e, "cannot link the patient for next time");
+    }
+    Ok(Attempt::Verified(Screen::Success {
+        masked_name,
+        masked_credential,
+        credential_type,
+        patient_ref: patient.to_string(),
+    }))
+}
+
+/// The face scan: a face code, or how the attempt ends.
+async fn face_scan(
+    deps: &Deps,
+    authinfo: &Secret,
+    patient_time_percent: u32,
+) -> Result<FaceCode, Attempt> {
+    let config = deps.wxpay.settings();
+    let mut request = FaceCodeRequest::new(
+        &config.merchant.appid,
+        &config.merchant.mch_id,
+        &config.store.store_id,
+        authinfo.clone(),
+    );
+    request.sub_appid = config.merchant.sub_appid.clone();
+    request.sub_mch_id = config.merchant.sub_mch_id.clone();
+    request.patient_time_percent = patient_time_percent;
+    match deps.terminal.face_code(&request).await {
+        Ok(reply) => match reply.outcome {
+            Outcome::Success(face) => Ok(face),
+            Outcome::UserCancel => Err(Attempt::Refused(RefusalReason::CancelledFaceScan)),
+            other => {
+                // The SDK may have refused the authinfo itself: the next attempt fetches anew.
+                deps.authinfo.invalidate(&deps.scope).await;
+                tracing::warn!(
+                    outcome = other.name(),
+                    return_code = reply.return_code.as_str(),
+                    "face scan failed"
+                );
+                Err(Attempt::Failed(FailureCode::of_outcome(&other)))
+            }
+        },
+        Err(e) => Err(Attempt::Failed(terminal_failure(&e, PatientStep::FaceScan))),
+    }
+}
+
+/// Why preparing failed.
+#[derive(Debug)]
+enum PrepareError {
+    Terminal(FailureCode),
+    Wechat(WxpayError),
+}
+
+impl FetchError for PrepareError {
+    fn code(&self) -> &'static str {
+        match self {
+            PrepareError::Terminal(_) => "TERMINAL",
+            PrepareError::Wechat(e) => e.code(),
+        }
+    }
+}
+
+/// SDK initialised and an authinfo: from the cache when warm, so a warm session makes no
+/// call to WeChat here.
+pub(crate) async fn prepare(deps: &Deps) -> Result<(Secret, Source), FailureCode> {
+    match deps.terminal.init().await {
+        Ok(reply) if reply.outcome.is_success() => {}
+        Ok(reply) => return Err(FailureCode::of_outcome(&reply.outcome)),
+        Err(e) => return Err(terminal_failure(&e, PatientStep::None)),
+    }
+    let fetch = || async {
+        let rawdata = match deps.terminal.rawdata().await {
+            Ok(reply) => match reply.outcome {
+                Outcome::Success(rawdata) => rawdata,
+                other => {
+                    return Err(PrepareError::Terminal(FailureCode::of_outcome(&other)));
+                }
+            },
+            Err(e) => {
+                return Err(PrepareError::Terminal(terminal_failure(
+                    &e,
+                    PatientStep::None,
+                )));
+            }
+        };
+        deps.wxpay
+            .get_authinfo(rawdata.expose())
+            .await
+            .map_err(PrepareError::Wechat)
+    };
+    match deps.authinfo.get(&deps.scope, fetch).await {
+        Ok((authinfo, source)) => Ok((authinfo.authinfo, source)),
+        Err(PrepareError::Terminal(code)) => Err(code),
+        Err(PrepareError::Wechat(e)) => Err(wechat_failure(&e)),
+    }
+}
+
+/// Initialises the SDK and fetches an authinfo ahead of the next patient.
+pub(crate) fn warm_up_in_background(deps: &Arc<Deps>) -> tokio::task::AbortHandle {
+    let deps = deps.clone();
+    tokio::spawn(async move {
+        match prepare(&deps).await {
+            Ok((_, source)) => tracing::debug!(?source, "warm"),
+            Err(code) => tracing::warn!(code = %code.as_str(), "warm-up failed"),
+        }
+    })
+    .abort_handle()
+}
+
+fn terminal_failure(e: &TerminalError, step: PatientStep) -> FailureCode {
+    let code = FailureCode::of_terminal(e, step);
+    tracing::warn!(code = %code.as_str(), error = %e, "terminal call failed");
+    code
+}
+
+fn wechat_failure(e: &WxpayError) -> FailureCode {
+    let code = FailureCode::of_wxpay(e);
+    tracing::warn!(code = %code.as_str(), error = %e, "WeChat call failed");
+    code
+}
+
+/// Closes the face UI a cut-off call may have left open on the terminal.
+async fn stop_face_ui(deps: &Deps) {
+    if let Err(e) = deps.terminal.stop().await {
+        tracing::warn!(error = %e, "stopWxpayface failed");
+    }
+}

@@ -1,0 +1,112 @@
+//! The hand-over of a verified identity to whoever registers the patient: the hospital's
+//! system (an adapter to come), or the kiosk's own records by default.
+
+use std::sync::Arc;
+
+use facekiosk_pii::identity::{Identity, WechatId};
+use facekiosk_terminal::BoxFuture;
+
+use serde::Serialize;
+
+use super::failure::code_str;
+use super::records::{PatientRef, Records};
+
+/// A patient WeChat verified, for the moment of the hand-over. Borrowed: the session owns the
+/// identity and wipes it as soon as the hand-over returns.
+#[derive(Debug, Clone, Copy)]
+pub struct VerifiedPatient<'a> {
+    pub identity: &'a Identity,
+    /// The openid the face scan returned (the link key for a returning patient).
+    pub openid: &'a WechatId,
+}
+
+/// Why a hand-over failed, as a code for the log and the staff. Never free text: a hospital
+/// system's error message may well echo the patient's name or ID number back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum HandOverError {
+    /// The hand-over took longer than `[kiosk] hand_over_timeout_secs`.
+    Timeout,
+    /// The kiosk's own records could not be written.
+    Records,
+}
+
+impl HandOverError {
+    /// The code as it is written (`TIMEOUT`).
+    pub fn code(self) -> &'static str {
+        code_str(&self)
+    }
+}
+
+impl std::fmt::Display for HandOverError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "hand-over failed: {}", self.code())
+    }
+}
+
+impl std::error::Error for HandOverError {}
+
+/// Registers a verified patient and answers their reference. The session stops waiting after
+/// `[kiosk] hand_over_timeout_secs` and drops the future (so does a cancel): an adapter must
+/// take the same patient twice without harm.
+pub trait HandOver: Send + Sync {
+    fn hand_over<'a>(
+        &'a self,
+        patient: VerifiedPatient<'a>,
+    ) -> BoxFuture<'a, Result<PatientRef, HandOverError>>;
+}
+
+/// The embedded default: the patient is registered as a reference linked to their openid in
+/// the kiosk's records, and nothing else of the identity is stored.
+#[derive(Debug, Clone)]
+pub struct LocalRegistry {
+    records: Arc<Records>,
+}
+
+impl LocalRegistry {
+    pub fn new(records: Arc<Records>) -> LocalRegistry {
+        LocalRegistry { records }
+    }
+}
+
+impl HandOver for LocalRegistry {
+    fn hand_over<'a>(
+        &'a self,
+        patient: VerifiedPatient<'a>,
+    ) -> BoxFuture<'a, Result<PatientRef, HandOverError>> {
+        Box::pin(async move {
+            let records = &self.records;
+            // A patient linked meanwhile (another kiosk on the same records) keeps their ref.
+            let registered = match records.find_patient(patient.openid) {
+                Ok(Some(existing)) => Ok(existing),
+                // The link is the registration: a reference shown on the success screen
+                // is always one the records can find.
+                Ok(None) => {
+                    let new = PatientRef::generate();
+                    records.link_patient(patient.openid, &new).map(|()| new)
+                }
+                Err(e) => Err(e),
+            };
+            registered.map_err(|e| {
+                tracing::error!(error = %e, "cannot register the patient in the records");
+                HandOverError::Records
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_hand_over_says_only_its_code() {
+        assert_eq!(HandOverError::Timeout.code(), "TIMEOUT");
+        assert_eq!(HandOverError::Records.code(), "RECORDS");
+        assert_eq!(
+            HandOverError::Timeout.to_string(),
+            "hand-over failed: TIMEOUT"
+        );
+    }
+}

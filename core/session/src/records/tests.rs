@@ -1,0 +1,195 @@
+use super::*;
+
+fn receipt(id: &str) -> ConsentReceipt {
+    ConsentReceipt {
+        session_id: id.into(),
+        consent_version: "2026-11-24".into(),
+        consent_language: "zh-CN".into(),
+        consent_sha256: "ab".repeat(32),
+        shown_at: 1_700_000_000,
+        decided_at: None,
+        decision: Decision::Pending,
+        outcome: "pending".into(),
+    }
+}
+
+#[test]
+fn a_returning_patient_is_found_and_a_stranger_is_not() {
+    let records = Records::in_memory().unwrap();
+    let known = WechatId::new("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o");
+    let patient = PatientRef::generate();
+    records.link_patient(&known, &patient).unwrap();
+    assert_eq!(records.find_patient(&known).unwrap(), Some(patient));
+    let stranger = WechatId::new("oUpF8uMuAJO_M2pxb1Q9zNjWeS6p");
+    assert_eq!(records.find_patient(&stranger).unwrap(), None);
+    // Forgotten on request: a stranger again.
+    assert!(records.forget_patient(&known).unwrap());
+    assert_eq!(records.find_patient(&known).unwrap(), None);
+    assert!(!records.forget_patient(&known).unwrap());
+}
+
+#[test]
+fn the_openid_is_never_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.sqlite");
+    let openid = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o";
+    {
+        let records = Records::open(&path).unwrap();
+        records
+            .link_patient(&WechatId::new(openid), &PatientRef::generate())
+            .unwrap();
+    }
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    let needle = openid.as_bytes();
+    assert!(!bytes.windows(needle.len()).any(|w| w == needle));
+}
+
+#[test]
+fn the_link_survives_a_restart_and_needs_its_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.sqlite");
+    let openid = WechatId::new("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o");
+    let patient = PatientRef::generate();
+    Records::open(&path)
+        .unwrap()
+        .link_patient(&openid, &patient)
+        .unwrap();
+    assert_eq!(
+        Records::open(&path).unwrap().find_patient(&openid).unwrap(),
+        Some(patient)
+    );
+    // With another key the table is useless to whoever copied it.
+    std::fs::remove_file(key_of(&path)).unwrap();
+    assert_eq!(
+        Records::open(&path).unwrap().find_patient(&openid).unwrap(),
+        None
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_key_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.sqlite");
+    Records::open(&path).unwrap();
+    let mode = std::fs::metadata(key_of(&path))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn a_broken_key_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.sqlite");
+    std::fs::write(key_of(&path), "not hex").unwrap();
+    let err = Records::open(&path).unwrap_err().to_string();
+    assert!(
+        err.contains("records.sqlite.key") && err.contains("64 hex digits"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_receipt_records_the_decision_once_and_the_outcome() {
+    let records = Records::in_memory().unwrap();
+    records.open_receipt(&receipt("s1")).unwrap();
+    let en = crate::ConsentLibrary::builtin()
+        .document(crate::Language::En)
+        .clone();
+    records.decide("s1", Decision::Agreed, &en).unwrap();
+    // A late timeout does not rewrite what the patient chose.
+    records.decide("s1", Decision::TimedOut, &en).unwrap();
+    records.finish("s1", "verified").unwrap();
+    let all = records.receipts().unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].decision, Decision::Agreed);
+    assert!(all[0].decided_at.is_some());
+    assert_eq!(all[0].outcome, "verified");
+    // The text agreed to (the patient switched to English) is the one recorded.
+    assert_eq!(all[0].consent_sha256, en.sha256);
+    assert_eq!(all[0].consent_language, "en");
+}
+
+#[test]
+fn patient_refs_are_distinct_and_readable() {
+    let a = PatientRef::generate();
+    let b = PatientRef::generate();
+    assert_ne!(a, b);
+    assert_eq!(a.as_str().len(), 11);
+    assert!(a.as_str().starts_with('P'));
+    assert!(!a.as_str()[1..].contains(['I', 'L', 'O', 'U']));
+}
+
+fn key_of(records: &std::path::Path) -> std::path::PathBuf {
+    records.with_file_name("records.sqlite.key")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_file_others_can_read_is_refused_by_name() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.sqlite");
+    Records::open(&path).unwrap();
+    std::fs::set_permissions(key_of(&path), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let err = Records::open(&path).unwrap_err().to_string();
+    assert!(
+        err.contains("records.sqlite.key") && err.contains("chmod 600"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_forgotten_patient_is_gone_from_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.sqlite");
+    let records = Records::open(&path).unwrap();
+    let openid = WechatId::new("o-forget-me");
+    let patient = PatientRef::new("P-FORGET-ME-0001");
+    records.link_patient(&openid, &patient).unwrap();
+    assert!(records.forget_patient(&openid).unwrap());
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(
+            !bytes
+                .windows(patient.as_str().len())
+                .any(|w| w == patient.as_str().as_bytes()),
+            "the forgotten link is still on disk"
+        );
+    }
+}
+
+#[test]
+fn link_times_are_days() {
+    let records = Records::in_memory().unwrap();
+    records
+        .link_patient(&WechatId::new("o-day"), &PatientRef::generate())
+        .unwrap();
+    let (linked, seen): (i64, i64) = records
+        .conn()
+        .query_row(
+            "SELECT linked_at, last_seen_at FROM patient_link",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((linked % 86_400, seen % 86_400), (0, 0));
+}
+
+#[test]
+fn an_unknown_decision_in_the_file_is_an_error_not_pending() {
+    let records = Records::in_memory().unwrap();
+    records.open_receipt(&receipt("s1")).unwrap();
+    records
+        .conn()
+        .execute("UPDATE consent_receipt SET decision = 'maybe'", [])
+        .unwrap();
+    let err = records.receipts().unwrap_err().to_string();
+    assert!(err.contains("consent_receipt.decision"), "{err}");
+}

@@ -1,0 +1,71 @@
+//! `[terminal]`: how the face terminal is reached, and how long its calls may take.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::link::{AdbProgram, AdbTarget};
+use crate::{CallTimeouts, TerminalOptions, TerminalTarget};
+
+/// `[terminal]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TerminalSettings {
+    /// The adb serial of the face terminal; when absent, the one attached device.
+    pub serial: Option<String>,
+    /// The adb program; when absent, `ADB` from the environment or `adb` on PATH.
+    pub adb: Option<PathBuf>,
+    /// The adb server's port.
+    pub adb_port: u16,
+    /// A bridge reached directly over TCP instead of adb (the simulated terminal).
+    pub direct: Option<SocketAddr>,
+    /// `getWxpayfaceCode`: the patient looks into the camera.
+    pub face_scan_timeout: Duration,
+    /// `getWxpayAuth` "0": the patient confirms on WeChat's screen.
+    pub confirm_timeout: Duration,
+    /// Every other SDK call.
+    pub call_timeout: Duration,
+}
+
+impl Default for TerminalSettings {
+    fn default() -> Self {
+        TerminalSettings {
+            serial: None,
+            adb: None,
+            adb_port: 5037,
+            direct: None,
+            face_scan_timeout: Duration::from_secs(90),
+            confirm_timeout: Duration::from_secs(120),
+            call_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+impl TerminalSettings {
+    /// Where the terminal is: a bridge address, or the device adb finds.
+    pub fn target(&self) -> TerminalTarget {
+        match self.direct {
+            Some(addr) => TerminalTarget::Direct(addr),
+            None => TerminalTarget::Adb(AdbTarget {
+                server: SocketAddr::from(([127, 0, 0, 1], self.adb_port)),
+                serial: self.serial.clone(),
+                program: self.adb.clone().map_or(AdbProgram::Auto, AdbProgram::Path),
+                ..AdbTarget::new()
+            }),
+        }
+    }
+
+    /// The SDK call timeouts.
+    pub fn options(&self) -> TerminalOptions {
+        TerminalOptions {
+            timeouts: CallTimeouts {
+                init: self.call_timeout,
+                rawdata: self.call_timeout,
+                face_code: self.face_scan_timeout,
+                authorise: self.confirm_timeout,
+                quit: self.call_timeout,
+                stop: Duration::from_secs(5),
+            },
+            ..TerminalOptions::default()
+        }
+    }
+}
