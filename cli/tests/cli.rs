@@ -5,15 +5,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../core/wxpay/tests/fixtures")
-        .join(name)
-}
-
-fn vectors() -> Value {
-    serde_json::from_str(&std::fs::read_to_string(fixture("vectors.json")).unwrap()).unwrap()
-}
+use facekiosk_testkit::fixtures::{path as fixture, vectors};
 
 struct Run {
     code: i32,

@@ -4,14 +4,15 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
+use axum::{Extension, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::face_app::{SimFaceSdk, Terminals};
 use crate::faults::{FaultRule, Target};
 use crate::material::ids;
 use crate::options::SidShape;
@@ -242,9 +243,9 @@ async fn reset(State(world): State<Arc<World>>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-/// The face-app controls act on every simulated terminal started on this world.
-fn terminals(world: &World) -> Result<Vec<crate::face_app::SimFaceSdk>, Response> {
-    let t = world.terminals();
+/// The face-app controls act on every simulated terminal this sandbox started.
+fn terminals(terminals: &Terminals) -> Result<Vec<SimFaceSdk>, Response> {
+    let t = terminals.all();
     if t.is_empty() {
         return Err(problem(
             StatusCode::NOT_FOUND,
@@ -254,8 +255,8 @@ fn terminals(world: &World) -> Result<Vec<crate::face_app::SimFaceSdk>, Response
     Ok(t)
 }
 
-async fn face_app_disconnect(State(world): State<Arc<World>>) -> Response {
-    match terminals(&world) {
+async fn face_app_disconnect(Extension(all): Extension<Terminals>) -> Response {
+    match terminals(&all) {
         Ok(t) => {
             t.iter().for_each(|s| s.disconnect());
             Json(json!({"terminals": t.len(), "service": "reconnecting"})).into_response()
@@ -264,8 +265,8 @@ async fn face_app_disconnect(State(world): State<Arc<World>>) -> Response {
     }
 }
 
-async fn face_app_reconnect(State(world): State<Arc<World>>) -> Response {
-    match terminals(&world) {
+async fn face_app_reconnect(Extension(all): Extension<Terminals>) -> Response {
+    match terminals(&all) {
         Ok(t) => {
             t.iter().for_each(|s| s.reconnect());
             Json(json!({"terminals": t.len(), "service": "connected"})).into_response()
@@ -281,10 +282,10 @@ struct Installing {
 }
 
 async fn face_app_installing(
-    State(world): State<Arc<World>>,
+    Extension(all): Extension<Terminals>,
     Json(body): Json<Installing>,
 ) -> Response {
-    match terminals(&world) {
+    match terminals(&all) {
         Ok(t) => {
             t.iter().for_each(|s| s.set_installing(body.installing));
             Json(json!({"terminals": t.len(), "installing": body.installing})).into_response()
@@ -299,8 +300,11 @@ struct Present {
 }
 
 /// Interactive terminal: this persona looks into the camera.
-async fn face_app_present(State(world): State<Arc<World>>, Json(body): Json<Present>) -> Response {
-    patient_acts(&world, |t| t.present_face(&body.persona))
+async fn face_app_present(
+    Extension(all): Extension<Terminals>,
+    Json(body): Json<Present>,
+) -> Response {
+    patient_acts(&all, |t| t.present_face(&body.persona))
 }
 
 #[derive(Deserialize)]
@@ -310,17 +314,14 @@ struct WechatScreen {
 
 /// Interactive terminal: the patient's answer on WeChat's confirmation screen.
 async fn face_app_wechat_screen(
-    State(world): State<Arc<World>>,
+    Extension(all): Extension<Terminals>,
     Json(body): Json<WechatScreen>,
 ) -> Response {
-    patient_acts(&world, |t| t.answer_wechat_screen(body.confirm))
+    patient_acts(&all, |t| t.answer_wechat_screen(body.confirm))
 }
 
-fn patient_acts(
-    world: &World,
-    act: impl Fn(&crate::face_app::SimFaceSdk) -> Result<(), String>,
-) -> Response {
-    let terminals = match terminals(world) {
+fn patient_acts(all: &Terminals, act: impl Fn(&SimFaceSdk) -> Result<(), String>) -> Response {
+    let terminals = match terminals(all) {
         Ok(t) => t,
         Err(r) => return r,
     };
@@ -334,9 +335,12 @@ fn patient_acts(
     problem(StatusCode::CONFLICT, last)
 }
 
-async fn terminal_state(State(world): State<Arc<World>>) -> Response {
+async fn terminal_state(
+    State(world): State<Arc<World>>,
+    Extension(all): Extension<Terminals>,
+) -> Response {
     let cables = world.cables();
-    let waiting: Vec<_> = world.terminals().iter().map(|t| t.waiting_for()).collect();
+    let waiting: Vec<_> = all.all().iter().map(|t| t.waiting_for()).collect();
     Json(json!({
         "plugged": cables.iter().map(|c| c.is_plugged()).collect::<Vec<_>>(),
         "waiting_for": waiting,

@@ -529,17 +529,20 @@ impl SimFaceSdk {
     }
 }
 
-/// The simulated terminals started on a world, which the admin API's face-app controls act on
-/// (attached to the world: it does not know about terminals).
-impl World {
+/// The simulated terminals a sandbox started, which the admin API's face-app controls act on.
+/// Shared by the sandbox's handle (which adds them) and its admin routes (which read them).
+#[derive(Debug, Clone, Default)]
+pub struct Terminals(Arc<Mutex<Vec<SimFaceSdk>>>);
+
+impl Terminals {
     /// Registers a simulated terminal.
-    pub fn add_terminal(&self, sdk: SimFaceSdk) {
-        self.attach(sdk);
+    pub fn add(&self, sdk: SimFaceSdk) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(sdk);
     }
 
-    /// The simulated terminals started on this world.
-    pub fn terminals(&self) -> Vec<SimFaceSdk> {
-        self.attached()
+    /// Every simulated terminal started so far, in order.
+    pub fn all(&self) -> Vec<SimFaceSdk> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 }
 

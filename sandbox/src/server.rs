@@ -10,12 +10,12 @@ use std::time::{Duration, Instant};
 
 use crate::cable::Cable;
 use anyhow::{Context as _, Result};
-use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
+use axum::{Extension, Router};
 use facekiosk_wxpay::authinfo;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -23,7 +23,7 @@ use tokio::task::JoinHandle;
 use facekiosk_bridge::protocol::DeviceInfo;
 use facekiosk_bridge::{Bridge, ServerConfig};
 
-use crate::face_app::{FaceAppOptions, SimFaceSdk};
+use crate::face_app::{FaceAppOptions, SimFaceSdk, Terminals};
 use crate::faults::Target;
 use crate::front::{ConnHandle, ResetListener};
 use crate::material::Material;
@@ -62,13 +62,14 @@ async fn observe(State(world): State<Arc<World>>, request: Request, next: Next) 
     response
 }
 
-/// The sandbox's routes over `world`.
-pub fn router(world: Arc<World>) -> Router {
+/// The sandbox's routes over `world`; the admin API's face-app controls act on `terminals`.
+pub fn router(world: Arc<World>, terminals: Terminals) -> Router {
     Router::new()
         .route(authinfo::PATH, post(payapp::authinfo))
         .route("/v3/facemch/users/{face_sid}", get(apimch::facemch))
         .route("/v3/certificates", get(apimch::certificates))
         .merge(admin::routes())
+        .layer(Extension(terminals))
         .layer(middleware::from_fn_with_state(world.clone(), observe))
         .with_state(world)
 }
@@ -138,6 +139,7 @@ pub struct SandboxHandle {
     pub base_url: String,
     pub paths: Paths,
     world: Arc<World>,
+    terminals: Terminals,
     task: JoinHandle<()>,
 }
 
@@ -183,7 +185,9 @@ impl Sandbox {
         kiosk::write(&paths.kiosk_config, &material, &opts, &base_url, false)?;
         kiosk::write(&paths.kiosk_config_sp, &material, &opts, &base_url, true)?;
         let world = World::new(material, opts, personas);
-        let app = router(world.clone()).into_make_service_with_connect_info::<ConnHandle>();
+        let terminals = Terminals::default();
+        let app = router(world.clone(), terminals.clone())
+            .into_make_service_with_connect_info::<ConnHandle>();
         let stopping = world.clone();
         let task = tokio::spawn(async move {
             let serve = axum::serve(ResetListener::new(listener), app)
@@ -197,6 +201,7 @@ impl Sandbox {
             base_url,
             paths,
             world,
+            terminals,
             task,
         })
     }
@@ -283,7 +288,7 @@ impl SandboxHandle {
         listen: SocketAddr,
     ) -> Result<SimTerminal> {
         let sdk = self.face_app(options);
-        self.world.add_terminal(sdk.clone());
+        self.terminals.add(sdk.clone());
         let device = DeviceInfo {
             serial: sdk.serial().to_owned(),
             model: "facekiosk sandbox terminal".into(),

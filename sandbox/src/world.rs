@@ -2,7 +2,6 @@
 //! faults in force and the sandbox's clock. The HTTP backends, the admin API and the simulated
 //! face app all work on one `World`.
 
-use std::any::Any;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -133,9 +132,6 @@ pub struct World {
     initial_personas: Vec<Persona>,
     state: Mutex<State>,
     shutdown: watch::Sender<bool>,
-    /// What the modules above the world attach to it, of types it does not know (the simulated
-    /// terminals: [`World::attach`]).
-    attached: Mutex<Vec<Box<dyn Any + Send + Sync>>>,
     cables: Mutex<Vec<crate::cable::CableControl>>,
 }
 
@@ -209,7 +205,6 @@ impl World {
             initial_personas: personas,
             state: Mutex::new(state),
             shutdown: watch::channel(false).0,
-            attached: Mutex::new(Vec::new()),
             cables: Mutex::new(Vec::new()),
         })
     }
@@ -456,27 +451,6 @@ impl World {
 
     pub fn stop(&self) {
         self.shutdown.send_replace(true);
-    }
-
-    /// Attaches `item` to the world, for whoever holds the world to find again with
-    /// [`World::attached`]: how the simulated terminals (`face_app`, which works on the world)
-    /// are registered for the admin API without the world depending on them.
-    pub fn attach<T: Any + Send + Sync>(&self, item: T) {
-        self.attached
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(Box::new(item));
-    }
-
-    /// Everything of type `T` attached to the world, in order.
-    pub fn attached<T: Any + Clone>(&self) -> Vec<T> {
-        self.attached
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-            .filter_map(|item| item.downcast_ref::<T>())
-            .cloned()
-            .collect()
     }
 
     /// Registers a simulated terminal's cable, for the admin API's unplug and replug.

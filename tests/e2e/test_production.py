@@ -20,9 +20,9 @@ def test_without_a_configuration_the_kiosk_says_it_is_not_set_up(launch, product
     assert problems[0].startswith(f"{DEFAULT_CONFIG}: no configuration yet"), problems
     assert not k.has_action("start")
     assert not k.find_all("[data-demo-banner]"), "a demo banner in a production build"
-    k.shot("not-set-up", "zh-CN")
+    k.shot("notSetUp", "zh-CN")
     k.set_language("en")
-    k.shot("not-set-up", "en")
+    k.shot("notSetUp", "en")
 
 
 def test_demo_is_refused_by_a_build_without_it(production_binary, tmp_path):

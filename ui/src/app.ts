@@ -4,7 +4,7 @@
 // announcement, the document language and elder styling.
 import { button, h } from "./dom";
 import { DEFAULT_LANGUAGE, otherLanguage, translator, type Translate } from "./i18n";
-import { asAppError, type Ipc } from "./ipc";
+import { asAppError, type Ipc, type RefusalCode } from "./ipc";
 import { updateTerminalStatus } from "./terminal";
 import type { AppInfo, DemoPersona, Intent, Language, SessionView, TerminalStatus } from "./types";
 import type { Ctx, Rendered } from "./screens/types";
@@ -32,9 +32,9 @@ export class App {
   private view: SessionView | null = null;
   private info: AppInfo | null = null;
   /** Why app_info failed: nothing later brings it back, so this stays. */
-  private infoError: string | null = null;
+  private infoError: RefusalCode | null = null;
   /** Why session_view failed: the next view from the core clears it. */
-  private viewError: string | null = null;
+  private viewError: RefusalCode | null = null;
   private personas: readonly DemoPersona[] = [];
   private terminal: TerminalStatus | null = null;
   /** The language while there is no session to hold it (see `sessionless`). */
@@ -153,7 +153,7 @@ export class App {
 
   /** Why the core cannot be used, if it cannot: app_info's failure first (a view without the
    *  kiosk's mode cannot be shown). */
-  private startupError(): string | null {
+  private startupError(): RefusalCode | null {
     return this.infoError ?? this.viewError;
   }
 

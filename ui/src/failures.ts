@@ -37,6 +37,6 @@ const WORDS: Readonly<Record<FailureCode, MessageKey>> = {
 export const KNOWN_FAILURE_CODES = Object.keys(WORDS) as FailureCode[];
 
 /** The message explaining a failure code to a patient. */
-export function failureMessage(code: string): MessageKey {
-  return Object.hasOwn(WORDS, code) ? WORDS[code as FailureCode] : "failure.generic";
+export function failureMessage(code: FailureCode): MessageKey {
+  return Object.hasOwn(WORDS, code) ? WORDS[code] : "failure.generic";
 }

@@ -1,25 +1,31 @@
-// The one seam between the screens and Tauri: every command and event of docs/ipc.md, typed with
-// the generated bindings. Nothing else in ui/ imports @tauri-apps/api or uses the global Tauri object.
+// The one seam between the screens and Tauri: every command and event of docs/ipc.md. Their names,
+// arguments, answers and payloads all come from the bindings generated from the Rust
+// (src/bindings/ipc.ts: the commands' list and the events'), so a command or event renamed or
+// retyped in Rust fails the type check here. Nothing else in ui/ imports @tauri-apps/api or uses
+// the global Tauri object.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { AppError, AppInfo, DemoPersona, Intent, SessionView, TerminalStatus } from "./types";
+import { COMMANDS, EVENTS, type Commands, type Events } from "./bindings/ipc";
+import type { AppError, AppErrorCode, AppInfo, DemoPersona, Intent, SessionView, TerminalStatus } from "./types";
 
-export const COMMANDS = {
-  appInfo: "app_info",
-  sessionView: "session_view",
-  sessionIntent: "session_intent",
-  demoPersonas: "demo_personas",
-  demoPresentFace: "demo_present_face",
-  demoWechatScreen: "demo_wechat_screen",
-  uiReady: "ui_ready",
-} as const;
-
-export const EVENTS = {
-  view: "session://view",
-  terminalStatus: "terminal://status",
-} as const;
-
+export { COMMANDS, EVENTS };
 export type { UnlistenFn };
+
+type Command = keyof Commands;
+type Args<C extends Command> = Commands[C]["args"];
+
+/** Calls a command by its generated name, with its generated arguments; answers its generated answer. */
+function call<C extends Command>(
+  command: C,
+  ...args: keyof Args<C> extends never ? [] : [Args<C>]
+): Promise<Commands[C]["answer"]> {
+  return invoke<Commands[C]["answer"]>(command, args[0]);
+}
+
+/** Listens to an event by its generated name, with its generated payload type. */
+function on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<UnlistenFn> {
+  return listen<Events[E]>(event, (e) => handler(e.payload));
+}
 
 /** What the app needs from the core; the Tauri implementation is below, tests pass their own. */
 export interface Ipc {
@@ -37,31 +43,37 @@ export interface Ipc {
 }
 
 export const tauriIpc: Ipc = {
-  appInfo: () => invoke<AppInfo>(COMMANDS.appInfo),
-  sessionView: () => invoke<SessionView>(COMMANDS.sessionView),
+  appInfo: () => call("app_info"),
+  sessionView: () => call("session_view"),
   sendIntent: async (intent) => {
-    await invoke<null>(COMMANDS.sessionIntent, { intent });
+    await call("session_intent", { intent });
   },
-  demoPersonas: () => invoke<DemoPersona[]>(COMMANDS.demoPersonas),
+  demoPersonas: () => call("demo_personas"),
   demoPresentFace: async (persona) => {
-    await invoke<null>(COMMANDS.demoPresentFace, { persona });
+    await call("demo_present_face", { persona });
   },
   demoWechatScreen: async (confirm) => {
-    await invoke<null>(COMMANDS.demoWechatScreen, { confirm });
+    await call("demo_wechat_screen", { confirm });
   },
   uiReady: async () => {
-    await invoke<null>(COMMANDS.uiReady);
+    await call("ui_ready");
   },
-  onView: (handler) => listen<SessionView>(EVENTS.view, (event) => handler(event.payload)),
-  onTerminalStatus: (handler) =>
-    listen<TerminalStatus>(EVENTS.terminalStatus, (event) => handler(event.payload)),
+  onView: (handler) => on(EVENTS.SESSION_VIEW, handler),
+  onTerminalStatus: (handler) => on(EVENTS.TERMINAL_STATUS, handler),
 };
 
-/** Whatever a command rejected with, as the one error type that crosses IPC. */
-export function asAppError(error: unknown): AppError {
+/** A command's refusal as the screens handle it: the app's `AppError` (its code one of the generated
+ *  union), or Tauri's own refusal before the command runs (a plain string: not allowed, not found,
+ *  arguments that do not deserialize), which gets the code "ipc". */
+export type Refusal = AppError | { code: "ipc"; message: string };
+export type RefusalCode = Refusal["code"];
+
+/** Whatever a command rejected with, as a refusal. */
+export function asAppError(error: unknown): Refusal {
   if (typeof error === "object" && error !== null && "code" in error) {
     const { code, message } = error as { code: unknown; message?: unknown };
-    return { code: String(code), message: typeof message === "string" ? message : "" };
+    // The shell rejects with its AppError only: the code is one of the generated union.
+    return { code: String(code) as AppErrorCode, message: typeof message === "string" ? message : "" };
   }
   return { code: "ipc", message: typeof error === "string" ? error : String(error) };
 }

@@ -2,17 +2,31 @@
 // their language (and, when something is wrong, to ask staff); the raw state and the
 // technician's detail (serials, versions, addresses) only in data attributes.
 import { h } from "./dom";
-import { dictionaries, type MessageKey, type Translate } from "./i18n";
-import type { TerminalStatus } from "./types";
+import type { MessageKey, Translate } from "./i18n";
+import type { LinkState, TerminalStatus } from "./types";
+
+/** The words for each state of the link (core's LinkState). Exhaustive: the compiler checks it
+ *  against the generated type. */
+const WORDS: Readonly<Record<LinkState, MessageKey>> = {
+  starting: "terminal.starting",
+  connected: "terminal.connected",
+  waitingForDevice: "terminal.waitingForDevice",
+  unauthorized: "terminal.unauthorized",
+  deviceNotReady: "terminal.deviceNotReady",
+  severalDevices: "terminal.severalDevices",
+  noBridge: "terminal.noBridge",
+  incompatibleBridge: "terminal.incompatibleBridge",
+  adbUnavailable: "terminal.adbUnavailable",
+  stopped: "terminal.stopped",
+};
 
 /** States in which the terminal is fine or on its way; any other one needs staff. */
-const UNREMARKABLE = new Set(["starting", "connected"]);
+const UNREMARKABLE: ReadonlySet<LinkState> = new Set<LinkState>(["starting", "connected"]);
 
 function terminalLine(t: Translate, status: TerminalStatus | null): string {
   if (!status) return t("idle.terminal", { state: t("terminal.unknown") });
-  const key = `terminal.${status.state}`;
   // A state this build has no words for is not shown raw: it is not "connected" either.
-  const state = key in dictionaries[t.language] ? t(key as MessageKey) : t("terminal.other");
+  const state = t(Object.hasOwn(WORDS, status.state) ? WORDS[status.state] : "terminal.other");
   return t(UNREMARKABLE.has(status.state) ? "idle.terminal" : "idle.terminalProblem", { state });
 }
 

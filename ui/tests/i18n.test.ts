@@ -5,6 +5,7 @@ import { dictionaries, otherLanguage, translator } from "../src/i18n";
 import { en } from "../src/i18n/en";
 import { zhCN } from "../src/i18n/zh-CN";
 import { KNOWN_FAILURE_CODES, failureMessage } from "../src/failures";
+import type { FailureCode } from "../src/types";
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -122,8 +123,8 @@ describe("failure codes", () => {
   });
 
   it("a code this build does not know gets the generic words", () => {
-    expect(failureMessage("SOMETHING_NEW")).toBe("failure.generic");
-    expect(failureMessage("toString")).toBe("failure.generic");
-    expect(failureMessage("")).toBe("failure.generic");
+    expect(failureMessage("SOMETHING_NEW" as FailureCode)).toBe("failure.generic");
+    expect(failureMessage("toString" as FailureCode)).toBe("failure.generic");
+    expect(failureMessage("" as FailureCode)).toBe("failure.generic");
   });
 });

@@ -1,5 +1,5 @@
 // src/ipc.ts against Tauri's own JS API with its IPC mocked: the command names and argument
-// shapes of docs/ipc.md, events, and the error type.
+// shapes of docs/ipc.md (generated from the Rust: src/bindings/ipc.ts), events, and the error type.
 import { afterEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
@@ -37,18 +37,19 @@ describe("the IPC seam", () => {
   });
 
   it("delivers session://view and terminal://status payloads", async () => {
+    expect(EVENTS).toEqual({ SESSION_VIEW: "session://view", TERMINAL_STATUS: "terminal://status" });
     mockIPC(() => null, { shouldMockEvents: true });
     const views: SessionView[] = [];
     const statuses: TerminalStatus[] = [];
     const unlisten = await tauriIpc.onView((v) => views.push(v));
     await tauriIpc.onTerminalStatus((s) => statuses.push(s));
     const v: SessionView = { seq: 3, language: "en", elder: false, screen: { name: "idle" }, countdown: null };
-    await emit(EVENTS.view, v);
-    await emit(EVENTS.terminalStatus, { state: "connected", detail: null });
+    await emit(EVENTS.SESSION_VIEW, v);
+    await emit(EVENTS.TERMINAL_STATUS, { state: "connected", detail: null });
     expect(views).toEqual([v]);
     expect(statuses).toEqual([{ state: "connected", detail: null }]);
     unlisten();
-    await emit(EVENTS.view, { ...v, seq: 4 });
+    await emit(EVENTS.SESSION_VIEW, { ...v, seq: 4 });
     expect(views).toHaveLength(1);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dictionaries, otherLanguage } from "../src/i18n";
-import type { FailureCode, RefusalReason } from "../src/types";
+import type { FailureCode, LinkState, RefusalReason } from "../src/types";
 import { INFO, LANGUAGES, SCREEN_NAMES, SCREENS, click, flush, mount, screen, view } from "./fixtures";
 
 const IN_SESSION = ["consent", "preparing", "faceScan", "waitingConfirmation"] as const;
@@ -85,7 +85,7 @@ describe.each(LANGUAGES)("every screen in %s", (language) => {
     m.ipc.emitStatus({ state: "connected", detail: null });
     expect(m.$("[data-terminal-status]")?.textContent).toContain(dict["terminal.connected"]);
     // A state this build has no words for: not shown raw, and not taken for "connected".
-    m.ipc.emitStatus({ state: "somethingNew", detail: "adb: 2 devices" });
+    m.ipc.emitStatus({ state: "somethingNew" as LinkState, detail: "adb: 2 devices" });
     expect(m.$("[data-terminal-status]")?.textContent).toBe(dict["idle.terminalProblem"].replace("{state}", dict["terminal.other"]));
     expect(m.$("[data-terminal-status]")?.dataset.terminalState).toBe("somethingNew");
     click(m.$("button[data-action='start']"));

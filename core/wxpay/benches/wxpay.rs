@@ -2,7 +2,6 @@
 //! verification (facemch), PKCS#1 v1.5 decryption (three fields for ASK_REAL_NAME_TEL).
 
 use std::hint::black_box;
-use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use facekiosk_pii::secret::Secret;
@@ -10,11 +9,7 @@ use facekiosk_wxpay::crypto::{Padding, PrivateKey, PublicKey};
 use facekiosk_wxpay::v2::{SignType, sign, xml};
 use facekiosk_wxpay::v3::{MerchantSigner, SignedHeaders, Verifier};
 
-fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
+use facekiosk_testkit::fixtures::path as fixture;
 
 fn authinfo_fields() -> sign::Fields {
     [

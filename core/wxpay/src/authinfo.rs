@@ -3,9 +3,9 @@
 
 use std::fmt;
 
+use crate::error::WxpayError;
 use crate::v2::sign::{self, Fields, SignType};
 use crate::v2::xml::{self, XmlError};
-use crate::error::WxpayError;
 use facekiosk_pii::Secret;
 
 pub const PATH: &str = "/face/get_wxpayface_authinfo";

@@ -5,11 +5,11 @@ use std::sync::{Arc, Mutex};
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 
+use super::authinfo::{self, Authinfo, AuthinfoRequest};
 use super::clock::ClockOffset;
 use super::error::{Endpoint, WxpayError};
 use super::facemch::{self, FacemchQuery, InfoType};
 use super::http::{Exchange, Transport};
-use super::authinfo::{self, Authinfo, AuthinfoRequest};
 use super::v2::SignType;
 use super::v3::error_body::first_differing_line;
 use super::v3::verify::{HEADER_SERIAL, VerifyError};

@@ -11,11 +11,8 @@ use proptest::prelude::*;
 fn key() -> &'static PrivateKey {
     static KEY: std::sync::OnceLock<PrivateKey> = std::sync::OnceLock::new();
     KEY.get_or_init(|| {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/merchant_key.pem"
-        );
-        PrivateKey::from_file(std::path::Path::new(path)).unwrap()
+        let path = facekiosk_testkit::fixtures::path(facekiosk_testkit::fixtures::MERCHANT_KEY);
+        PrivateKey::from_file(&path).unwrap()
     })
 }
 

@@ -1,8 +1,6 @@
 //! The core against vectors made by independent implementations (Python `cryptography`,
 //! cross-checked with the PyPI package `wechatpayv3`): see fixtures/README.md.
 
-use std::path::PathBuf;
-
 use facekiosk_pii::identity::{CredentialNumber, CredentialType, Invalid, validate};
 use facekiosk_pii::secret::Secret;
 use facekiosk_wxpay::crypto::{Certificate, Padding, PrivateKey, PublicKey};
@@ -13,15 +11,7 @@ use facekiosk_wxpay::v3::{
 use facekiosk_wxpay::{InfoType, WxpayError, facemch};
 use serde_json::Value;
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn vectors() -> Value {
-    serde_json::from_str(&std::fs::read_to_string(fixture("vectors.json")).unwrap()).unwrap()
-}
+use facekiosk_testkit::fixtures::{path as fixture, vectors};
 
 fn s(v: &Value) -> &str {
     v.as_str().unwrap()

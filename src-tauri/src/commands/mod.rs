@@ -32,15 +32,18 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
     for_each_command!(command_handler)
 }
 
+/// A Rust type's name in TypeScript (`<T as ts_rs::TS>::name`).
+pub type TsName = fn() -> String;
+
 /// A command as the screens' generated bindings describe it.
 #[derive(Debug, Clone, Copy)]
 pub struct CommandSpec {
     pub name: &'static str,
     /// Its arguments: each one's name in Rust (the screens send it camelCased, as Tauri
-    /// expects) and its TypeScript type (ts-rs).
-    pub args: &'static [(&'static str, fn() -> String)],
-    /// What it answers, in TypeScript; a refusal is an [`AppError`].
-    pub answer: fn() -> String,
+    /// expects) and its type.
+    pub args: &'static [(&'static str, TsName)],
+    /// What it answers; a refusal is an [`AppError`].
+    pub answer: TsName,
 }
 
 macro_rules! command_specs {

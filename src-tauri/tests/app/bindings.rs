@@ -156,7 +156,12 @@ fn read_ts(dir: &Path) -> BTreeMap<String, String> {
 #[test]
 fn bindings_match_the_rust_types() {
     let generated = generate();
-    for expected in ["SessionView.ts", "AppErrorCode.ts", "LinkState.ts", IPC_FILE] {
+    for expected in [
+        "SessionView.ts",
+        "AppErrorCode.ts",
+        "LinkState.ts",
+        IPC_FILE,
+    ] {
         assert!(
             generated.contains_key(expected),
             "{expected} not in {:?}",
@@ -200,11 +205,18 @@ fn the_ipc_bindings_describe_every_command_and_event() {
     let specs: Vec<&str> = COMMAND_SPECS.iter().map(|c| c.name).collect();
     assert_eq!(specs, COMMANDS);
     for command in COMMANDS {
-        assert!(ipc.contains(&format!("  {command}: {{ args: ")), "{command}");
+        assert!(
+            ipc.contains(&format!("  {command}: {{ args: ")),
+            "{command}"
+        );
         assert!(ipc.contains(&format!("  {command:?},")), "{command}");
     }
     for event in EVENTS {
-        assert!(ipc.contains(&format!("  {:?}: ", event.name)), "{}", event.name);
+        assert!(
+            ipc.contains(&format!("  {:?}: ", event.name)),
+            "{}",
+            event.name
+        );
     }
     // Arguments by the names Tauri matches, typed with the generated types.
     for line in [

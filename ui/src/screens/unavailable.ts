@@ -1,9 +1,10 @@
 // Unavailable: the core could not be reached at start-up (the shell's commands failed).
 import { h } from "../dom";
+import type { RefusalCode } from "../ipc";
 import { page, paragraph } from "./common";
 import type { Ctx, Rendered } from "./types";
 
-export function render(code: string, ctx: Ctx): Rendered {
+export function render(code: RefusalCode, ctx: Ctx): Rendered {
   const { t } = ctx;
   const content = page(
     "unavailable",

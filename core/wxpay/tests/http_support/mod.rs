@@ -6,7 +6,6 @@
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -74,11 +73,7 @@ pub struct TestServer {
     pub facemch_hits: Arc<AtomicUsize>,
 }
 
-pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
+pub use facekiosk_testkit::fixtures::path as fixture;
 
 fn facemch_body() -> String {
     let v: serde_json::Value =
