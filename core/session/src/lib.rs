@@ -27,10 +27,10 @@ use std::sync::Arc;
 use tokio::sync::{Mutex, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
-pub use consent::{ConsentError, ConsentLibrary};
+pub use consent::{ConsentError, ConsentErrorCode, ConsentLibrary};
 pub use failure::FailureCode;
 pub use handover::{HandOver, HandOverError, LocalRegistry, VerifiedPatient};
-pub use intent::{Intent, SessionError};
+pub use intent::{Intent, SessionError, SessionErrorCode};
 pub use publisher::Prefs;
 pub use records::{ConsentReceipt, Decision, PatientRef, Records, RecordsError};
 pub use settings::{KioskSettings, Settings};
@@ -38,7 +38,7 @@ pub use view::{
     ConsentDocument, ConsentSection, Countdown, CredentialKind, Language, RefusalReason, Screen,
     SessionView,
 };
-pub use wiring::{Parts, StartError, start};
+pub use wiring::{Parts, StartError, StartErrorCode, start};
 
 use engine::{Command, Engine};
 use facekiosk_terminal::{FaceTerminal, LinkStatus};

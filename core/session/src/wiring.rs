@@ -54,7 +54,7 @@ impl StartError {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum StartErrorCode {
-    /// The keys, certificates or proxy of `[wxpay]` cannot be used.
+    /// The keys, certificates or proxy (`[keys]`, `[proxy]`) cannot be used.
     KeySetup,
     /// The patient records cannot be opened.
     RecordsUnavailable,

@@ -45,7 +45,7 @@ pub use request::{
 };
 pub use sdk_rules::SdkRules;
 pub use settings::TerminalSettings;
-pub use status::{BridgeInfo, LinkStatus};
+pub use status::{BridgeInfo, LinkState, LinkStatus};
 
 pub use facekiosk_bridge_protocol::Event as TerminalEvent;
 

@@ -16,7 +16,7 @@ pub mod v3;
 
 pub use client::WxpayClient;
 pub use clock::ClockOffset;
-pub use error::{Endpoint, WxpayError};
+pub use error::{Endpoint, WechatErrorKind, WxpayError};
 pub use facemch::InfoType;
 pub use settings::WxpaySettings;
 

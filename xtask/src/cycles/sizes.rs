@@ -15,7 +15,12 @@ pub const MAX_SHARE: usize = 30;
 pub fn lines(root: &Path, members: &[Member]) -> Vec<(String, usize)> {
     let mut sizes: Vec<(String, usize)> = members
         .iter()
-        .map(|m| (m.name.clone(), rust_lines(&root.join(&m.dir), members, root)))
+        .map(|m| {
+            (
+                m.name.clone(),
+                rust_lines(&root.join(&m.dir), members, root),
+            )
+        })
         .collect();
     sizes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     sizes
@@ -66,7 +71,10 @@ mod tests {
         let sizes = sized(&[("core", 4000), ("cli", 3000), ("app", 3000)]);
         assert_eq!(too_large(&sizes), ["core (40%)"]);
         let sizes = sized(&[("a", 30), ("b", 25), ("c", 25), ("d", 20)]);
-        assert!(too_large(&sizes).is_empty(), "30% is the limit, not over it");
+        assert!(
+            too_large(&sizes).is_empty(),
+            "30% is the limit, not over it"
+        );
         assert!(too_large(&[]).is_empty());
     }
 }
