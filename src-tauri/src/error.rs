@@ -2,7 +2,7 @@
 //! union generated to TypeScript ([`AppErrorCode`]); `message` is for a technician's log and is
 //! built from core's texts, which name intents, screens and fields, never a patient's data.
 
-use facekiosk_session::failure::code_str;
+use facekiosk_session::code::code_str;
 use facekiosk_session::intent::SessionErrorCode;
 use serde::Serialize;
 use ts_rs::TS;

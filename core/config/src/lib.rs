@@ -1,6 +1,8 @@
-//! The kiosk's configuration: who the merchant is, which store and device this is, where
-//! WeChat is, which keys to use, how to reach the internet. Read from TOML; every invalid
-//! field is reported at once, by name, with the rule it broke.
+//! facekiosk-config: the kiosk's configuration file. Who the merchant is, which store and
+//! device this is, where WeChat is, which keys to use, how to reach the internet, how the
+//! screens behave and where the terminal is: read from TOML into the settings each crate takes
+//! ([`facekiosk_session::Settings`]: the WeChat client's, the session's, the terminal's). Every
+//! invalid field is reported at once, by name, with the rule it broke.
 
 mod kiosk;
 mod reader;

@@ -8,8 +8,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::failure::written_code;
 use super::view::{ConsentDocument, ConsentSection, Language};
+use crate::code::written_code;
 use facekiosk_wxpay::InfoType;
 
 /// The built-in texts (`assets/consent/<version>/`; older versions stay there for the receipts

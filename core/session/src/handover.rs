@@ -8,8 +8,8 @@ use facekiosk_terminal::BoxFuture;
 
 use serde::Serialize;
 
-use super::failure::code_str;
 use super::records::{PatientRef, Records};
+use crate::code::code_str;
 
 /// A patient WeChat verified, for the moment of the hand-over. Borrowed: the session owns the
 /// identity and wipes it as soon as the hand-over returns.

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::failure::written_code;
 use super::view::Language;
+use crate::code::written_code;
 
 /// Something the patient did on our screen.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

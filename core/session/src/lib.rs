@@ -1,15 +1,18 @@
-//! facekiosk-session: the patient session: idle -> consent -> preparing -> face scan -> welcome back, or WeChat's
-//! confirmation -> facemch -> verified; refusal and failure on the way; back to idle.
+//! facekiosk-session: the patient session: idle -> consent -> preparing -> face scan ->
+//! welcome back, or WeChat's confirmation -> facemch -> verified; refusal and failure on the
+//! way; back to idle.
 //!
 //! - [`Kiosk`]: the handle the shell (and the CLI demo) hold: send [`Intent`]s, watch
 //!   [`SessionView`]s. One session task behind it ([`engine`]), one patient at a time.
 //! - [`view`]: what the screens are sent; [`intent`]: what they send back.
-//! - [`flow`]: the steps of one attempt; [`failure`]: the staff codes.
+//! - [`flow`]: the steps of one attempt; [`failure`]: the staff codes; [`code`]: how every code
+//!   enum is written.
 //! - [`records`]: the openid link and the consent receipts (SQLite); [`handover`]: where a
 //!   verified identity goes; [`consent`]: the versioned consent texts.
 //! - [`settings`]: what a kiosk is built from; [`wiring`]: the one function that builds it
 //!   ([`start`]), for production, the demo and the tests alike.
 
+pub mod code;
 pub mod consent;
 mod engine;
 pub mod failure;

@@ -14,8 +14,8 @@ use facekiosk_wxpay::clock::{Clock, SystemClock};
 use facekiosk_wxpay::{InfoType, WxpayClient, WxpayError};
 use serde::Serialize;
 
+use crate::code::written_code;
 use crate::consent::{ConsentError, ConsentErrorCode, ConsentLibrary};
-use crate::failure::written_code;
 use crate::handover::{HandOver, LocalRegistry};
 use crate::records::{Records, RecordsError};
 use crate::settings::Settings;

@@ -1,5 +1,5 @@
-//! facekiosk-terminal: the face terminal: the WeChat face SDK on the Android face-pay terminal, reached through the
-//! bridge app (`android-bridge/`).
+//! facekiosk-terminal: the face terminal: the WeChat face SDK on the Android face-pay
+//! terminal, reached through the bridge app (`android-bridge/`).
 //!
 //! - [`FaceTerminal`]: what the session drives (init once, rawdata, face code, auth, stop), each
 //!   call answering a typed [`Reply`] ([`outcome`]) or a [`TerminalError`].
@@ -14,7 +14,8 @@
 //!
 //! Personal data (openid, face_sid) and secrets (authinfo, rawdata) never reach a log line or a
 //! `Debug` dump: results are typed into masking types ([`facekiosk_pii::FaceSid`],
-//! [`facekiosk_pii::WechatId`], [`facekiosk_pii::Secret`]) and the raw Map is kept in a [`RawResult`] that prints keys only.
+//! [`facekiosk_pii::WechatId`], [`facekiosk_pii::Secret`]) and the raw Map is kept in a
+//! [`RawResult`] that prints keys only.
 
 pub mod adb;
 pub mod bridge_client;

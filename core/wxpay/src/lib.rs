@@ -1,6 +1,6 @@
-//! facekiosk-wxpay: WeChat Pay for face real-name: the two protocols the flow speaks, and the client
-//! that runs them over HTTPS; the keys, the facemch decryption and the authinfo cache. It knows
-//! nothing of a kiosk: a [`WxpaySettings`] is all it is configured with.
+//! facekiosk-wxpay: WeChat Pay for face real-name: the two protocols the flow speaks, and the
+//! client that runs them over HTTPS; the keys, the facemch decryption and the authinfo cache.
+//! It knows nothing of a kiosk: a [`WxpaySettings`] is all it is configured with.
 
 pub mod authinfo;
 pub mod authinfo_cache;
