@@ -65,11 +65,7 @@ impl ConfigError {
 
 /// Reads the kiosk's configuration file; relative paths in it are relative to its folder.
 pub fn load(path: &Path) -> Result<Settings, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        path: path.display().to_string(),
-        source,
-    })?;
-    parse(&text, path.parent().unwrap_or(Path::new(".")))
+    parse(&read(path)?, folder_of(path))
 }
 
 /// Parses TOML; relative key paths are resolved against `base_dir`.
@@ -129,12 +125,8 @@ pub fn parse(text: &str, base_dir: &Path) -> Result<Settings, ConfigError> {
 /// Reads a file of only `[kiosk]` and `[terminal]` sections (how the screens behave, how the
 /// terminal is reached): the settings a demo takes on top of its own merchant.
 pub fn load_kiosk_sections(path: &Path) -> Result<(KioskSettings, TerminalSettings), ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        path: path.display().to_string(),
-        source,
-    })?;
-    let base = path.parent().unwrap_or(Path::new("."));
-    let root = table(&text)?;
+    let base = folder_of(path);
+    let root = table(&read(path)?)?;
     let mut p = Problems::default();
     const SECTIONS: [&str; 2] = ["kiosk", "terminal"];
     for key in root.keys().filter(|k| !SECTIONS.contains(&k.as_str())) {
@@ -150,6 +142,18 @@ pub fn load_kiosk_sections(path: &Path) -> Result<(KioskSettings, TerminalSettin
     } else {
         Err(ConfigError::Invalid(p.0))
     }
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// What the relative paths in the file at `path` are relative to.
+fn folder_of(path: &Path) -> &Path {
+    path.parent().unwrap_or(Path::new("."))
 }
 
 fn table(text: &str) -> Result<toml::Table, ConfigError> {

@@ -1,13 +1,12 @@
 //! Time, twice. [`Clock`]: the monotonic time that ages what is cached (an authinfo's
-//! lifetime), a part a test can replace. [`ClockOffset`]: how far this machine's wall clock is
+//! lifetime), a part a test can replace (the authinfo cache's tests move one by hand). [`ClockOffset`]: how far this machine's wall clock is
 //! from WeChat's, measured from each response's `Date` header. A kiosk with a flat RTC battery
 //! signs requests WeChat rejects; we want to tell the technician "your clock is 7 minutes
 //! behind", not "signature error".
 
 use std::fmt;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::v3::verify::MAX_SKEW_SECS;
 
@@ -23,34 +22,6 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> Instant {
         Instant::now()
-    }
-}
-
-/// A clock that moves only when told to (tests of lifetimes measured in hours).
-#[derive(Debug)]
-pub struct ManualClock {
-    start: Instant,
-    elapsed: Mutex<Duration>,
-}
-
-impl Default for ManualClock {
-    fn default() -> Self {
-        ManualClock {
-            start: Instant::now(),
-            elapsed: Mutex::new(Duration::ZERO),
-        }
-    }
-}
-
-impl ManualClock {
-    pub fn advance(&self, by: Duration) {
-        *self.elapsed.lock().unwrap_or_else(|e| e.into_inner()) += by;
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> Instant {
-        self.start + *self.elapsed.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

@@ -1,8 +1,36 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::*;
-use crate::clock::ManualClock;
+use crate::clock::Clock;
 use facekiosk_pii::Secret;
+
+/// A clock that moves only when told to (tests of lifetimes measured in hours).
+#[derive(Debug)]
+struct ManualClock {
+    start: Instant,
+    elapsed: std::sync::Mutex<Duration>,
+}
+
+impl Default for ManualClock {
+    fn default() -> Self {
+        ManualClock {
+            start: Instant::now(),
+            elapsed: std::sync::Mutex::new(Duration::ZERO),
+        }
+    }
+}
+
+impl ManualClock {
+    fn advance(&self, by: Duration) {
+        *self.elapsed.lock().unwrap_or_else(|e| e.into_inner()) += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Instant {
+        self.start + *self.elapsed.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
 
 /// A cache on a clock the test moves.
 fn cache_on(clock: &Arc<ManualClock>) -> AuthinfoCache {
