@@ -76,19 +76,11 @@ impl HandOver for LocalRegistry {
         patient: VerifiedPatient<'a>,
     ) -> BoxFuture<'a, Result<PatientRef, HandOverError>> {
         Box::pin(async move {
-            let records = &self.records;
-            // A patient linked meanwhile (another kiosk on the same records) keeps their ref.
-            let registered = match records.find_patient(patient.openid) {
-                Ok(Some(existing)) => Ok(existing),
-                // The link is the registration: a reference shown on the success screen
-                // is always one the records can find.
-                Ok(None) => {
-                    let new = PatientRef::generate();
-                    records.link_patient(patient.openid, &new).map(|()| new)
-                }
-                Err(e) => Err(e),
-            };
-            registered.map_err(|e| {
+            // The link is the registration, looked up and minted in one transaction: a
+            // reference shown on the success screen is always one the records can find, a
+            // patient linked since the session looked keeps theirs, and a reference is never
+            // minted twice.
+            self.records.register_patient(patient.openid).map_err(|e| {
                 tracing::error!(error = %e, "cannot register the patient in the records");
                 HandOverError::Records
             })

@@ -4,18 +4,24 @@
 //!   only as HMAC-SHA256 under a key of this installation (a file next to the database, owner
 //!   read/write only), so the table alone cannot be joined with WeChat's ids. Its times are
 //!   days, not seconds, so a link cannot be matched to a receipt by its time.
+//! - The references this kiosk minted and then forgot (as HMACs too), so that a reference once
+//!   shown to one patient is never handed to another.
 //! - One consent receipt per session: which text (version, language, SHA-256), when, what the
 //!   patient decided and how the session ended. No personal data.
 //!
 //! Each write is one statement or one transaction: a crash leaves a receipt `pending`, never a
 //! half-written row. The calls are short and local, so they run on the caller's thread.
+//!
+//! The files belong on the kiosk's own disk: SQLite's locking is not reliable over SMB or NFS.
+//! Kiosks do not share records; the hospital's system is the shared record of patients, and
+//! these links are each kiosk's cache for welcome-back.
 
 use std::fmt;
 use std::path::Path;
 use std::sync::Mutex;
 
 use hmac::{Hmac, KeyInit, Mac};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use sha2::Sha256;
 use zeroize::Zeroizing;
@@ -23,12 +29,18 @@ use zeroize::Zeroizing;
 use super::view::ConsentDocument;
 use facekiosk_pii::identity::WechatId;
 
+mod files;
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS patient_link (
     openid_mac   BLOB PRIMARY KEY,
     patient_ref  TEXT NOT NULL,
     linked_at    INTEGER NOT NULL,
     last_seen_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS patient_link_ref ON patient_link (patient_ref);
+CREATE TABLE IF NOT EXISTS retired_ref (
+    ref_mac BLOB PRIMARY KEY
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS consent_receipt (
     session_id       TEXT PRIMARY KEY,
@@ -110,6 +122,23 @@ pub struct ConsentReceipt {
 pub enum RecordsError {
     #[error("patient records {path}: {problem}")]
     Open { path: String, problem: String },
+    #[error(
+        "patient records {records}: the link key {key} is missing, and the {links} patient \
+         links in the records cannot be read without it; restore {key} from a backup, or move \
+         {records} (with its -wal and -shm files) aside to start over with empty records"
+    )]
+    KeyMissing {
+        records: String,
+        key: String,
+        links: u64,
+    },
+    /// The openid already has a link to another reference: the first one stays, since it may
+    /// already be on the patient's screen or paper.
+    #[error(
+        "patient records {path}: this WeChat user is already linked to another patient \
+         reference; the first one is kept"
+    )]
+    AlreadyLinked { path: String },
     #[error("patient records: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -118,6 +147,8 @@ pub enum RecordsError {
 pub struct Records {
     conn: Mutex<Connection>,
     key: Zeroizing<[u8; 32]>,
+    /// The database's path, for error messages (`:memory:` in memory).
+    name: String,
 }
 
 impl fmt::Debug for Records {
@@ -128,37 +159,55 @@ impl fmt::Debug for Records {
 
 impl Records {
     /// Opens (or creates) the records at `path`, with the link key beside it in `<path>.key`
-    /// (`records.sqlite.key`).
+    /// (`records.sqlite.key`). A first start makes the key; a missing key when there are
+    /// links stops here, rather than orphan every link under a new one.
     pub fn open(path: &Path) -> Result<Records, RecordsError> {
+        let name = path.display().to_string();
         let open_err = |problem: String| RecordsError::Open {
-            path: path.display().to_string(),
+            path: name.clone(),
             problem,
         };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
         }
-        let mut key_path = path.as_os_str().to_owned();
-        key_path.push(".key");
-        let key = load_or_create_key(Path::new(&key_path)).map_err(open_err)?;
+        files::create_database(path).map_err(|e| open_err(e.to_string()))?;
         let conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        // Kiosks may share the records: wait for another's write rather than fail at once.
+        // Another process on this disk (a technician's sqlite3, a backup) may hold the lock
+        // for a moment: wait for it rather than fail.
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        Records::with(conn, key)
+        prepare(&conn)?;
+        let key_path = files::key_path(path);
+        let key = match files::load_key(&key_path).map_err(open_err)? {
+            Some(key) => key,
+            None => {
+                let links: u64 =
+                    conn.query_row("SELECT COUNT(*) FROM patient_link", [], |r| r.get(0))?;
+                if links > 0 {
+                    return Err(RecordsError::KeyMissing {
+                        records: name,
+                        key: key_path.display().to_string(),
+                        links,
+                    });
+                }
+                files::create_key(&key_path).map_err(open_err)?
+            }
+        };
+        Ok(Records {
+            conn: Mutex::new(conn),
+            key,
+            name,
+        })
     }
 
     /// Records that live as long as this value (tests, benchmarks, the demo).
     pub fn in_memory() -> Result<Records, RecordsError> {
-        Records::with(Connection::open_in_memory()?, random_key())
-    }
-
-    fn with(conn: Connection, key: Zeroizing<[u8; 32]>) -> Result<Records, RecordsError> {
-        // A forgotten patient's link is overwritten on disk, not left in a free page.
-        conn.pragma_update(None, "secure_delete", "ON")?;
-        conn.execute_batch(SCHEMA)?;
+        let conn = Connection::open_in_memory()?;
+        prepare(&conn)?;
         Ok(Records {
             conn: Mutex::new(conn),
-            key,
+            key: files::random_key(),
+            name: ":memory:".into(),
         })
     }
 
@@ -167,61 +216,108 @@ impl Records {
     }
 
     fn mac(&self, openid: &WechatId) -> Vec<u8> {
+        self.mac_of(openid.reveal().as_bytes())
+    }
+
+    /// A retired reference is kept only as this, so a forgotten patient's reference is not
+    /// left on disk. The prefix keeps it apart from any openid's MAC.
+    fn ref_mac(&self, patient: &str) -> Vec<u8> {
+        self.mac_of(format!("patient_ref\0{patient}").as_bytes())
+    }
+
+    fn mac_of(&self, bytes: &[u8]) -> Vec<u8> {
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&*self.key)
             .expect("HMAC takes any key length");
-        mac.update(openid.reveal().as_bytes());
+        mac.update(bytes);
         mac.finalize().into_bytes().to_vec()
     }
 
-    /// The patient linked to `openid`, if any (and notes that they came back).
+    /// The patient linked to `openid`, if any. Only reads: a returning patient leaves no
+    /// trace of their visit here (their consent receipt has no link to them).
     pub fn find_patient(&self, openid: &WechatId) -> Result<Option<PatientRef>, RecordsError> {
-        let mac = self.mac(openid);
-        let conn = self.conn();
-        let found: Option<String> = conn
-            .query_row(
-                "SELECT patient_ref FROM patient_link WHERE openid_mac = ?1",
-                params![mac],
-                |row| row.get(0),
-            )
-            .optional()?;
-        if found.is_some() {
-            conn.execute(
-                "UPDATE patient_link SET last_seen_at = ?2 WHERE openid_mac = ?1",
-                params![mac, today()],
-            )?;
-        }
-        Ok(found.map(PatientRef))
+        Ok(linked_ref(&self.conn(), &self.mac(openid))?.map(PatientRef))
     }
 
-    /// Links `openid` to `patient` (replacing an earlier link of the same openid).
+    /// Links `openid` to `patient` (the hospital system's reference). Linking it again to the
+    /// same reference is harmless; to another one is refused (`AlreadyLinked`) and the first
+    /// link kept, since that reference may already have been shown to the patient.
     pub fn link_patient(
         &self,
         openid: &WechatId,
         patient: &PatientRef,
     ) -> Result<(), RecordsError> {
-        let t = today();
-        self.conn().execute(
-            "INSERT INTO patient_link (openid_mac, patient_ref, linked_at, last_seen_at)
-             VALUES (?1, ?2, ?3, ?3)
-             ON CONFLICT(openid_mac) DO UPDATE SET patient_ref = ?2, last_seen_at = ?3",
-            params![self.mac(openid), patient.as_str(), t],
-        )?;
+        let mac = self.mac(openid);
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        match linked_ref(&tx, &mac)? {
+            Some(existing) if existing == patient.as_str() => return Ok(()),
+            Some(_) => {
+                return Err(RecordsError::AlreadyLinked {
+                    path: self.name.clone(),
+                });
+            }
+            None => insert_link(&tx, &mac, patient.as_str())?,
+        }
+        tx.commit()?;
         Ok(())
+    }
+
+    /// The kiosk's own registration: the reference already linked to `openid`, or a newly
+    /// minted one, linked in the same transaction. A minted reference is one no patient of
+    /// these records has or had (linked now, or forgotten since).
+    pub fn register_patient(&self, openid: &WechatId) -> Result<PatientRef, RecordsError> {
+        self.register_with(openid, PatientRef::generate)
+    }
+
+    fn register_with(
+        &self,
+        openid: &WechatId,
+        mut mint: impl FnMut() -> PatientRef,
+    ) -> Result<PatientRef, RecordsError> {
+        let mac = self.mac(openid);
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Some(existing) = linked_ref(&tx, &mac)? {
+            return Ok(PatientRef(existing));
+        }
+        let patient = loop {
+            let candidate = mint();
+            let taken: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM patient_link WHERE patient_ref = ?1)
+                     OR EXISTS (SELECT 1 FROM retired_ref WHERE ref_mac = ?2)",
+                params![candidate.as_str(), self.ref_mac(candidate.as_str())],
+                |r| r.get(0),
+            )?;
+            if !taken {
+                break candidate;
+            }
+        };
+        insert_link(&tx, &mac, patient.as_str())?;
+        tx.commit()?;
+        Ok(patient)
     }
 
     /// Removes the link of `openid` (the patient asked to be forgotten); whether there was one.
     /// Gone from the disk too: overwritten in the database (secure_delete) and the log
-    /// folded in and emptied.
+    /// folded in and emptied. Its reference is retired (as an HMAC), never minted again.
     pub fn forget_patient(&self, openid: &WechatId) -> Result<bool, RecordsError> {
-        let conn = self.conn();
-        let n = conn.execute(
-            "DELETE FROM patient_link WHERE openid_mac = ?1",
-            params![self.mac(openid)],
+        let mac = self.mac(openid);
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(patient) = linked_ref(&tx, &mac)? else {
+            return Ok(false);
+        };
+        tx.execute(
+            "INSERT OR IGNORE INTO retired_ref (ref_mac) VALUES (?1)",
+            params![self.ref_mac(&patient)],
         )?;
-        if n > 0 {
-            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        }
-        Ok(n > 0)
+        tx.execute(
+            "DELETE FROM patient_link WHERE openid_mac = ?1",
+            params![mac],
+        )?;
+        tx.commit()?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(true)
     }
 
     /// How many patients are linked.
@@ -315,6 +411,33 @@ impl Records {
     }
 }
 
+fn prepare(conn: &Connection) -> Result<(), RecordsError> {
+    // A forgotten patient's link is overwritten on disk, not left in a free page.
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    conn.execute_batch(SCHEMA)?;
+    Ok(())
+}
+
+fn linked_ref(conn: &Connection, openid_mac: &[u8]) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT patient_ref FROM patient_link WHERE openid_mac = ?1",
+        params![openid_mac],
+        |row| row.get(0),
+    )
+    .optional()
+}
+
+/// `last_seen_at` is written once, with the link: the column stays for the files of earlier
+/// versions, which require it, but a visit is no longer noted (a read does not write).
+fn insert_link(conn: &Connection, openid_mac: &[u8], patient: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO patient_link (openid_mac, patient_ref, linked_at, last_seen_at)
+         VALUES (?1, ?2, ?3, ?3)",
+        params![openid_mac, patient, today()],
+    )?;
+    Ok(())
+}
+
 fn decision_name(d: Decision) -> &'static str {
     match d {
         Decision::Pending => "pending",
@@ -344,81 +467,6 @@ fn now() -> i64 {
 fn today() -> i64 {
     let t = now();
     t - t.rem_euclid(86_400)
-}
-
-fn random_key() -> Zeroizing<[u8; 32]> {
-    let mut key = Zeroizing::new([0u8; 32]);
-    rand::fill(&mut key[..]);
-    key
-}
-
-/// The link key: 32 random bytes (hex) in a file only the kiosk's user may read.
-fn load_or_create_key(path: &Path) -> Result<Zeroizing<[u8; 32]>, String> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => {
-            let text = Zeroizing::new(text);
-            let mut key = Zeroizing::new([0u8; 32]);
-            hex::decode_to_slice(text.trim(), &mut key[..])
-                .map_err(|_| format!("{}: the link key must be 64 hex digits", path.display()))?;
-            check_private(path)?;
-            Ok(key)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let key = random_key();
-            write_private(path, &Zeroizing::new(hex::encode(&key[..])))
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-            Ok(key)
-        }
-        Err(e) => Err(format!("{}: {e}", path.display())),
-    }
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(text.as_bytes())?;
-    // Losing the key loses every link: it is on disk before the first link is written.
-    f.sync_all()
-}
-
-/// A key others can read would let them join the links with WeChat's openids.
-#[cfg(unix)]
-fn check_private(path: &Path) -> Result<(), String> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?
-        .permissions()
-        .mode();
-    if mode & 0o077 != 0 {
-        return Err(format!(
-            "{}: the link key is readable by other users (mode {:o}); `chmod 600` it",
-            path.display(),
-            mode & 0o777
-        ));
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn check_private(_: &Path) -> Result<(), String> {
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    f.write_all(text.as_bytes())?;
-    f.sync_all()
 }
 
 #[cfg(test)]

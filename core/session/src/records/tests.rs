@@ -62,7 +62,8 @@ fn the_link_survives_a_restart_and_needs_its_key() {
         Some(patient)
     );
     // With another key the table is useless to whoever copied it.
-    std::fs::remove_file(key_of(&path)).unwrap();
+    let other = hex::encode([7u8; 32]);
+    std::fs::write(key_of(&path), other).unwrap();
     assert_eq!(
         Records::open(&path).unwrap().find_patient(&openid).unwrap(),
         None
@@ -192,4 +193,186 @@ fn an_unknown_decision_in_the_file_is_an_error_not_pending() {
         .unwrap();
     let err = records.receipts().unwrap_err().to_string();
     assert!(err.contains("consent_receipt.decision"), "{err}");
+}
+
+#[test]
+fn a_missing_key_with_links_stops_the_kiosk_by_name_and_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.sqlite");
+    let patient = PatientRef::new("P-MISSING-KEY-01");
+    Records::open(&path)
+        .unwrap()
+        .link_patient(&WechatId::new("o-missing-key"), &patient)
+        .unwrap();
+    std::fs::remove_file(key_of(&path)).unwrap();
+    let err = Records::open(&path).unwrap_err().to_string();
+    assert!(err.contains("records.sqlite.key"), "{err}");
+    assert!(err.contains("cannot be read without it"), "{err}");
+    assert!(
+        err.contains("from a backup") && err.contains("aside to start over"),
+        "{err}"
+    );
+    assert!(!err.contains("o-missing-key") && !err.contains(patient.as_str()));
+    // No new key was made in its place: restoring the old one still works.
+    assert!(!key_of(&path).exists());
+}
+
+#[test]
+fn a_first_start_makes_a_key_even_with_receipts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.sqlite");
+    Records::open(&path)
+        .unwrap()
+        .open_receipt(&receipt("s1"))
+        .unwrap();
+    std::fs::remove_file(key_of(&path)).unwrap();
+    Records::open(&path).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(key_of(&path)).unwrap().trim().len(),
+        64
+    );
+}
+
+fn temp_key_of(records: &std::path::Path) -> std::path::PathBuf {
+    records.with_file_name("records.sqlite.key.tmp")
+}
+
+#[cfg(unix)]
+fn mode_of(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn a_key_half_written_by_a_crashed_first_start_is_not_taken_for_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.sqlite");
+    // What a first start that died mid-write leaves.
+    std::fs::write(temp_key_of(&path), "0123456789abcdef").unwrap();
+    let records = Records::open(&path).unwrap();
+    assert!(!temp_key_of(&path).exists());
+    let key = std::fs::read_to_string(key_of(&path)).unwrap();
+    assert!(!key.starts_with("0123456789abcdef"));
+    assert_eq!(key.trim().len(), 64);
+    #[cfg(unix)]
+    assert_eq!(mode_of(&key_of(&path)), 0o600);
+    drop(records);
+}
+
+#[test]
+fn a_leftover_temporary_key_leaves_the_real_key_and_its_links_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.sqlite");
+    let openid = WechatId::new("o-leftover");
+    let patient = Records::open(&path)
+        .unwrap()
+        .register_patient(&openid)
+        .unwrap();
+    let key = std::fs::read(key_of(&path)).unwrap();
+    std::fs::write(temp_key_of(&path), "ab").unwrap();
+    let records = Records::open(&path).unwrap();
+    assert_eq!(records.find_patient(&openid).unwrap(), Some(patient));
+    assert_eq!(std::fs::read(key_of(&path)).unwrap(), key);
+    assert!(!temp_key_of(&path).exists());
+}
+
+#[test]
+fn a_key_write_that_fails_halfway_leaves_no_key_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("records.sqlite.key");
+    let err = files::write_atomically(&key, b"0123456789abcdef", |f, bytes| {
+        use std::io::Write;
+        f.write_all(&bytes[..4])?;
+        Err(std::io::Error::other("disk pulled"))
+    })
+    .unwrap_err();
+    assert!(err.contains("records.sqlite.key.tmp"), "{err}");
+    assert!(!key.exists(), "a truncated key is in place");
+    // The next start makes a whole key.
+    Records::open(&dir.path().join("records.sqlite")).unwrap();
+    assert_eq!(std::fs::read_to_string(&key).unwrap().trim().len(), 64);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_and_its_side_files_are_private() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.sqlite");
+    let records = Records::open(&path).unwrap();
+    records
+        .register_patient(&WechatId::new("o-private"))
+        .unwrap();
+    // While the records are open, WAL mode keeps both side files.
+    let side = |suffix: &str| dir.path().join(format!("records.sqlite{suffix}"));
+    for file in [path.clone(), side("-wal"), side("-shm")] {
+        assert!(file.exists(), "{}", file.display());
+        assert_eq!(mode_of(&file), 0o600, "{}", file.display());
+    }
+}
+
+#[test]
+fn a_link_is_never_moved_to_another_reference() {
+    let records = Records::in_memory().unwrap();
+    let openid = WechatId::new("o-shown-once");
+    let shown = PatientRef::new("P-SHOWN-0001");
+    records.link_patient(&openid, &shown).unwrap();
+    // The same link again (the session links after the local registry did) is fine.
+    records.link_patient(&openid, &shown).unwrap();
+    let err = records
+        .link_patient(&openid, &PatientRef::new("P-OTHER-0002"))
+        .unwrap_err();
+    assert!(matches!(err, RecordsError::AlreadyLinked { .. }), "{err}");
+    let text = err.to_string();
+    assert!(text.contains(":memory:") && text.contains("first one is kept"));
+    assert!(
+        !text.contains("o-shown-once") && !text.contains("P-"),
+        "{text}"
+    );
+    assert_eq!(records.find_patient(&openid).unwrap(), Some(shown.clone()));
+    // A registration of a linked patient answers their reference, minting none.
+    assert_eq!(records.register_patient(&openid).unwrap(), shown);
+}
+
+#[test]
+fn a_minted_reference_is_never_handed_to_a_second_patient() {
+    let records = Records::in_memory().unwrap();
+    let first = WechatId::new("o-first");
+    let taken = PatientRef::new("PAAAAAAAAAA");
+    let forgotten = PatientRef::new("PBBBBBBBBBB");
+    let fresh = PatientRef::new("PCCCCCCCCCC");
+    let mut mints = vec![taken.clone()].into_iter();
+    assert_eq!(
+        records
+            .register_with(&first, || mints.next().unwrap())
+            .unwrap(),
+        taken
+    );
+    let gone = WechatId::new("o-gone");
+    let mut mints = vec![forgotten.clone()].into_iter();
+    records
+        .register_with(&gone, || mints.next().unwrap())
+        .unwrap();
+    assert!(records.forget_patient(&gone).unwrap());
+    // The generator hands out a reference in use, then a forgotten one's: both passed over.
+    let second = WechatId::new("o-second");
+    let mut mints = vec![taken.clone(), forgotten, fresh.clone()].into_iter();
+    assert_eq!(
+        records
+            .register_with(&second, || mints.next().unwrap())
+            .unwrap(),
+        fresh
+    );
+    assert_eq!(records.find_patient(&first).unwrap(), Some(taken));
+}
+
+#[test]
+fn looking_a_patient_up_writes_nothing() {
+    let records = Records::in_memory().unwrap();
+    let openid = WechatId::new("o-read-only");
+    let patient = records.register_patient(&openid).unwrap();
+    records
+        .conn()
+        .pragma_update(None, "query_only", "ON")
+        .unwrap();
+    assert_eq!(records.find_patient(&openid).unwrap(), Some(patient));
 }
