@@ -29,7 +29,7 @@ use serde_json::{Value, json};
 
 use crate::faults::{FaultKind, Target};
 use crate::personas::Behaviour;
-use crate::world::{SessionRequest, World};
+use crate::world::{SessionRequest, World, random_hex};
 
 pub use crate::rawdata::{RAWDATA_PREFIX, rawdata_for, terminal_of_rawdata};
 
@@ -107,6 +107,7 @@ struct Waiting {
     callback: SdkCallback,
     expired_authinfo: bool,
     expired_sid: bool,
+    foreign_openid: bool,
 }
 
 /// What the simulated terminal waits for, in interactive mode.
@@ -310,6 +311,7 @@ impl SimFaceSdk {
             _ => {
                 let expired_authinfo = active.has(&FaultKind::ExpiredAuthinfo);
                 let expired_sid = active.has(&FaultKind::ExpiredFaceSid);
+                let foreign_openid = active.has(&FaultKind::ForeignOpenid);
                 if method == SdkMethod::StopWxpayface {
                     self.close_waiting();
                 }
@@ -320,10 +322,12 @@ impl SimFaceSdk {
                         callback,
                         expired_authinfo,
                         expired_sid,
+                        foreign_openid,
                     });
                     return;
                 }
-                self.answer(method, &params, expired_authinfo, expired_sid)
+                let faults = (expired_authinfo, expired_sid, foreign_openid);
+                self.answer(method, &params, faults)
             }
         };
         let latency = Duration::from_millis(active.latency_ms());
@@ -351,7 +355,11 @@ impl SimFaceSdk {
     pub fn present_face(&self, persona: &str) -> Result<(), String> {
         self.world.set_current_persona(persona)?;
         let waiting = self.take_waiting(PatientAction::Face)?;
-        let result = self.face_code(&waiting.params, waiting.expired_authinfo);
+        let result = self.face_code(
+            &waiting.params,
+            waiting.expired_authinfo,
+            waiting.foreign_openid,
+        );
         waiting.callback.respond(result);
         Ok(())
     }
@@ -395,12 +403,12 @@ impl SimFaceSdk {
         }
     }
 
+    /// `faults`: expired authinfo, expired face_sid, foreign openid.
     fn answer(
         &self,
         method: SdkMethod,
         params: &Params,
-        expired_authinfo: bool,
-        expired_sid: bool,
+        (expired_authinfo, expired_sid, foreign_openid): (bool, bool, bool),
     ) -> SdkResult {
         match method {
             SdkMethod::InitWxpayface => {
@@ -414,7 +422,7 @@ impl SimFaceSdk {
                 r.insert("rawdata".into(), rawdata_for(&self.options.serial).into());
                 r
             }
-            SdkMethod::GetWxpayfaceCode => self.face_code(params, expired_authinfo),
+            SdkMethod::GetWxpayfaceCode => self.face_code(params, expired_authinfo, foreign_openid),
             SdkMethod::GetWxpayAuth => self.auth(params, expired_authinfo, expired_sid),
         }
     }
@@ -452,7 +460,12 @@ impl SimFaceSdk {
         None
     }
 
-    fn face_code(&self, params: &Params, expired_authinfo: bool) -> SdkResult {
+    fn face_code(
+        &self,
+        params: &Params,
+        expired_authinfo: bool,
+        foreign_openid: bool,
+    ) -> SdkResult {
         let get = |k: &str| params.get(k).map(String::as_str).filter(|v| !v.is_empty());
         match get("face_authtype") {
             Some("FACE_AUTH") => {}
@@ -480,13 +493,19 @@ impl SimFaceSdk {
         let Ok(session) = session else {
             return returned("PARAM_ERROR", "参数错误");
         };
+        let (openid, sub_openid) = match foreign_openid {
+            // Someone else's ids beside this patient's face_sid: what an app that took the
+            // bridge's place would report.
+            true => (
+                format!("o{}", random_hex(14)),
+                session.sub_openid.map(|_| format!("o{}", random_hex(14))),
+            ),
+            false => (session.openid, session.sub_openid),
+        };
         let mut r = success();
         r.insert("face_sid".into(), session.face_sid.into());
-        r.insert("openid".into(), session.openid.into());
-        r.insert(
-            "sub_openid".into(),
-            session.sub_openid.unwrap_or_default().into(),
-        );
+        r.insert("openid".into(), openid.into());
+        r.insert("sub_openid".into(), sub_openid.unwrap_or_default().into());
         // Wire types of these two are unconfirmed; the apps in the wild parse either.
         r.insert(
             "underage_state".into(),

@@ -119,6 +119,9 @@ pub enum FaultKind {
     ErrCode { err_code: i64 },
     /// Face app: answer with this `return_code` (e.g. `SYSTEMERROR`, `FACEPAY_NOT_AUTH`).
     ReturnCode { return_code: String },
+    /// Face app: `getWxpayfaceCode` reports another person's openid (and sub_openid) beside
+    /// the patient's face_sid, as something that took the bridge's place could.
+    ForeignOpenid,
 }
 
 impl FaultKind {
@@ -135,6 +138,7 @@ impl FaultKind {
             ),
             ExpiredFaceSid => matches!(target, Target::Facemch | Target::GetWxpayAuth),
             ErrCode { .. } | ReturnCode { .. } => !target.is_http(),
+            ForeignOpenid => target == Target::GetWxpayfaceCode,
         }
     }
 
@@ -153,6 +157,7 @@ impl FaultKind {
             ExpiredFaceSid => "expired_face_sid",
             ErrCode { .. } => "err_code",
             ReturnCode { .. } => "return_code",
+            ForeignOpenid => "foreign_openid",
         }
     }
 }

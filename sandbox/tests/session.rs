@@ -132,7 +132,7 @@ async fn confirm(d: &Demo, yes: bool) {
 
 fn failed_with(v: &SessionView) -> (FailureCode, bool) {
     match v.screen {
-        Screen::Failed { code, retry } => (code, retry),
+        Screen::Failed { code, retry, .. } => (code, retry),
         ref other => panic!("expected failed, got {other:?}"),
     }
 }
@@ -698,4 +698,122 @@ async fn intents_out_of_place_are_refused_by_name() {
         "`retry` is not possible on the idle screen"
     );
     assert_eq!(d.kiosk().view().screen, Screen::Idle);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_terminal_reporting_another_persons_openid_registers_nobody() {
+    let d = demo().await;
+    let views = record_views(d.kiosk());
+    let linked = d.kiosk().records().patient_count().unwrap();
+    // Something answering for the terminal reports someone else's openid beside the
+    // patient's face_sid; WeChat's verified answer names the patient.
+    d.sandbox()
+        .set_fault(FaultRule::new(Target::GetWxpayfaceCode, FaultKind::ForeignOpenid).times(1))
+        .unwrap();
+    scan(&d, "zhang-san").await;
+    confirm(&d, true).await;
+    let v = on(d.kiosk(), "failed").await;
+    assert_eq!(failed_with(&v), (FailureCode::IdentityMismatch, false));
+    let Screen::Failed { detail, .. } = &v.screen else {
+        unreachable!()
+    };
+    assert_eq!(detail.as_deref(), Some("openid differs"));
+    assert_eq!(
+        d.kiosk().records().patient_count().unwrap(),
+        linked,
+        "nobody was linked, under either openid"
+    );
+    d.kiosk().send(Intent::Done).await.unwrap();
+    on(d.kiosk(), "idle").await;
+    let receipts = d.kiosk().records().receipts().unwrap();
+    assert_eq!(receipts[0].outcome, "failed:IDENTITY_MISMATCH");
+    // The same patient, honestly reported, is a new patient: asked to confirm again.
+    scan(&d, "zhang-san").await;
+    confirm(&d, true).await;
+    on(d.kiosk(), "success").await;
+    assert_nothing_personal(&d, &views.lock().unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_skewed_clock_is_caught_before_the_face_scan_with_the_offset_for_the_technician() {
+    // WeChat's clock runs 400 s ahead of the kiosk's: the warm-up's answer measured it.
+    let d = demo_with(|o| {
+        o.sandbox = Some(facekiosk_sandbox::options::Options {
+            clock_skew_secs: 400,
+            ..Default::default()
+        });
+    })
+    .await;
+    agree(d.kiosk()).await;
+    let v = on(d.kiosk(), "failed").await;
+    assert_eq!(failed_with(&v), (FailureCode::ClockSkew, false));
+    let Screen::Failed { detail, .. } = &v.screen else {
+        unreachable!()
+    };
+    let detail = detail.as_deref().unwrap_or_default();
+    assert!(
+        detail.contains("+400 s") || detail.contains("+399 s") || detail.contains("+401 s"),
+        "the measured offset for the technician: {detail}"
+    );
+    assert_eq!(
+        d.terminal().sdk.count(Method::GetWxpayfaceCode),
+        0,
+        "the patient was never asked to look into the camera"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_confirmed_patient_whose_query_failed_is_not_sent_back_to_the_face_scan() {
+    let d = demo().await;
+    // WeChat's api.mch is down for as long as the kiosk's retries last.
+    d.sandbox()
+        .set_fault(FaultRule::new(Target::Facemch, FaultKind::Status {
+            status: 503,
+            retry_after: None,
+        }))
+        .unwrap();
+    scan(&d, "zhang-san").await;
+    confirm(&d, true).await;
+    let v = on(d.kiosk(), "failed").await;
+    assert_eq!(failed_with(&v), (FailureCode::WechatServerError, true));
+    d.sandbox().clear_faults();
+    let queries = d.sandbox().hits(Target::Facemch);
+    d.kiosk().send(Intent::Retry).await.unwrap();
+    on(d.kiosk(), "success").await;
+    assert_eq!(
+        d.sandbox().hits(Target::Facemch),
+        queries + 1,
+        "the same face_sid queried once more"
+    );
+    let sdk = &d.terminal().sdk;
+    assert_eq!(sdk.count(Method::GetWxpayfaceCode), 1, "one face scan");
+    assert_eq!(sdk.count(Method::GetWxpayAuth), 1, "one confirmation");
+}
+
+/// A hospital system adapter with a bug.
+struct BuggyHospital;
+
+impl HandOver for BuggyHospital {
+    fn hand_over<'a>(
+        &'a self,
+        _: VerifiedPatient<'a>,
+    ) -> BoxFuture<'a, Result<PatientRef, HandOverError>> {
+        Box::pin(async { panic!("a bug in the hand-over") })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bug_ends_the_session_on_a_defined_screen_and_the_kiosk_serves_the_next_patient() {
+    let d = demo_with(|o| o.hand_over = Some(Arc::new(BuggyHospital))).await;
+    scan(&d, "zhang-san").await;
+    confirm(&d, true).await;
+    let v = on(d.kiosk(), "failed").await;
+    assert_eq!(failed_with(&v), (FailureCode::InternalError, false));
+    d.kiosk().send(Intent::Done).await.unwrap();
+    on(d.kiosk(), "idle").await;
+    let receipts = d.kiosk().records().receipts().unwrap();
+    assert_eq!(receipts[0].outcome, "failed:INTERNAL_ERROR");
+    // The next patient is served: the session task lives on.
+    agree(d.kiosk()).await;
+    on(d.kiosk(), "faceScan").await;
 }

@@ -31,6 +31,8 @@ const WORDS: Readonly<Record<FailureCode, MessageKey>> = {
   IDENTITY_INCOMPLETE: "failure.noRealName",
   RECORDS_UNAVAILABLE: "failure.records",
   HAND_OVER_FAILED: "failure.records",
+  IDENTITY_MISMATCH: "failure.identityMismatch",
+  INTERNAL_ERROR: "failure.internal",
 };
 
 /** Every failure code this build has words for. */

@@ -37,7 +37,7 @@ export const SCREENS = {
   }),
   welcomeBack: () => ({ name: "welcomeBack", patientRef: "P-000042" }),
   refusal: () => ({ name: "refusal", reason: "declinedConsent" }),
-  failed: () => ({ name: "failed", code: "FACE_SCAN_TIMEOUT", retry: true }),
+  failed: () => ({ name: "failed", code: "FACE_SCAN_TIMEOUT", retry: true, detail: null }),
 } satisfies Record<Screen["name"], (language: Language) => Screen>;
 
 export const SCREEN_NAMES = Object.keys(SCREENS) as Array<Screen["name"]>;

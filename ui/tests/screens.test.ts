@@ -173,12 +173,24 @@ describe.each(LANGUAGES)("every screen in %s", (language) => {
 
   it("failed without retry, unknown code: the generic words and only done", async () => {
     const m = await mount(
-      (ipc) => (ipc.current = view({ name: "failed", code: "BRAND_NEW_CODE" as FailureCode, retry: false }, { language })),
+      (ipc) =>
+        (ipc.current = view({ name: "failed", code: "BRAND_NEW_CODE" as FailureCode, retry: false, detail: null }, { language })),
     );
     expect(m.$("[data-failure-code]")?.textContent).toBe("BRAND_NEW_CODE");
+    expect(m.$("[data-failure-detail]")).toBeNull();
     expect(m.$(".failure-message")?.textContent).toBe(dict["failure.generic"]);
     expect(m.$("button[data-action='retry']")).toBeNull();
     expect(document.activeElement).toBe(m.$("button[data-action='done']"));
+  });
+
+  it("failed with the technician's measurement: shown beside the code, for staff", async () => {
+    const detail = "WeChat's clock minus ours: +412 s";
+    const m = await mount(
+      (ipc) => (ipc.current = view({ name: "failed", code: "CLOCK_SKEW", retry: false, detail }, { language })),
+    );
+    expect(m.$("[data-failure-code]")?.textContent).toBe("CLOCK_SKEW");
+    expect(m.$("[data-failure-detail]")?.textContent).toBe(detail);
+    expect(m.$(".failure-message")?.textContent).toBe(dict["failure.clock"]);
   });
 
   it("misconfigured: call staff, the problem list, nothing to start", async () => {

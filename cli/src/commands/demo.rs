@@ -143,9 +143,17 @@ fn describe(view: &SessionView) -> String {
             format!("welcome back: patient {patient_ref}, nothing fetched")
         }
         Screen::Refusal { reason } => format!("refusal: {reason:?}; alternatives offered"),
-        Screen::Failed { code, retry } => {
-            format!("failed: {} (retry offered: {retry})", code.as_str())
-        }
+        Screen::Failed {
+            code,
+            retry,
+            detail,
+        } => match detail {
+            Some(detail) => format!(
+                "failed: {} ({detail}) (retry offered: {retry})",
+                code.as_str()
+            ),
+            None => format!("failed: {} (retry offered: {retry})", code.as_str()),
+        },
         other => other.name().to_owned(),
     }
 }

@@ -8,14 +8,17 @@
 //! it is dropped (and zeroized) whichever way a session ends.
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::{Instant, sleep_until};
 
-use super::failure::FailureCode;
-use super::flow::{self, Attempt, Interrupted, Steps};
+use futures_util::FutureExt;
+
+use super::failure::{Failure, FailureCode};
+use super::flow::{self, Attempt, Confirmed, Interrupted, Steps};
 use super::intent::{Intent, SessionError};
 use super::publisher::{Prefs, Publisher};
 use super::records::{ConsentReceipt, Decision};
@@ -48,12 +51,28 @@ pub(super) struct Engine {
 }
 
 impl Engine {
+    /// Serves patients until shutdown. A bug (a panic) outside a session puts the kiosk back on
+    /// idle rather than leaving the screen frozen; one inside a session is caught in
+    /// [`Engine::session`], which ends it on a defined screen.
     pub(super) async fn run(self, mut commands: mpsc::Receiver<Command>) {
-        // Ahead of each patient; stopped with the kiosk, so nothing outlives it.
-        let mut warm_up = flow::warm_up_in_background(&self.deps);
+        while AssertUnwindSafe(self.serve(&mut commands))
+            .catch_unwind()
+            .await
+            .is_err()
+        {
+            // The panic hook logs where; its message may hold anything, so it is not repeated.
+            tracing::error!("the session task failed (a bug); back to idle");
+            self.out.set_prefs(self.defaults);
+            self.out.show(Screen::Idle, None);
+        }
+    }
+
+    async fn serve(&self, commands: &mut mpsc::Receiver<Command>) {
+        // Ahead of each patient; stopped with the kiosk (or a panic), so nothing outlives it.
+        let mut warm_up = WarmUp::start(&self.deps);
         loop {
             let start = self
-                .wait(&mut commands, &|_| Screen::Idle, None, |i| {
+                .wait(commands, &|_| Screen::Idle, None, |i| {
                     matches!(i, Intent::Start).then_some(())
                 })
                 .await;
@@ -62,7 +81,7 @@ impl Engine {
                 Waited::Shutdown => break,
                 Waited::TimedOut | Waited::Cancelled => continue,
             }
-            let ending = self.session(&mut commands).await;
+            let ending = self.session(commands).await;
             let shutdown = matches!(ending, Ending::Shutdown);
             tracing::info!(outcome = %ending.outcome(), "session ended");
             self.out.set_prefs(self.defaults);
@@ -70,10 +89,8 @@ impl Engine {
             if shutdown {
                 break;
             }
-            warm_up.abort();
-            warm_up = flow::warm_up_in_background(&self.deps);
+            warm_up.restart(&self.deps);
         }
-        warm_up.abort();
     }
 
     async fn session(&self, commands: &mut mpsc::Receiver<Command>) -> Ending {
@@ -96,10 +113,23 @@ impl Engine {
         if let Err(e) = self.deps.records.open_receipt(&receipt) {
             tracing::error!(error = %e, "cannot write the consent receipt");
             return self
-                .end_on(commands, Ending::Failed(FailureCode::RecordsUnavailable))
+                .end_on(
+                    commands,
+                    Ending::Failed(FailureCode::RecordsUnavailable.into()),
+                )
                 .await;
         }
-        let ending = self.consent_then_flow(commands, &session_id).await;
+        let flow = AssertUnwindSafe(self.consent_then_flow(commands, &session_id));
+        let ending = match flow.catch_unwind().await {
+            Ok(ending) => ending,
+            Err(_) => {
+                // Unwinding dropped the session's locals, the identity among them (zeroized).
+                tracing::error!("a bug ended the session");
+                flow::stop_face_ui(&self.deps).await;
+                self.end_on(commands, Ending::Failed(FailureCode::InternalError.into()))
+                    .await
+            }
+        };
         if let Err(e) = self.deps.records.finish(&session_id, &ending.outcome()) {
             tracing::error!(error = %e, "cannot close the consent receipt");
         }
@@ -138,7 +168,10 @@ impl Engine {
             if decision == Decision::Agreed {
                 // Nothing is fetched without a receipt of the consent.
                 return self
-                    .end_on(commands, Ending::Failed(FailureCode::RecordsUnavailable))
+                    .end_on(
+                        commands,
+                        Ending::Failed(FailureCode::RecordsUnavailable.into()),
+                    )
                     .await;
             }
         }
@@ -151,12 +184,15 @@ impl Engine {
 
     /// The patient agreed: face scan and the rest, again after a failure if they ask.
     async fn attempts(&self, commands: &mut mpsc::Receiver<Command>) -> Ending {
+        // A patient who confirmed on WeChat's screen, for the next attempt (dropped, and its
+        // ids zeroized, when the session ends).
+        let mut confirmed: Option<Confirmed> = None;
         loop {
             let mut steps = Stage {
                 engine: self,
                 commands,
             };
-            let ending = match flow::attempt(&self.deps, &mut steps).await {
+            let ending = match flow::attempt(&self.deps, &mut steps, &mut confirmed).await {
                 Attempt::Verified(screen) => {
                     self.out.show(screen, None);
                     Ending::Verified
@@ -169,7 +205,7 @@ impl Engine {
                     Ending::WelcomeBack
                 }
                 Attempt::Refused(reason) => Ending::Refused(reason),
-                Attempt::Failed(code) => Ending::Failed(code),
+                Attempt::Failed(failure) => Ending::Failed(failure),
                 Attempt::Cancelled => return Ending::Cancelled,
                 Attempt::Shutdown => return Ending::Shutdown,
             };
@@ -197,10 +233,14 @@ impl Engine {
         ending: Ending,
         retry_here: bool,
     ) -> AfterResult {
-        let retry = retry_here && matches!(&ending, Ending::Failed(code) if code.retry());
+        let retry = retry_here && matches!(&ending, Ending::Failed(f) if f.code.retry());
         let screen = match &ending {
             Ending::Refused(reason) => Screen::Refusal { reason: *reason },
-            Ending::Failed(code) => Screen::Failed { code: *code, retry },
+            Ending::Failed(Failure { code, detail }) => Screen::Failed {
+                code: *code,
+                retry,
+                detail: detail.clone(),
+            },
             // Verified and welcome back were put on screen with their masked details.
             _ => self.out.current_screen(),
         };
@@ -430,6 +470,27 @@ impl Steps for Stage<'_> {
 
     fn patient_time_percent(&self) -> u32 {
         self.engine.patient_time_percent()
+    }
+}
+
+/// The warm-up ahead of the next patient, stopped when it is restarted or dropped (`serve`
+/// ending, a panic included).
+struct WarmUp(tokio::task::AbortHandle);
+
+impl WarmUp {
+    fn start(deps: &Arc<Deps>) -> WarmUp {
+        WarmUp(flow::warm_up_in_background(deps))
+    }
+
+    fn restart(&mut self, deps: &Arc<Deps>) {
+        self.0.abort();
+        self.0 = flow::warm_up_in_background(deps);
+    }
+}
+
+impl Drop for WarmUp {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

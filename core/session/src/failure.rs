@@ -57,6 +57,11 @@ pub enum FailureCode {
     RecordsUnavailable,
     /// The hospital system did not take the verified identity.
     HandOverFailed,
+    /// WeChat's verified answer names another person than the terminal reported: something
+    /// other than the paired bridge answered for the terminal. Nothing was linked or shown.
+    IdentityMismatch,
+    /// A bug in the kiosk ended the session; the kiosk is back for the next patient.
+    InternalError,
 }
 
 impl FailureCode {
@@ -136,6 +141,30 @@ impl FailureCode {
             K::IdentityUndecryptable => FailureCode::IdentityUndecryptable,
             K::KeySetup => FailureCode::KeySetup,
         }
+    }
+}
+
+/// A failure as the screen shows it: the code, and for some codes a measurement the
+/// technician needs (the clock's offset), never anything personal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub code: FailureCode,
+    pub detail: Option<String>,
+}
+
+impl Failure {
+    /// The kiosk's clock is `offset_secs` behind WeChat's (negative: ahead), as measured.
+    pub fn clock_skew(offset_secs: i64) -> Failure {
+        Failure {
+            code: FailureCode::ClockSkew,
+            detail: Some(format!("WeChat's clock minus ours: {offset_secs:+} s")),
+        }
+    }
+}
+
+impl From<FailureCode> for Failure {
+    fn from(code: FailureCode) -> Failure {
+        Failure { code, detail: None }
     }
 }
 

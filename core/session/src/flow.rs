@@ -7,16 +7,21 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
-use super::failure::{FailureCode, PatientStep};
+use tokio::time::Instant;
+
+use super::failure::{Failure, FailureCode, PatientStep};
 use super::handover::{HandOverError, VerifiedPatient};
 use super::records::PatientRef;
 use super::view::{RefusalReason, Screen};
 use crate::Deps;
 use facekiosk_pii::Secret;
+use facekiosk_pii::identity::Identity;
 use facekiosk_terminal::{AuthRequest, FaceCode, FaceCodeRequest, Outcome, TerminalError};
 use facekiosk_wxpay::WxpayError;
 use facekiosk_wxpay::authinfo_cache::{FetchError, Source};
+use facekiosk_wxpay::settings::WxpaySettings;
 
 pub(crate) enum Attempt {
     /// The success screen (masked), already handed over and wiped.
@@ -28,9 +33,15 @@ pub(crate) enum Attempt {
         patient_done: bool,
     },
     Refused(RefusalReason),
-    Failed(FailureCode),
+    Failed(Failure),
     Cancelled,
     Shutdown,
+}
+
+impl From<FailureCode> for Attempt {
+    fn from(code: FailureCode) -> Attempt {
+        Attempt::Failed(code.into())
+    }
 }
 
 /// Why a step did not run to its end: the patient cancelled, or the kiosk is shutting down.
@@ -46,6 +57,26 @@ impl From<Interrupted> for Attempt {
             Interrupted::Cancelled => Attempt::Cancelled,
             Interrupted::Shutdown => Attempt::Shutdown,
         }
+    }
+}
+
+/// How long after the patient confirmed on WeChat's screen "try again" queries the same
+/// face_sid instead of sending them back to the face scan. WeChat does not document a
+/// face_sid's lifetime; five minutes is well inside what has been seen to work, and an
+/// expired one is refused by WeChat without harm.
+pub(crate) const REQUERY_WINDOW: Duration = Duration::from_secs(300);
+
+/// A patient who confirmed on WeChat's screen, kept by the engine between the attempts of
+/// one session so a failure after the confirmation does not cost them the face scan and the
+/// confirmation again. Its ids zeroize when it is dropped.
+pub(crate) struct Confirmed {
+    face: FaceCode,
+    at: Instant,
+}
+
+impl Confirmed {
+    fn fresh(&self) -> bool {
+        self.at.elapsed() < REQUERY_WINDOW
     }
 }
 
@@ -73,9 +104,16 @@ pub(crate) trait Steps {
 }
 
 /// One attempt. A step cut short by a cancel or a shutdown ends it here, after WeChat's face
-/// UI is closed: the one place that closes it for an interruption.
-pub(crate) async fn attempt(deps: &Deps, steps: &mut impl Steps) -> Attempt {
-    match run(deps, steps).await {
+/// UI is closed: the one place that closes it for an interruption. `confirmed` carries a
+/// patient who already confirmed into the next attempt of the same session (see
+/// [`REQUERY_WINDOW`]); the attempt takes it, and leaves one there when its query failed in
+/// a way a second query can mend.
+pub(crate) async fn attempt(
+    deps: &Deps,
+    steps: &mut impl Steps,
+    confirmed: &mut Option<Confirmed>,
+) -> Attempt {
+    match run(deps, steps, confirmed).await {
         Ok(attempt) => attempt,
         Err(interrupted) => {
             stop_face_ui(deps).await;
@@ -84,24 +122,72 @@ pub(crate) async fn attempt(deps: &Deps, steps: &mut impl Steps) -> Attempt {
     }
 }
 
-async fn run(deps: &Deps, steps: &mut impl Steps) -> Result<Attempt, Interrupted> {
+async fn run(
+    deps: &Deps,
+    steps: &mut impl Steps,
+    confirmed: &mut Option<Confirmed>,
+) -> Result<Attempt, Interrupted> {
+    let face = match confirmed.take().filter(Confirmed::fresh) {
+        Some(earlier) => earlier.face,
+        None => match scan_and_confirm(deps, steps).await? {
+            Ok(face) => face,
+            Err(end) => return Ok(end),
+        },
+    };
+    let at = Instant::now();
+    let attempt = register(deps, steps, &face).await?;
+    if let Attempt::Failed(failure) = &attempt
+        && requery_can_help(failure.code)
+    {
+        *confirmed = Some(Confirmed { face, at });
+    }
+    Ok(attempt)
+}
+
+/// Whether querying the same face_sid again can end differently: WeChat or the hospital's
+/// system was down or slow.
+fn requery_can_help(code: FailureCode) -> bool {
+    use FailureCode::*;
+    matches!(
+        code,
+        WechatUnreachable | WechatTimeout | WechatServerError | WechatRateLimited | HandOverFailed
+    )
+}
+
+/// Prepare, face scan, then welcome back (a known openid: the attempt ends there) or WeChat's
+/// confirmation: the confirmed patient's face code, or how the attempt ended.
+async fn scan_and_confirm(
+    deps: &Deps,
+    steps: &mut impl Steps,
+) -> Result<Result<FaceCode, Attempt>, Interrupted> {
     let authinfo = match steps.step(Screen::Preparing, prepare(deps)).await? {
         Ok((authinfo, _)) => authinfo,
-        Err(code) => return Ok(Attempt::Failed(code)),
+        Err(code) => return Ok(Err(code.into())),
     };
+    // WeChat would refuse the query after the patient confirmed: say so before they act.
+    if deps.wxpay.clock().is_rejectable() {
+        let offset = deps.wxpay.clock().offset_secs().unwrap_or_default();
+        tracing::warn!(
+            offset_secs = offset,
+            "the kiosk's clock is off: no face scan"
+        );
+        return Ok(Err(Attempt::Failed(Failure::clock_skew(offset))));
+    }
     let scan = face_scan(deps, &authinfo, steps.patient_time_percent());
     let face = match steps.step(Screen::FaceScan, scan).await? {
         Ok(face) => face,
-        Err(end) => return Ok(end),
+        Err(end) => return Ok(Err(end)),
     };
     let known = match deps.records.find_patient(&face.openid) {
         Ok(known) => known,
         Err(e) => {
             tracing::error!(error = %e, "cannot read the patient records");
-            return Ok(Attempt::Failed(FailureCode::RecordsUnavailable));
+            return Ok(Err(FailureCode::RecordsUnavailable.into()));
         }
     };
     if let Some(patient) = known {
+        // Taken on the paired terminal's word: WeChat has no query without the confirmation,
+        // and the bridge proved the pairing key in its handshake.
         let quit = AuthRequest::quit(authinfo, face.face_sid.clone());
         let screen = Screen::WelcomeBack {
             patient_ref: patient.to_string(),
@@ -125,10 +211,10 @@ async fn run(deps: &Deps, steps: &mut impl Steps) -> Result<Attempt, Interrupted
                 stop_face_ui(deps).await;
             }
         }
-        return Ok(Attempt::WelcomeBack {
+        return Ok(Err(Attempt::WelcomeBack {
             screen,
             patient_done,
-        });
+        }));
     }
     let mut confirm = AuthRequest::authorise(authinfo, face.face_sid.clone());
     confirm.patient_time_percent = steps.patient_time_percent();
@@ -137,23 +223,40 @@ async fn run(deps: &Deps, steps: &mut impl Steps) -> Result<Attempt, Interrupted
         .await?;
     match confirmed {
         Ok(reply) => match reply.outcome {
-            Outcome::Success(()) => {}
-            Outcome::UserCancel => return Ok(Attempt::Refused(RefusalReason::CancelledAtWechat)),
-            other => return Ok(Attempt::Failed(FailureCode::of_outcome(&other))),
+            Outcome::Success(()) => Ok(Ok(face)),
+            Outcome::UserCancel => Ok(Err(Attempt::Refused(RefusalReason::CancelledAtWechat))),
+            other => Ok(Err(FailureCode::of_outcome(&other).into())),
         },
-        Err(e) => {
-            let code = terminal_failure(&e, PatientStep::Confirmation);
-            return Ok(Attempt::Failed(code));
-        }
+        Err(e) => Ok(Err(terminal_failure(&e, PatientStep::Confirmation).into())),
     }
+}
+
+/// The facemch query for a confirmed patient, checked against what the terminal reported,
+/// then the hand-over and the link for next time.
+async fn register(
+    deps: &Deps,
+    steps: &mut impl Steps,
+    face: &FaceCode,
+) -> Result<Attempt, Interrupted> {
     let query = deps.wxpay.query_user(face.face_sid.reveal());
     let mut identity = match steps.step(Screen::WaitingConfirmation, query).await? {
         Ok(identity) => identity,
         Err(e) => return Ok(Attempt::Failed(wechat_failure(&e))),
     };
+    if let Err(mismatch) = same_person(face, &identity, deps.wxpay.settings()) {
+        identity.wipe();
+        tracing::warn!(
+            what = mismatch,
+            "WeChat's verified answer is not the person the terminal reported"
+        );
+        return Ok(Attempt::Failed(Failure {
+            code: FailureCode::IdentityMismatch,
+            detail: Some(mismatch.to_owned()),
+        }));
+    }
     let Some(real_name) = identity.real_name.as_ref() else {
         identity.wipe();
-        return Ok(Attempt::Failed(FailureCode::IdentityIncomplete));
+        return Ok(FailureCode::IdentityIncomplete.into());
     };
     let masked_name = real_name.name.masked();
     let masked_credential = real_name.credential_number.masked();
@@ -179,7 +282,7 @@ async fn run(deps: &Deps, steps: &mut impl Steps) -> Result<Attempt, Interrupted
         Ok(p) => p,
         Err(e) => {
             tracing::error!(code = e.code(), "hand-over failed");
-            return Ok(Attempt::Failed(FailureCode::HandOverFailed));
+            return Ok(FailureCode::HandOverFailed.into());
         }
     };
     if let Err(e) = deps.records.link_patient(&face.openid, &patient) {
@@ -193,6 +296,26 @@ async fn run(deps: &Deps, steps: &mut impl Steps) -> Result<Attempt, Interrupted
         credential_type,
         patient_ref: patient.to_string(),
     }))
+}
+
+/// The ids of WeChat's verified answer must be those the terminal reported with the face
+/// code: an answer on the bridge socket is only as good as what WeChat signs. Says which id
+/// differs (never its value).
+fn same_person(
+    face: &FaceCode,
+    identity: &Identity,
+    settings: &WxpaySettings,
+) -> Result<(), &'static str> {
+    match &identity.openid {
+        None => return Err("WeChat's answer carries no openid"),
+        Some(openid) if *openid != face.openid => return Err("openid differs"),
+        Some(_) => {}
+    }
+    // WeChat returns sub_openid when sub_appid is configured; then it must match too.
+    if settings.merchant.sub_appid.is_some() && identity.sub_openid != face.sub_openid {
+        return Err("sub_openid differs");
+    }
+    Ok(())
 }
 
 /// The face scan: a face code, or how the attempt ends.
@@ -223,10 +346,10 @@ async fn face_scan(
                     return_code = reply.return_code.as_str(),
                     "face scan failed"
                 );
-                Err(Attempt::Failed(FailureCode::of_outcome(&other)))
+                Err(FailureCode::of_outcome(&other).into())
             }
         },
-        Err(e) => Err(Attempt::Failed(terminal_failure(&e, PatientStep::FaceScan))),
+        Err(e) => Err(terminal_failure(&e, PatientStep::FaceScan).into()),
     }
 }
 
@@ -277,7 +400,7 @@ pub(crate) async fn prepare(deps: &Deps) -> Result<(Secret, Source), FailureCode
     match deps.authinfo.get(&deps.scope, fetch).await {
         Ok((authinfo, source)) => Ok((authinfo.authinfo, source)),
         Err(PrepareError::Terminal(code)) => Err(code),
-        Err(PrepareError::Wechat(e)) => Err(wechat_failure(&e)),
+        Err(PrepareError::Wechat(e)) => Err(wechat_failure(&e).code),
     }
 }
 
@@ -299,14 +422,17 @@ fn terminal_failure(e: &TerminalError, step: PatientStep) -> FailureCode {
     code
 }
 
-fn wechat_failure(e: &WxpayError) -> FailureCode {
+fn wechat_failure(e: &WxpayError) -> Failure {
     let code = FailureCode::of_wxpay(e);
     tracing::warn!(code = %code.as_str(), error = %e, "WeChat call failed");
-    code
+    match e {
+        WxpayError::ClockSkew { offset_secs } => Failure::clock_skew(*offset_secs),
+        _ => code.into(),
+    }
 }
 
 /// Closes the face UI a cut-off call may have left open on the terminal.
-async fn stop_face_ui(deps: &Deps) {
+pub(crate) async fn stop_face_ui(deps: &Deps) {
     if let Err(e) = deps.terminal.stop().await {
         tracing::warn!(error = %e, "stopWxpayface failed");
     }

@@ -31,7 +31,7 @@ use tokio::sync::{Mutex, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 pub use consent::{ConsentError, ConsentErrorCode, ConsentLibrary};
-pub use failure::FailureCode;
+pub use failure::{Failure, FailureCode};
 pub use handover::{HandOver, HandOverError, LocalRegistry, VerifiedPatient};
 pub use intent::{Intent, SessionError, SessionErrorCode};
 pub use publisher::Prefs;
@@ -76,7 +76,7 @@ enum Ending {
     Verified,
     WelcomeBack,
     Refused(RefusalReason),
-    Failed(FailureCode),
+    Failed(Failure),
     Cancelled,
     TimedOut,
     Shutdown,
@@ -88,7 +88,7 @@ impl Ending {
             Ending::Verified => "verified".into(),
             Ending::WelcomeBack => "welcome_back".into(),
             Ending::Refused(_) => "refused".into(),
-            Ending::Failed(code) => format!("failed:{}", code.as_str()),
+            Ending::Failed(failure) => format!("failed:{}", failure.code.as_str()),
             Ending::Cancelled => "cancelled".into(),
             Ending::TimedOut => "timed_out".into(),
             Ending::Shutdown => "shutdown".into(),

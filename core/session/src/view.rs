@@ -56,10 +56,12 @@ pub enum Screen {
     Refusal {
         reason: RefusalReason,
     },
-    /// Something failed: plain words on the screen, a code for staff.
+    /// Something failed: plain words on the screen, a code for staff, and for some codes what
+    /// a technician needs beside it (the clock's measured offset).
     Failed {
         code: FailureCode,
         retry: bool,
+        detail: Option<String>,
     },
 }
 

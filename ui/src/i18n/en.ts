@@ -115,6 +115,9 @@ export const en: Messages = {
   "failure.identityInvalid": "Your details could not be read correctly. Anything received has been cleared.",
   "failure.clock": "This kiosk's clock is wrong. Please ask a member of staff.",
   "failure.config": "This kiosk's keys or certificates are set up wrongly. Please ask a member of staff.",
+  "failure.identityMismatch":
+    "WeChat's answer did not match the face device's, so nothing was registered and anything received has been cleared. Please ask a member of staff.",
+  "failure.internal": "Something went wrong on this kiosk. Anything received has been cleared.",
   "failure.records": "Your details could not be sent to the hospital system. Anything received has been cleared.",
 
   "warning.title": "Are you still there?",

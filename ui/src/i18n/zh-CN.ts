@@ -112,6 +112,8 @@ export const zhCN = {
   "failure.identityInvalid": "未能正确读取您的信息，本次获取的信息已清除。",
   "failure.clock": "本机时间不准确，请联系工作人员。",
   "failure.config": "本机的密钥或证书设置有误，请联系工作人员。",
+  "failure.identityMismatch": "刷脸设备返回的信息与微信核验的结果不一致，本次未办理建档，获取的信息已清除。请联系工作人员。",
+  "failure.internal": "本机出现故障，本次获取的信息已清除。",
   "failure.records": "信息未能提交到医院系统，本次获取的信息已清除。",
 
   // During a session the countdown ends it; on a result screen it only leaves the page (no

@@ -1,4 +1,5 @@
-// Failed: plain words for the code, the code itself small for staff; "try again" when the core
+// Failed: plain words for the code, the code itself small for staff (with the technician's
+// measurement when the core gives one, e.g. the clock's offset); "try again" when the core
 // offers it, and always a way out.
 import { h } from "../dom";
 import { failureMessage } from "../failures";
@@ -15,7 +16,13 @@ export function render(screen: ScreenOf<"failed">, ctx: Ctx): Rendered {
     [
       h("p", { class: "lead failure-message" }, t(failureMessage(screen.code))),
       paragraph(t("failed.alternatives"), "note"),
-      h("p", { class: "staff-line" }, t("failed.code"), h("code", { attrs: { "data-failure-code": true } }, screen.code)),
+      h(
+        "p",
+        { class: "staff-line" },
+        t("failed.code"),
+        h("code", { attrs: { "data-failure-code": true } }, screen.code),
+        screen.detail ? h("span", { class: "failure-detail", attrs: { "data-failure-detail": true } }, screen.detail) : null,
+      ),
     ],
     [retry, done],
     { tone: "warn" },
