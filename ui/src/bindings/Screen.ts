@@ -7,4 +7,4 @@ import type { RefusalReason } from "./RefusalReason";
 /**
  * The screen to show.
  */
-export type Screen = { "name": "idle" } | { "name": "consent", consent: ConsentDocument, } | { "name": "preparing" } | { "name": "faceScan" } | { "name": "waitingConfirmation" } | { "name": "success", maskedName: string, maskedCredential: string, credentialType: CredentialKind, patientRef: string, } | { "name": "welcomeBack", patientRef: string, } | { "name": "refusal", reason: RefusalReason, } | { "name": "failed", code: FailureCode, retry: boolean, };
+export type Screen = { "name": "idle" } | { "name": "consent", consent: ConsentDocument, } | { "name": "preparing" } | { "name": "faceScan" } | { "name": "waitingConfirmation" } | { "name": "success", maskedName: string, maskedCredential: string, credentialType: CredentialKind, patientRef: string, } | { "name": "welcomeBack", patientRef: string, } | { "name": "refusal", reason: RefusalReason, } | { "name": "failed", code: FailureCode, retry: boolean, detail: string | null, };
