@@ -88,13 +88,14 @@ pub(super) fn write_atomically(
     sync_dir(path).map_err(named(path))
 }
 
-/// Creates `path` for the records' database, owner read/write only, before SQLite opens it:
-/// SQLite would create it with the process's umask (often world-readable), and gives its
-/// `-wal` and `-shm` files the database's own mode. An existing file is left as it is.
+/// An I/O error, with the file it happened to.
 fn named(path: &Path) -> impl Fn(std::io::Error) -> String + '_ {
     move |e| format!("{}: {e}", path.display())
 }
 
+/// Creates `path` for the records' database, owner read/write only, before SQLite opens it:
+/// SQLite would create it with the process's umask (often world-readable), and gives its
+/// `-wal` and `-shm` files the database's own mode. An existing file is left as it is.
 pub(super) fn create_database(path: &Path) -> std::io::Result<()> {
     match create_private(path) {
         Ok(f) => f.sync_all(),
