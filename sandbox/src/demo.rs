@@ -18,7 +18,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use facekiosk_pii::WechatId;
 use facekiosk_session::{HandOver, Kiosk, KioskSettings, Parts, PatientRef, Records, Settings};
-use facekiosk_terminal::{TerminalSettings, TerminalTarget};
+use facekiosk_terminal::{Pairing, TerminalSettings, TerminalTarget};
 use facekiosk_wxpay::settings::Timeouts;
 
 use crate::face_app::{FaceAppOptions, PatientAction};
@@ -126,6 +126,11 @@ impl Demo {
         if let Some(terminal) = options.terminal {
             settings.terminal = terminal;
         }
+        // The kiosk proves the key the simulated terminal's bridge was started with, whatever
+        // terminal settings the caller gave.
+        let key_file = sandbox.world().material.pairing_key_path();
+        let key = sandbox.world().material.pairing_key()?;
+        settings.terminal.pairing = Some(Pairing::new(key, key_file.display().to_string()));
         if let Some(timeouts) = options.wechat_timeouts {
             settings.wxpay.timeouts = timeouts;
         }

@@ -75,6 +75,13 @@ pub fn render(material: &Material, options: &Options, base_url: &str, sp: bool) 
             qp(&sub.key_path())
         );
     }
+    // Last, so that `add_terminal` can append to it. The simulated terminal's serial, and the
+    // key its bridges are paired with (what production requires of `[terminal]`).
+    t += &format!(
+        "\n[terminal]\nserial = {}\npairing_key_file = {}\n",
+        q(crate::face_app::FaceAppOptions::default().serial.as_str()),
+        qp(&m.pairing_key_path())
+    );
     t
 }
 
@@ -98,7 +105,8 @@ pub fn write(
 pub fn add_terminal(path: &Path, addr: std::net::SocketAddr) -> Result<()> {
     let mut text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    text += &format!("\n[terminal]\ndirect = {}\n", q(&addr.to_string()));
+    // `[terminal]` is the last section `render` writes.
+    text += &format!("direct = {}\n", q(&addr.to_string()));
     let dir = path.parent().unwrap_or(Path::new("."));
     facekiosk_config::parse(&text, dir)
         .map_err(|e| anyhow!("the kiosk configuration we wrote: {e}"))?;

@@ -103,6 +103,29 @@ pub struct Material {
 }
 
 impl Material {
+    /// The key the simulated terminals' bridges share with the kiosk (`terminal.pairing_key_file`
+    /// of the kiosk.toml the sandbox writes).
+    pub fn pairing_key_path(&self) -> PathBuf {
+        self.dir.join("terminal-pairing.key")
+    }
+
+    /// The pairing key, made on first use (a keys directory from before pairing has none).
+    pub fn pairing_key(&self) -> Result<facekiosk_bridge_protocol::PairingKey> {
+        let path = self.pairing_key_path();
+        if !path.exists() {
+            let key = facekiosk_bridge_protocol::PairingKey::generate();
+            match write_secret(&path, &key.to_hex()) {
+                Ok(()) => {}
+                // Another process of the same run made it first: use theirs.
+                Err(_) if path.exists() => {}
+                Err(e) => return Err(e),
+            }
+        }
+        facekiosk_terminal::Pairing::load(&path)
+            .map(|pairing| pairing.key)
+            .map_err(|e| anyhow!("{} {e}", path.display()))
+    }
+
     pub fn pub_key_path(&self) -> PathBuf {
         self.dir.join("wechatpay/pub_key.pem")
     }

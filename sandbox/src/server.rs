@@ -182,6 +182,8 @@ impl Sandbox {
             data_dir,
             keys_dir,
         };
+        // The kiosk.toml names the pairing key file: make it before the file is checked.
+        material.pairing_key()?;
         kiosk::write(&paths.kiosk_config, &material, &opts, &base_url, false)?;
         kiosk::write(&paths.kiosk_config_sp, &material, &opts, &base_url, true)?;
         let world = World::new(material, opts, personas);
@@ -294,7 +296,12 @@ impl SandboxHandle {
             model: "facekiosk sandbox terminal".into(),
             sdk_int: 0,
         };
-        let bridge = Bridge::new(Arc::new(sdk.clone()), ServerConfig::new(device))?;
+        let key = self.world.material.pairing_key()?;
+        let pairing = facekiosk_terminal::Pairing::new(
+            key.clone(),
+            self.world.material.pairing_key_path().display().to_string(),
+        );
+        let bridge = Bridge::new(Arc::new(sdk.clone()), ServerConfig::new(device, key))?;
         // The bridge listens behind the terminal's cable, which the kiosk connects to.
         let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
         let cable = Cable::start(listen, listener.local_addr()?).await?;
@@ -309,6 +316,7 @@ impl SandboxHandle {
         Ok(SimTerminal {
             sdk,
             bridge,
+            pairing,
             addr,
             cable,
             task,
@@ -321,6 +329,8 @@ impl SandboxHandle {
 pub struct SimTerminal {
     pub sdk: SimFaceSdk,
     pub bridge: Bridge,
+    /// The key its bridge is paired with, for the kiosk side.
+    pub pairing: facekiosk_terminal::Pairing,
     /// Where the kiosk connects (the cable in front of the bridge).
     pub addr: SocketAddr,
     /// Unplug and replug it.

@@ -28,7 +28,13 @@ fn options(serial: &str) -> FaceAppOptions {
 fn kiosk(terminal: &SimTerminal, timeouts: CallTimeouts) -> BridgeTerminal<TerminalLink> {
     BridgeTerminal::spawn(
         TerminalTarget::Direct(terminal.addr),
-        LinkOptions::default(),
+        LinkOptions {
+            client: facekiosk_terminal::ClientOptions {
+                pairing: Some(terminal.pairing.clone()),
+                ..Default::default()
+            },
+            ..LinkOptions::default()
+        },
         TerminalOptions {
             timeouts,
             ..TerminalOptions::default()

@@ -16,6 +16,7 @@ const WORDS: Readonly<Record<LinkState, MessageKey>> = {
   severalDevices: "terminal.severalDevices",
   noBridge: "terminal.noBridge",
   incompatibleBridge: "terminal.incompatibleBridge",
+  bridgeUnpaired: "terminal.bridgeUnpaired",
   adbUnavailable: "terminal.adbUnavailable",
   stopped: "terminal.stopped",
 };

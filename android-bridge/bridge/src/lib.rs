@@ -7,16 +7,18 @@
 //! ```no_run
 //! # use std::sync::Arc;
 //! # use facekiosk_bridge::{Bridge, FaceSdk, ServerConfig};
-//! # use facekiosk_bridge_protocol::DeviceInfo;
-//! # async fn run(sdk: Arc<dyn FaceSdk>) -> std::io::Result<()> {
+//! # use facekiosk_bridge_protocol::{DeviceInfo, PairingKey};
+//! # async fn run(sdk: Arc<dyn FaceSdk>, key: PairingKey) -> std::io::Result<()> {
 //! let device = DeviceInfo { serial: "SIM-1".into(), model: "simulated".into(), sdk_int: 0 };
-//! let bridge = Bridge::new(sdk, ServerConfig::new(device))?;
+//! // `key`: the pairing key this bridge shares with its kiosk.
+//! let bridge = Bridge::new(sdk, ServerConfig::new(device, key))?;
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
 //! bridge.serve_tcp(listener).await // until bridge.shutdown()
 //! # }
 //! ```
 //!
-//! What the server guarantees (see [`server`]): the hello first; SDK calls one at a time across
+//! What the server guarantees (see [`server`]): the hello first; no request served to a client
+//! whose pairing proof does not verify (KIOSK_UNPAIRED, then a close); SDK calls one at a time across
 //! all connections, in a bounded queue (BUSY when full), with `stopWxpayface` and `getVersion`
 //! bypassing it; every request answered exactly once within its `timeout_ms` (TIMEOUT when the
 //! SDK stays silent; a late callback is dropped); notifications to every client; an error frame

@@ -13,7 +13,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use facekiosk_bridge_protocol::{Params, SdkResult};
+use facekiosk_bridge_protocol::{PairingKey, Params, SdkResult};
 use serde_json::{Value, json};
 
 use crate::{FaceSdk, Notifier, SdkCallback, SdkMethod, SdkVersion};
@@ -31,6 +31,12 @@ pub const FACE_SID: &str = "FACESID-CANARY-0b6e-4d2a";
 pub const OPENID: &str = "oOPENID-CANARY-f00d";
 /// See [`RAWDATA`].
 pub const SUB_OPENID: &str = "oSUBOPENID-CANARY-beef";
+
+/// The pairing key the workspace's tests give both the bridge and the kiosk (fixed, so that a
+/// test can pair a raw client by hand).
+pub fn pairing_key() -> PairingKey {
+    PairingKey::from_bytes(*b"facekiosk test pairing key 32 b!")
+}
 
 /// What the SDK does with one call.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{Client, ScriptedSdk, device};
+use common::{Client, ScriptedSdk, device, pairing_key};
 use facekiosk_bridge::protocol::{Method, Params};
 use facekiosk_bridge::{Bridge, PeerPolicy, ServerConfig, bind_abstract};
 use tokio::net::UnixStream;
@@ -28,7 +28,11 @@ async fn connect(name: &str) -> UnixStream {
 }
 
 async fn serve(name: &str, policy: PeerPolicy) -> Bridge {
-    let bridge = Bridge::new(Arc::new(ScriptedSdk::new()), ServerConfig::new(device())).unwrap();
+    let bridge = Bridge::new(
+        Arc::new(ScriptedSdk::new()),
+        ServerConfig::new(device(), pairing_key()),
+    )
+    .unwrap();
     let listener = bind_abstract(name).unwrap();
     let server = bridge.clone();
     tokio::spawn(async move { server.serve_unix(listener, policy).await.unwrap() });

@@ -185,7 +185,11 @@ async fn bridge_drives_the_sdk_double_through_jni() {
         })
         .unwrap();
 
-    let bridge = Bridge::new(Arc::new(sdk), ServerConfig::new(common::device())).unwrap();
+    let bridge = Bridge::new(
+        Arc::new(sdk),
+        ServerConfig::new(common::device(), common::pairing_key()),
+    )
+    .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = bridge.clone();
@@ -322,7 +326,9 @@ fn call_static(vm: &JavaVM, name: &'static str, args: &[&str], sdk_int: Option<i
         match name {
             "start" => {
                 values.push(JValue::Int(sdk_int.unwrap()));
-                let sig = jni_sig!("(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;I)Z");
+                let sig = jni_sig!(
+                    "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;I)Z"
+                );
                 env.call_static_method(class, jni_str!("start"), sig, &values)?
                     .z()
             }
@@ -344,7 +350,13 @@ fn call_static(vm: &JavaVM, name: &'static str, args: &[&str], sdk_int: Option<i
 async fn app_entry_points_serve_the_abstract_socket(vm: &JavaVM) {
     use std::os::linux::net::SocketAddrExt;
     let name = format!("facekiosk-bridge-jni-test-{}", std::process::id());
-    let args = [name.as_str(), "SERIAL-9", "fake model"];
+    let key = common::pairing_key().to_hex();
+    let unpaired = [name.as_str(), "SERIAL-9", "fake model", "not a key"];
+    assert!(
+        !call_static(vm, "start", &unpaired, Some(28)),
+        "a bridge without a valid pairing key does not serve"
+    );
+    let args = [name.as_str(), "SERIAL-9", "fake model", key.as_str()];
     assert!(call_static(vm, "start", &args, Some(28)));
     assert!(
         call_static(vm, "start", &args, Some(28)),

@@ -4,11 +4,11 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Act, Client, map, params, start, start_with, success};
+use common::{Act, Client, map, pairing_key, params, start, start_with, success};
 use facekiosk_bridge::SdkMethod;
 use facekiosk_bridge::protocol::{
-    ClientMessage, ErrorCode, Event, MAX_FRAME, Method, PROTO_VERSION, Params, Request,
-    ServerMessage, check_hello,
+    ClientMessage, ErrorCode, Event, MAX_FRAME, Method, PROTO_VERSION, PairingKey, Params, Request,
+    ServerMessage, check_hello, client_hello,
 };
 use serde_json::json;
 
@@ -364,8 +364,10 @@ async fn version_mismatch_is_refused_with_a_clear_message() {
     };
     c.send(&ClientMessage::Hello(
         facekiosk_bridge::protocol::ClientHello {
-            proto: 2,
+            proto: 3,
             client: "future-kiosk".into(),
+            nonce: facekiosk_bridge::protocol::Nonce([0; 32]),
+            proof: facekiosk_bridge::protocol::Proof([0; 32]),
         },
     ))
     .await;
@@ -375,7 +377,7 @@ async fn version_mismatch_is_refused_with_a_clear_message() {
             assert!(
                 e.error
                     .message
-                    .contains("the kiosk speaks v2, this bridge speaks v1")
+                    .contains("the kiosk speaks v3, this bridge speaks v2")
             );
         }
         other => panic!("expected an error, got {other:?}"),
@@ -513,4 +515,95 @@ async fn responses_are_correlated_when_answers_come_out_of_order() {
     let second = c.recv_response().await;
     assert_eq!((first.id, second.id), (11, 10));
     assert_eq!(first.outcome.unwrap()["stopped"], 1);
+}
+
+/// Reads the hello and answers it with a hello paired under `key`.
+async fn hello_with_key(c: &mut Client, key: &PairingKey) -> ClientMessage {
+    let ServerMessage::Hello(hello) = c.recv().await else {
+        panic!("no hello")
+    };
+    let (answer, _) = client_hello(key, "some-kiosk/1", &hello);
+    let answer = ClientMessage::Hello(answer);
+    c.send(&answer).await;
+    answer
+}
+
+async fn expect_unpaired_then_close(c: &mut Client) {
+    match c.recv().await {
+        ServerMessage::Error(e) => {
+            assert_eq!(e.error.code, ErrorCode::KioskUnpaired);
+            assert!(
+                e.error
+                    .message
+                    .contains("pair the bridge with the kiosk's key"),
+                "{}",
+                e.error.message
+            );
+        }
+        other => panic!("expected KIOSK_UNPAIRED, got {other:?}"),
+    }
+    c.expect_eof().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kiosk_with_another_key_is_refused_and_served_nothing() {
+    let h = start().await;
+    let mut c = Client::raw(h.addr).await;
+    hello_with_key(&mut c, &PairingKey::from_bytes([0x5e; 32])).await;
+    // Sent right behind the hello, before the refusal arrives: it must never reach the SDK.
+    c.request(1, Method::GetWxpayfaceRawdata, Params::new(), 1000)
+        .await;
+    expect_unpaired_then_close(&mut c).await;
+    assert!(h.sdk.calls().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_hello_replayed_from_an_earlier_connection_is_refused() {
+    let h = start().await;
+    let mut first = Client::raw(h.addr).await;
+    let recorded = hello_with_key(&mut first, &pairing_key()).await;
+    assert!(matches!(first.recv().await, ServerMessage::Paired(_)));
+
+    let mut replay = Client::raw(h.addr).await;
+    let ServerMessage::Hello(_) = replay.recv().await else {
+        panic!("no hello")
+    };
+    replay.send(&recorded).await;
+    replay
+        .request(1, Method::GetWxpayfaceRawdata, Params::new(), 1000)
+        .await;
+    expect_unpaired_then_close(&mut replay).await;
+    assert!(h.sdk.calls().is_empty());
+    // The genuine connection is untouched.
+    first.ping(1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_of_bad_frames_closes_the_connection() {
+    let h = start_with(|c| c.max_bad_frames = 3).await;
+    let (mut c, _) = Client::connect(h.addr).await;
+    let garbage = [0u8, 0, 0, 2, b'{', b'{'];
+    // Bad frames with good ones between do not add up to a run.
+    for seq in 0..5 {
+        c.send_bytes(&garbage).await;
+        assert!(matches!(c.recv().await, ServerMessage::Error(_)));
+        c.ping(seq).await;
+    }
+    for _ in 0..2 {
+        c.send_bytes(&garbage).await;
+        assert!(matches!(c.recv().await, ServerMessage::Error(_)));
+    }
+    c.send_bytes(&garbage).await;
+    match c.recv().await {
+        ServerMessage::Error(e) => {
+            assert_eq!(e.error.code, ErrorCode::BadFrame);
+            assert!(
+                e.error.message.contains("3 bad frames in a row"),
+                "{}",
+                e.error.message
+            );
+        }
+        other => panic!("expected an error, got {other:?}"),
+    }
+    c.expect_eof().await;
 }

@@ -1,12 +1,15 @@
-//! The handshake rules: the server sends [`Hello`] first, the client answers [`ClientHello`],
-//! and each end refuses a peer whose `proto` differs from [`PROTO_VERSION`] with a message that
-//! says which side to update.
+//! The handshake rules: the server sends [`Hello`] first (with a fresh nonce), the client answers
+//! [`ClientHello`] (its own nonce and its pairing proof), the server checks the proof and answers
+//! [`Paired`] (its own proof), which the client checks before it sends anything else. Each end
+//! refuses a peer whose `proto` differs from [`PROTO_VERSION`] with a message that says which
+//! side to update, and a peer whose proof does not verify (see [`crate::pairing`]).
 
 use std::fmt;
 
 use crate::PROTO_VERSION;
 use crate::frame::JsonObject;
-use crate::message::{ClientHello, ErrorBody, Hello, MalformedMessage, ServerMessage};
+use crate::message::{ClientHello, ErrorBody, Hello, MalformedMessage, Paired, ServerMessage};
+use crate::pairing::{BadProof, Nonce, PairingKey, Role, Transcript};
 
 /// Which program the version check is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +79,65 @@ pub(crate) fn check_client_proto(theirs: u64) -> Result<(), VersionMismatch> {
     check(Peer::Kiosk, theirs)
 }
 
+/// Client side: the hello answering the server's `hello`, and the transcript to check the
+/// server's [`Paired`] against ([`check_paired`]).
+pub fn client_hello(
+    key: &PairingKey,
+    client: impl Into<String>,
+    hello: &Hello,
+) -> (ClientHello, Transcript) {
+    let transcript = Transcript {
+        proto: PROTO_VERSION,
+        server_nonce: hello.nonce,
+        client_nonce: Nonce::random(),
+        serial: hello.device.serial.clone(),
+    };
+    let proof = key.prove(Role::Kiosk, &transcript);
+    (
+        ClientHello::new(client, transcript.client_nonce, proof),
+        transcript,
+    )
+}
+
+/// Server side: checks the client's proof against the hello this connection sent, and gives the
+/// server's own proof to answer with.
+pub fn verify_client_hello(
+    key: &PairingKey,
+    sent: &Hello,
+    hello: &ClientHello,
+) -> Result<Paired, BadProof> {
+    let transcript = Transcript {
+        proto: PROTO_VERSION,
+        server_nonce: sent.nonce,
+        client_nonce: hello.nonce,
+        serial: sent.device.serial.clone(),
+    };
+    key.verify(Role::Kiosk, &transcript, &hello.proof)?;
+    Ok(Paired {
+        proof: key.prove(Role::Bridge, &transcript),
+    })
+}
+
+/// Client side: checks the server's proof, before anything else is sent.
+pub fn check_paired(
+    key: &PairingKey,
+    transcript: &Transcript,
+    paired: &Paired,
+) -> Result<(), BadProof> {
+    key.verify(Role::Bridge, transcript, &paired.proof)
+}
+
+/// Client side: decodes the server's answer to the client hello: `paired`, or the error the
+/// bridge refused the kiosk with (KIOSK_UNPAIRED, VERSION_MISMATCH...).
+pub fn parse_paired(object: JsonObject) -> Result<Paired, HelloError> {
+    match ServerMessage::from_object(object) {
+        Ok(ServerMessage::Paired(paired)) => Ok(paired),
+        Ok(ServerMessage::Error(e)) => Err(HelloError::Refused(e.error)),
+        Ok(_) => Err(HelloError::NotHello),
+        Err(e) => Err(HelloError::Malformed(e)),
+    }
+}
+
 /// Why the server's first frame is not an acceptable hello.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HelloError {
@@ -83,7 +145,7 @@ pub enum HelloError {
     VersionMismatch(VersionMismatch),
     /// The bridge sent an error instead (e.g. it is shutting down).
     Refused(ErrorBody),
-    /// The first frame is some other message.
+    /// The first frame is some other message (or, after the client hello, not `paired`).
     NotHello,
     /// A hello, but malformed.
     Malformed(MalformedMessage),
@@ -130,6 +192,7 @@ pub fn parse_hello(object: JsonObject) -> Result<Hello, HelloError> {
 mod tests {
     use super::*;
     use crate::message::DeviceInfo;
+    use crate::pairing::Proof;
     use serde_json::json;
 
     fn obj(v: serde_json::Value) -> JsonObject {
@@ -155,48 +218,48 @@ mod tests {
     #[test]
     fn same_version_is_accepted_on_both_ends() {
         assert_eq!(check_hello(&hello()), Ok(()));
-        assert_eq!(check_client_hello(&ClientHello::new("k")), Ok(()));
+        let hello = ClientHello::new("k", Nonce([1; 32]), Proof([2; 32]));
+        assert_eq!(check_client_hello(&hello), Ok(()));
     }
 
     #[test]
     fn mismatch_is_refused_with_a_message_naming_what_to_update() {
         let mut h = hello();
-        h.proto = 2;
+        h.proto = 3;
         let err = check_hello(&h).unwrap_err();
         assert_eq!(
             err,
             VersionMismatch {
                 peer: Peer::Bridge,
-                ours: 1,
-                theirs: 2
+                ours: 2,
+                theirs: 3
             }
         );
         assert!(
             err.to_string()
-                .contains("bridge app on the terminal speaks v2"),
+                .contains("bridge app on the terminal speaks v3"),
             "{err}"
         );
-        let err = check_client_hello(&ClientHello {
-            proto: 0,
-            client: "k".into(),
-        })
-        .unwrap_err();
+        let mut old = ClientHello::new("k", Nonce([1; 32]), Proof([2; 32]));
+        old.proto = 1;
+        let err = check_client_hello(&old).unwrap_err();
         assert!(
             err.to_string()
-                .contains("the kiosk speaks v0, this bridge speaks v1"),
+                .contains("the kiosk speaks v1, this bridge speaks v2"),
             "{err}"
         );
     }
 
     #[test]
     fn parse_hello_checks_the_version_before_the_shape() {
-        let v2 = obj(json!({"type": "hello", "proto": 2, "something": "else"}));
+        let v3 = obj(json!({"type": "hello", "proto": 3, "something": "else"}));
         assert!(matches!(
-            parse_hello(v2),
+            parse_hello(v3),
             Err(HelloError::VersionMismatch(_))
         ));
-        let good = obj(serde_json::to_value(ServerMessage::Hello(hello())).unwrap());
-        assert_eq!(parse_hello(good), Ok(hello()));
+        let sent = hello();
+        let good = obj(serde_json::to_value(ServerMessage::Hello(sent.clone())).unwrap());
+        assert_eq!(parse_hello(good), Ok(sent));
         let refused = obj(json!({"type": "error",
                                  "error": {"code": "SHUTTING_DOWN", "message": "bye"}}));
         assert!(matches!(parse_hello(refused), Err(HelloError::Refused(_))));
@@ -204,7 +267,66 @@ mod tests {
             parse_hello(obj(json!({"type": "pong", "seq": 1}))),
             Err(HelloError::NotHello)
         );
-        let bad = obj(json!({"type": "hello", "proto": 1}));
+        let bad = obj(json!({"type": "hello", "proto": 2}));
         assert!(matches!(parse_hello(bad), Err(HelloError::Malformed(_))));
+        let mut no_nonce = obj(serde_json::to_value(ServerMessage::Hello(hello())).unwrap());
+        no_nonce.remove("nonce");
+        assert!(matches!(
+            parse_hello(no_nonce),
+            Err(HelloError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn both_sides_prove_the_same_key_and_each_proof_holds_for_one_connection() {
+        let key = PairingKey::from_bytes([9; 32]);
+        let sent = hello();
+        let (client, transcript) = client_hello(&key, "k", &sent);
+        let paired = verify_client_hello(&key, &sent, &client).unwrap();
+        assert_eq!(check_paired(&key, &transcript, &paired), Ok(()));
+
+        let stranger = PairingKey::from_bytes([1; 32]);
+        assert_eq!(
+            verify_client_hello(&stranger, &sent, &client),
+            Err(BadProof)
+        );
+        assert_eq!(check_paired(&stranger, &transcript, &paired), Err(BadProof));
+
+        // The same client hello on a later connection, whose hello has a fresh nonce.
+        let later = hello();
+        assert_ne!(later.nonce, sent.nonce);
+        assert_eq!(verify_client_hello(&key, &later, &client), Err(BadProof));
+        // The kiosk's proof is not a bridge proof.
+        let reflected = Paired {
+            proof: client.proof,
+        };
+        assert_eq!(check_paired(&key, &transcript, &reflected), Err(BadProof));
+    }
+
+    #[test]
+    fn parse_paired_tells_a_refusal_from_a_proof() {
+        let refused = obj(json!({"type": "error",
+                                 "error": {"code": "KIOSK_UNPAIRED", "message": "pair"}}));
+        assert!(matches!(
+            parse_paired(refused),
+            Err(HelloError::Refused(ErrorBody {
+                code: crate::ErrorCode::KioskUnpaired,
+                ..
+            }))
+        ));
+        let good = obj(json!({"type": "paired", "proof": "ab".repeat(32)}));
+        assert_eq!(
+            parse_paired(good),
+            Ok(Paired {
+                proof: Proof([0xab; 32])
+            })
+        );
+        let bad = obj(json!({"type": "paired", "proof": "SECRET"}));
+        let err = parse_paired(bad).unwrap_err().to_string();
+        assert!(!err.contains("SECRET"), "{err}");
+        assert_eq!(
+            parse_paired(obj(json!({"type": "pong", "seq": 1}))),
+            Err(HelloError::NotHello)
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! The messages of protocol v1. Every frame holds one JSON object whose `"type"` names the
+//! The messages of protocol v2. Every frame holds one JSON object whose `"type"` names the
 //! message; the server sends [`ServerMessage`]s, the client [`ClientMessage`]s.
 //!
 //! `Debug` of the types that carry SDK data ([`Request`], [`Response`]) shows only the keys of
@@ -11,6 +11,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::frame::JsonObject;
+use crate::pairing::{Nonce, Proof};
 use crate::{MAX_FRAME, PROTO_VERSION};
 
 /// Parameters of an SDK call: the Java `Map` the SDK receives, whose values are all strings.
@@ -25,6 +26,9 @@ pub type SdkResult = JsonObject;
 pub enum ServerMessage {
     /// The first frame of every connection.
     Hello(Hello),
+    /// The bridge accepted the client's pairing proof and proves its own; the client sends
+    /// nothing else before it has checked this.
+    Paired(Paired),
     /// The answer to one [`Request`].
     Response(Response),
     /// An event from the SDK side, sent to every connected client.
@@ -109,6 +113,16 @@ pub struct Hello {
     pub device: DeviceInfo,
     /// The largest frame body the server accepts and sends.
     pub max_frame: u32,
+    /// Fresh for this connection: the client's pairing proof covers it, so the proof cannot be
+    /// replayed on another connection.
+    pub nonce: Nonce,
+}
+
+/// The server's answer to a client hello whose pairing proof verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paired {
+    /// The bridge's proof ([`crate::Role::Bridge`]) over the same transcript.
+    pub proof: Proof,
 }
 
 /// Facts about the terminal, from Android's `Build`.
@@ -129,14 +143,21 @@ pub struct ClientHello {
     pub proto: u32,
     /// Free text naming the client and its version, e.g. `facekiosk/0.1.0`.
     pub client: String,
+    /// The client's fresh nonce: the bridge's proof covers it.
+    pub nonce: Nonce,
+    /// The client's proof ([`crate::Role::Kiosk`]) over both nonces, the version and the
+    /// device serial of the server's hello.
+    pub proof: Proof,
 }
 
 impl ClientHello {
     /// A hello for this crate's protocol version.
-    pub fn new(client: impl Into<String>) -> Self {
+    pub fn new(client: impl Into<String>, nonce: Nonce, proof: Proof) -> Self {
         ClientHello {
             proto: PROTO_VERSION,
             client: client.into(),
+            nonce,
+            proof,
         }
     }
 }
@@ -156,6 +177,7 @@ impl Hello {
             face_app,
             device,
             max_frame: MAX_FRAME as u32,
+            nonce: Nonce::random(),
         }
     }
 }
@@ -438,6 +460,9 @@ pub enum ErrorCode {
     BadFrame,
     /// The peer speaks another protocol version; the server then closes.
     VersionMismatch,
+    /// The client's pairing proof does not verify (the kiosk holds another pairing key than
+    /// this bridge, or replays an old hello); the server then closes.
+    KioskUnpaired,
     /// The method is not one of [`Method::ALL`].
     UnknownMethod,
     /// The server is stopping; it then closes.
@@ -461,6 +486,7 @@ impl ErrorCode {
             ErrorCode::BadRequest => "BAD_REQUEST",
             ErrorCode::BadFrame => "BAD_FRAME",
             ErrorCode::VersionMismatch => "VERSION_MISMATCH",
+            ErrorCode::KioskUnpaired => "KIOSK_UNPAIRED",
             ErrorCode::UnknownMethod => "UNKNOWN_METHOD",
             ErrorCode::ShuttingDown => "SHUTTING_DOWN",
             ErrorCode::IdleTimeout => "IDLE_TIMEOUT",
@@ -549,11 +575,21 @@ mod tests {
                 sdk_int: 28,
             },
         ));
+        let ServerMessage::Hello(h) = &hello else {
+            unreachable!()
+        };
+        let nonce = hex::encode(h.nonce.0);
         assert_eq!(
             wire(&hello),
-            json!({"type": "hello", "proto": 1, "bridge": "0.1.0", "aar": "2.32.105.2032105",
+            json!({"type": "hello", "proto": 2, "bridge": "0.1.0", "aar": "2.32.105.2032105",
                    "face_app": "2.20.0", "device": {"serial": "S1", "model": "M", "sdk_int": 28},
-                   "max_frame": 1_048_576})
+                   "max_frame": 1_048_576, "nonce": nonce})
+        );
+        assert_eq!(
+            wire(&ServerMessage::Paired(Paired {
+                proof: Proof([0xcd; 32])
+            })),
+            json!({"type": "paired", "proof": "cd".repeat(32)})
         );
         let mut result = SdkResult::new();
         result.insert("return_code".into(), json!("FAIL"));
@@ -604,8 +640,13 @@ mod tests {
                    "params": {"quit_face_auth": "1"}, "timeout_ms": 5000})
         );
         assert_eq!(
-            wire(&ClientMessage::Hello(ClientHello::new("facekiosk/0.1.0"))),
-            json!({"type": "hello", "proto": 1, "client": "facekiosk/0.1.0"})
+            wire(&ClientMessage::Hello(ClientHello::new(
+                "facekiosk/0.1.0",
+                Nonce([0x11; 32]),
+                Proof([0x22; 32])
+            ))),
+            json!({"type": "hello", "proto": 2, "client": "facekiosk/0.1.0",
+                   "nonce": "11".repeat(32), "proof": "22".repeat(32)})
         );
         assert_eq!(
             wire(&ClientMessage::Ping(Ping { seq: 9 })),

@@ -7,6 +7,7 @@ use crate::MAX_TIMEOUT_MS;
 use crate::frame::{JsonObject, json_kind};
 use crate::hello::check_client_proto;
 use crate::message::{ClientMessage, ErrorCode, ErrorMessage, Method, Response, ServerMessage};
+use crate::pairing::decode_hex32;
 
 /// Why a client frame was refused, and how to answer it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +66,8 @@ fn echo(name: &str) -> String {
 ///
 /// - no or unknown `"type"` → BAD_REQUEST without id;
 /// - a hello whose `proto` is not [`crate::PROTO_VERSION`] → VERSION_MISMATCH (checked before
-///   the other fields);
+///   the other fields); a hello without a `nonce` or `proof` of 64 hex digits → BAD_REQUEST
+///   (whether the proof verifies is the connection's business: it knows the key and its nonce);
 /// - a request without an unsigned integer `id` → BAD_REQUEST without id; with an id: an unknown
 ///   `method` → UNKNOWN_METHOD, a missing or mistyped field, a non-string param value, params
 ///   for a method without params, or `timeout_ms` outside 1 ..= [`MAX_TIMEOUT_MS`] →
@@ -120,6 +122,25 @@ fn parse_hello(object: JsonObject) -> Result<ClientMessage, Rejection> {
     };
     check_client_proto(proto)
         .map_err(|e| Rejection::new(None, ErrorCode::VersionMismatch, e.to_string()))?;
+    for field in ["nonce", "proof"] {
+        match object.get(field) {
+            Some(Value::String(s)) if decode_hex32(s).is_some() => {}
+            Some(_) => {
+                return Err(Rejection::new(
+                    None,
+                    ErrorCode::BadRequest,
+                    format!("hello field `{field}` must be 64 hex digits"),
+                ));
+            }
+            None => {
+                return Err(Rejection::new(
+                    None,
+                    ErrorCode::BadRequest,
+                    format!("hello needs `{field}` (protocol v2 pairing)"),
+                ));
+            }
+        }
+    }
     decode(None, object)
 }
 
@@ -188,6 +209,7 @@ fn parse_request(object: JsonObject) -> Result<ClientMessage, Rejection> {
 mod tests {
     use super::*;
     use crate::message::{ClientHello, Params, Ping, Request};
+    use crate::pairing::{Nonce, Proof};
     use serde_json::json;
 
     fn parse(v: Value) -> Result<ClientMessage, Rejection> {
@@ -205,8 +227,15 @@ mod tests {
     #[test]
     fn accepts_the_three_client_messages() {
         assert_eq!(
-            parse(json!({"type": "hello", "proto": 1, "client": "k", "extra": true})),
-            Ok(ClientMessage::Hello(ClientHello::new("k")))
+            parse(
+                json!({"type": "hello", "proto": 2, "client": "k", "extra": true,
+                         "nonce": "01".repeat(32), "proof": "02".repeat(32)})
+            ),
+            Ok(ClientMessage::Hello(ClientHello::new(
+                "k",
+                Nonce([1; 32]),
+                Proof([2; 32])
+            )))
         );
         assert_eq!(
             parse(json!({"type": "ping", "seq": 4})),
@@ -271,6 +300,11 @@ mod tests {
             json!({"type": "pong", "seq": 1}),
             json!({"type": "ping"}),
             json!({"type": "hello", "client": "k"}),
+            json!({"type": "hello", "proto": 2, "client": "k", "nonce": "01".repeat(32)}),
+            json!({"type": "hello", "proto": 2, "client": "k", "nonce": "01".repeat(31),
+                   "proof": "02".repeat(32)}),
+            json!({"type": "hello", "proto": 2, "client": "k", "nonce": 1,
+                   "proof": "02".repeat(32)}),
         ] {
             let (id, code, _) = rejected(case.clone());
             assert_eq!((id, code), (None, ErrorCode::BadRequest), "{case}");
@@ -279,10 +313,10 @@ mod tests {
 
     #[test]
     fn version_is_checked_before_the_shape_of_the_hello() {
-        let (id, code, msg) = rejected(json!({"type": "hello", "proto": 2, "kiosk": {}}));
+        let (id, code, msg) = rejected(json!({"type": "hello", "proto": 1, "client": "k"}));
         assert_eq!((id, code), (None, ErrorCode::VersionMismatch));
         assert!(
-            msg.contains("the kiosk speaks v2, this bridge speaks v1"),
+            msg.contains("the kiosk speaks v1, this bridge speaks v2"),
             "{msg}"
         );
     }
@@ -293,7 +327,10 @@ mod tests {
             json!({"type": "request", "id": 1, "method": "getWxpayAuth",
                    "params": {"openid": ["oSECRET"]}, "timeout_ms": 5}),
             json!({"type": "ping", "seq": "oSECRET"}),
-            json!({"type": "hello", "proto": 1, "client": {"x": "oSECRET"}}),
+            json!({"type": "hello", "proto": 2, "client": {"x": "oSECRET"},
+                   "nonce": "01".repeat(32), "proof": "02".repeat(32)}),
+            json!({"type": "hello", "proto": 2, "client": "k", "nonce": "oSECRET",
+                   "proof": "02".repeat(32)}),
         ];
         for case in cases {
             let (_, _, msg) = rejected(case);

@@ -3,8 +3,8 @@
 
 use facekiosk_bridge_protocol::{
     ClientHello, ClientMessage, DeviceInfo, ErrorBody, ErrorCode, ErrorMessage, Event,
-    FrameDecoder, Hello, JsonObject, MAX_FRAME, Method, Notification, Params, Ping, Pong, Request,
-    Response, SdkResult, ServerMessage, encode_frame, parse_client_message,
+    FrameDecoder, Hello, JsonObject, MAX_FRAME, Method, Nonce, Notification, Paired, Params, Ping,
+    Pong, Proof, Request, Response, SdkResult, ServerMessage, encode_frame, parse_client_message,
 };
 use proptest::prelude::*;
 use serde_json::Value;
@@ -48,6 +48,7 @@ fn error_code() -> impl Strategy<Value = ErrorCode> {
         ErrorCode::BadRequest,
         ErrorCode::BadFrame,
         ErrorCode::VersionMismatch,
+        ErrorCode::KioskUnpaired,
         ErrorCode::UnknownMethod,
         ErrorCode::ShuttingDown,
         ErrorCode::IdleTimeout,
@@ -70,10 +71,10 @@ fn server_message() -> impl Strategy<Value = ServerMessage> {
             text(),
             text(),
             any::<u32>(),
-            any::<u32>()
+            (any::<u32>(), any::<[u8; 32]>())
         )
             .prop_map(
-                |(proto, bridge, aar, face_app, serial, model, sdk_int, max_frame)| {
+                |(proto, bridge, aar, face_app, serial, model, sdk_int, (max_frame, nonce))| {
                     ServerMessage::Hello(Hello {
                         proto,
                         bridge,
@@ -85,6 +86,7 @@ fn server_message() -> impl Strategy<Value = ServerMessage> {
                             sdk_int,
                         },
                         max_frame,
+                        nonce: Nonce(nonce),
                     })
                 }
             ),
@@ -103,13 +105,16 @@ fn server_message() -> impl Strategy<Value = ServerMessage> {
         .prop_map(|event| ServerMessage::Notification(Notification { event })),
         any::<u64>().prop_map(|seq| ServerMessage::Pong(Pong { seq })),
         error_body().prop_map(|error| ServerMessage::Error(ErrorMessage { error })),
+        any::<[u8; 32]>().prop_map(|p| ServerMessage::Paired(Paired { proof: Proof(p) })),
     ]
 }
 
-/// Client messages that a v1 server accepts.
+/// Client messages that a v2 server accepts.
 fn valid_client_message() -> impl Strategy<Value = ClientMessage> {
     prop_oneof![
-        text().prop_map(|c| ClientMessage::Hello(ClientHello::new(c))),
+        (text(), any::<[u8; 32]>(), any::<[u8; 32]>()).prop_map(|(c, n, p)| {
+            ClientMessage::Hello(ClientHello::new(c, Nonce(n), Proof(p)))
+        }),
         (
             any::<u64>(),
             method(),

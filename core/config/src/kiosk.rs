@@ -1,12 +1,23 @@
 //! `[kiosk]` (how the screens behave) and `[terminal]` (how the face terminal is reached).
-//! Both optional: every field has the default a hospital would start with.
+//! Every field has the default a hospital would start with, except two that production
+//! requires of `[terminal]`: `serial` (another phone plugged in must not be taken for the
+//! terminal) and `pairing_key_file` (the key the terminal's bridge must prove; read here, from a
+//! file only its owner may read).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::reader::{Problems, Section};
 use facekiosk_session::{KioskSettings, Language};
-use facekiosk_terminal::TerminalSettings;
+use facekiosk_terminal::{Pairing, TerminalSettings};
+
+/// Whether `[terminal]` must name the terminal and its pairing key (the kiosk's own file), or
+/// may leave them to the caller (a demo's `[kiosk]`/`[terminal]` file over a simulated one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Require {
+    Production,
+    Optional,
+}
 
 pub(super) fn read_kiosk(root: &toml::Table, base: &Path, p: &mut Problems) -> KioskSettings {
     let s = Section::new(
@@ -66,12 +77,18 @@ pub(super) fn read_kiosk(root: &toml::Table, base: &Path, p: &mut Problems) -> K
     k
 }
 
-pub(super) fn read_terminal(root: &toml::Table, base: &Path, p: &mut Problems) -> TerminalSettings {
+pub(super) fn read_terminal(
+    root: &toml::Table,
+    base: &Path,
+    require: Require,
+    p: &mut Problems,
+) -> TerminalSettings {
     let s = Section::new(
         root,
         "terminal",
         &[
             "serial",
+            "pairing_key_file",
             "adb",
             "adb_port",
             "direct",
@@ -85,6 +102,31 @@ pub(super) fn read_terminal(root: &toml::Table, base: &Path, p: &mut Problems) -
         serial: s.string("serial", p).filter(|v| !v.is_empty()),
         ..TerminalSettings::default()
     };
+    if t.serial.is_none() && require == Require::Production {
+        p.add(
+            "terminal.serial",
+            "is required: the adb serial of the face terminal, as `adb devices` lists it (with \
+             the terminal alone attached), so that no other device is taken for it",
+        );
+    }
+    match s.string("pairing_key_file", p) {
+        Some(file) => {
+            let path = base.join(file);
+            match Pairing::load(&path) {
+                Ok(pairing) => t.pairing = Some(pairing),
+                Err(e) => p.add(
+                    "terminal.pairing_key_file",
+                    format!("{} {e}", path.display()),
+                ),
+            }
+        }
+        None if require == Require::Production => p.add(
+            "terminal.pairing_key_file",
+            "is required: the file holding the key this kiosk shares with the terminal's bridge \
+             (32 random bytes in hex, mode 600; see android-bridge/README.md, \"Pairing\")",
+        ),
+        None => {}
+    }
     if let Some(adb) = s.string("adb", p) {
         // A bare name is looked up on PATH; anything with a separator is a path (on Windows
         // `tools\adb.exe` too).

@@ -99,7 +99,7 @@ pub fn parse(text: &str, base_dir: &Path) -> Result<Settings, ConfigError> {
     let proxy = read_proxy(&root, &mut p);
     let timeouts = read_timeouts(&root, &mut p);
     let kiosk = kiosk::read_kiosk(&root, base_dir, &mut p);
-    let terminal = kiosk::read_terminal(&root, base_dir, &mut p);
+    let terminal = kiosk::read_terminal(&root, base_dir, kiosk::Require::Production, &mut p);
     let wxpay = (|| {
         Some(WxpaySettings {
             merchant: merchant?,
@@ -136,7 +136,7 @@ pub fn load_kiosk_sections(path: &Path) -> Result<(KioskSettings, TerminalSettin
         );
     }
     let kiosk = kiosk::read_kiosk(&root, base, &mut p);
-    let terminal = kiosk::read_terminal(&root, base, &mut p);
+    let terminal = kiosk::read_terminal(&root, base, kiosk::Require::Optional, &mut p);
     if p.0.is_empty() {
         Ok((kiosk, terminal))
     } else {

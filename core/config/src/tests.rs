@@ -1,6 +1,6 @@
 use super::*;
 
-const GOOD: &str = r#"
+const WXPAY: &str = r#"
 [merchant]
 appid = "wxd930ea5d5a258f4f"
 mch_id = "1900000109"
@@ -32,9 +32,38 @@ password = "hunter2-secret"
 connect_ms = 2000
 "#;
 
+/// A pairing key file, mode 600, shared by the tests of this binary.
+fn key_file() -> &'static Path {
+    static FILE: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("facekiosk-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        write_key(&dir, 0o600)
+    })
+}
+
+fn write_key(dir: &Path, mode: u32) -> std::path::PathBuf {
+    let path = dir.join(format!("pairing-{mode:o}.key"));
+    std::fs::write(&path, format!("{}\n", "c3".repeat(32))).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    path
+}
+
+/// A production file: the merchant's sections and a `[terminal]` with what production requires.
+fn good() -> String {
+    format!(
+        "{WXPAY}\n[terminal]\nserial = \"T1\"\npairing_key_file = {}\n",
+        toml::Value::String(key_file().display().to_string())
+    )
+}
+
 #[test]
 fn reads_a_good_file_with_defaults() {
-    let c = parse(GOOD, Path::new("/etc/facekiosk")).unwrap();
+    let c = parse(&good(), Path::new("/etc/facekiosk")).unwrap();
     assert_eq!(c.wxpay.merchant.mch_id, "1900000109");
     assert_eq!(c.wxpay.store.store_name, "市第一人民医院 门诊一楼");
     assert_eq!(c.wxpay.facemch.info_type, InfoType::AskRealName);
@@ -56,7 +85,7 @@ fn reads_a_good_file_with_defaults() {
 
 #[test]
 fn secrets_never_print() {
-    let c = parse(GOOD, Path::new("/")).unwrap();
+    let c = parse(&good(), Path::new("/")).unwrap();
     assert!(!format!("{c:?}").contains("hunter2"));
     assert!(!format!("{}", Summary(&c)).contains("hunter2"));
 }
@@ -154,7 +183,7 @@ fn syntax_errors_do_not_quote_the_file() {
 
 #[test]
 fn service_provider_mode_needs_the_sub_merchant_serial() {
-    let sp = GOOD.replace(
+    let sp = good().replace(
         "mch_id = \"1900000109\"",
         "mch_id = \"1900000109\"\nsub_mch_id = \"1900000110\"\nsub_appid = \"wx1111111111111111\"",
     );
@@ -174,7 +203,7 @@ fn service_provider_mode_needs_the_sub_merchant_serial() {
 
 #[test]
 fn kiosk_and_terminal_default_to_what_a_hospital_starts_with() {
-    let c = parse(GOOD, Path::new("/etc/facekiosk")).unwrap();
+    let c = parse(&good(), Path::new("/etc/facekiosk")).unwrap();
     assert_eq!(c.kiosk.language, facekiosk_session::Language::ZhCn);
     assert_eq!(c.kiosk.idle_timeout, Duration::from_secs(60));
     assert_eq!(c.kiosk.records, Path::new("/etc/facekiosk/records.sqlite"));
@@ -187,9 +216,10 @@ fn kiosk_and_terminal_default_to_what_a_hospital_starts_with() {
 #[test]
 fn kiosk_and_terminal_sections_are_read_and_checked_by_field() {
     let good = format!(
-        "{GOOD}\n[kiosk]\nlanguage = \"en\"\nidle_timeout_secs = 90\nelder_time_factor = 1.5\n\
+        "{WXPAY}\n[kiosk]\nlanguage = \"en\"\nidle_timeout_secs = 90\nelder_time_factor = 1.5\n\
          consent_dir = \"consent\"\nhand_over_timeout_secs = 45\n[terminal]\nserial = \"T1\"\nadb = \"bin/adb\"\n\
-         direct = \"127.0.0.1:7070\"\n"
+         direct = \"127.0.0.1:7070\"\npairing_key_file = {}\n",
+        toml::Value::String(key_file().display().to_string())
     );
     let c = parse(&good, Path::new("/etc/facekiosk")).unwrap();
     assert_eq!(c.kiosk.language, facekiosk_session::Language::En);
@@ -206,7 +236,7 @@ fn kiosk_and_terminal_sections_are_read_and_checked_by_field() {
     assert_eq!(c.terminal.direct, Some("127.0.0.1:7070".parse().unwrap()));
 
     let bad = format!(
-        "{GOOD}\n[kiosk]\nlanguage = \"fr\"\nidle_timeout_secs = 10\nwarning_secs = 30\n\
+        "{WXPAY}\n[kiosk]\nlanguage = \"fr\"\nidle_timeout_secs = 10\nwarning_secs = 30\n\
          elder_time_factor = 9\nshow_ads = true\nhand_over_timeout_secs = 1\n[terminal]\ndirect = \"localhost\"\n\
          adb_port = 0\n"
     );
@@ -222,5 +252,58 @@ fn kiosk_and_terminal_sections_are_read_and_checked_by_field() {
         "terminal.adb_port",
     ] {
         assert!(fields.contains(&field), "{field} not reported: {fields:?}");
+    }
+}
+
+#[test]
+fn production_requires_the_terminal_serial_and_pairing_key_file() {
+    let err = parse(WXPAY, Path::new("/etc/facekiosk")).unwrap_err();
+    let rule = |field: &str| {
+        err.problems()
+            .iter()
+            .find(|p| p.field == field)
+            .map(|p| p.rule.clone())
+            .unwrap_or_else(|| panic!("{field} not reported: {err}"))
+    };
+    assert!(rule("terminal.serial").contains("adb devices"));
+    assert!(rule("terminal.pairing_key_file").contains("is required"));
+    // A demo's own sections may leave both to the simulated terminal.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.toml");
+    std::fs::write(&path, "[terminal]\ncall_timeout_secs = 20\n").unwrap();
+    let (_, terminal) = load_kiosk_sections(&path).unwrap();
+    assert_eq!((terminal.serial, terminal.pairing), (None, None));
+}
+
+#[test]
+fn the_pairing_key_is_read_from_an_owner_only_file_and_never_shown() {
+    let c = parse(&good(), Path::new("/etc/facekiosk")).unwrap();
+    let pairing = c.terminal.pairing.as_ref().expect("the pairing key");
+    assert_eq!(pairing.source, key_file().display().to_string());
+    assert!(!format!("{c:?}").contains(&"c3".repeat(32)));
+
+    #[cfg(unix)]
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let exposed = write_key(dir.path(), 0o640);
+        let text = good().replace(
+            &toml::Value::String(key_file().display().to_string()).to_string(),
+            &toml::Value::String(exposed.display().to_string()).to_string(),
+        );
+        let err = parse(&text, Path::new("/")).unwrap_err();
+        let problem = err
+            .problems()
+            .iter()
+            .find(|p| p.field == "terminal.pairing_key_file")
+            .expect("the exposed key file is reported");
+        assert!(
+            problem.rule.contains(&exposed.display().to_string()),
+            "{problem}"
+        );
+        assert!(
+            problem.rule.contains("readable by group or others"),
+            "{problem}"
+        );
+        assert!(!err.to_string().contains(&"c3".repeat(32)), "{err}");
     }
 }

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use facekiosk_terminal::{BridgeTerminal, LinkOptions, TerminalTarget};
+use facekiosk_terminal::{BridgeTerminal, TerminalTarget};
 use facekiosk_wxpay::authinfo_cache::{AuthinfoCache, Scope};
 use facekiosk_wxpay::clock::{Clock, SystemClock};
 use facekiosk_wxpay::{InfoType, WxpayClient, WxpayError};
@@ -110,7 +110,7 @@ pub fn start(settings: Settings, parts: Parts) -> Result<Kiosk, StartError> {
     let wxpay = Arc::new(WxpayClient::from_settings(settings.wxpay)?);
     let terminal = BridgeTerminal::spawn(
         parts.terminal.unwrap_or_else(|| settings.terminal.target()),
-        LinkOptions::default(),
+        settings.terminal.link_options(),
         settings.terminal.options(),
     );
     let hand_over = parts

@@ -183,6 +183,18 @@ pub enum ConnectError {
     /// The first frame is not an acceptable hello.
     #[error("{0}")]
     BadHello(HelloError),
+    /// The bridge and this kiosk do not share the pairing key (BRIDGE_UNPAIRED): nothing was
+    /// sent to the bridge beyond the hello.
+    #[error(
+        "BRIDGE_UNPAIRED: the bridge on the terminal is not paired with this kiosk ({why}); pair \
+         the bridge with the kiosk's key in {key_file} (android-bridge/README.md, \"Pairing\")"
+    )]
+    BridgeUnpaired {
+        /// What failed.
+        why: crate::bridge_client::Unpaired,
+        /// Where this kiosk's key is (the file, never the key).
+        key_file: String,
+    },
     /// Reading or writing the handshake failed.
     #[error("the handshake with the bridge failed: {0}")]
     Io(io::Error),

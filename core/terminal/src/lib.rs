@@ -35,9 +35,10 @@ use std::time::Duration;
 use facekiosk_bridge_protocol::{Event, Method, Params, SdkResult};
 use tokio::sync::{broadcast, watch};
 
-pub use bridge_client::{BridgeClient, ClientOptions};
+pub use bridge_client::{BridgeClient, ClientOptions, KeyFileError, Pairing, Unpaired};
 pub use bridge_terminal::{BridgeTerminal, TerminalOptions};
 pub use error::{ConnectError, LinkDown, TerminalError, TimeoutBy};
+pub use facekiosk_bridge_protocol::PairingKey;
 pub use link::{LinkOptions, TerminalLink, TerminalTarget};
 pub use outcome::{ErrCode, FaceCode, Outcome, RawResult, Reply, ReturnCode, UnderageState};
 pub use request::{

@@ -4,14 +4,20 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::bridge_client::Pairing;
 use crate::link::{AdbProgram, AdbTarget};
-use crate::{CallTimeouts, TerminalOptions, TerminalTarget};
+use crate::{CallTimeouts, LinkOptions, TerminalOptions, TerminalTarget};
 
 /// `[terminal]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TerminalSettings {
-    /// The adb serial of the face terminal; when absent, the one attached device.
+    /// The adb serial of the face terminal; when absent, the one attached device (the
+    /// production configuration requires it: another phone plugged in must not be taken for
+    /// the terminal).
     pub serial: Option<String>,
+    /// The key shared with the terminal's bridge (`pairing_key_file`); without it no bridge is
+    /// accepted.
+    pub pairing: Option<Pairing>,
     /// The adb program; when absent, `ADB` from the environment or `adb` on PATH.
     pub adb: Option<PathBuf>,
     /// The adb server's port.
@@ -30,6 +36,7 @@ impl Default for TerminalSettings {
     fn default() -> Self {
         TerminalSettings {
             serial: None,
+            pairing: None,
             adb: None,
             adb_port: 5037,
             direct: None,
@@ -52,6 +59,13 @@ impl TerminalSettings {
                 ..AdbTarget::new()
             }),
         }
+    }
+
+    /// How the link connects: the protocol's defaults, with this kiosk's pairing key.
+    pub fn link_options(&self) -> LinkOptions {
+        let mut options = LinkOptions::default();
+        options.client.pairing = self.pairing.clone();
+        options
     }
 
     /// The SDK call timeouts.

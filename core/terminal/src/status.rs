@@ -49,6 +49,15 @@ pub enum LinkStatus {
         /// The version mismatch.
         reason: String,
     },
+    /// Something answers on the terminal's bridge socket but is not the bridge paired with this
+    /// kiosk (another key, none, or an impostor): no request is sent to it. A technician pairs
+    /// the bridge with the kiosk's key.
+    BridgeUnpaired {
+        /// The terminal, when reached through adb.
+        serial: Option<String>,
+        /// What failed and which key file to pair with (never the key).
+        reason: String,
+    },
     /// The adb server cannot be reached (or the forward cannot be set up).
     AdbUnavailable {
         /// What went wrong.
@@ -75,6 +84,7 @@ impl LinkStatus {
             LinkStatus::SeveralDevices { .. } => LinkState::SeveralDevices,
             LinkStatus::NoBridge { .. } => LinkState::NoBridge,
             LinkStatus::IncompatibleBridge { .. } => LinkState::IncompatibleBridge,
+            LinkStatus::BridgeUnpaired { .. } => LinkState::BridgeUnpaired,
             LinkStatus::AdbUnavailable { .. } => LinkState::AdbUnavailable,
             LinkStatus::Stopped => LinkState::Stopped,
         }
@@ -95,6 +105,7 @@ pub enum LinkState {
     SeveralDevices,
     NoBridge,
     IncompatibleBridge,
+    BridgeUnpaired,
     AdbUnavailable,
     Stopped,
 }
@@ -136,6 +147,13 @@ impl fmt::Display for LinkStatus {
                 write!(
                     f,
                     "incompatible bridge app on the face terminal{}: {reason}",
+                    serial(s)
+                )
+            }
+            LinkStatus::BridgeUnpaired { serial: s, reason } => {
+                write!(
+                    f,
+                    "the bridge on the face terminal{} is not paired with this kiosk: {reason}",
                     serial(s)
                 )
             }
@@ -214,6 +232,13 @@ mod tests {
                     reason: reason(),
                 },
                 "incompatibleBridge",
+            ),
+            (
+                LinkStatus::BridgeUnpaired {
+                    serial: None,
+                    reason: reason(),
+                },
+                "bridgeUnpaired",
             ),
             (
                 LinkStatus::AdbUnavailable { reason: reason() },

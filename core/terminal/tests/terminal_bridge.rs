@@ -437,14 +437,14 @@ async fn one_sdk_call_at_a_time_from_the_client_side_too() {
 
 #[tokio::test]
 async fn a_version_mismatch_is_refused_with_a_clear_message() {
-    let addr = raw_bridge::start(Misbehaviour::Hello(2)).await;
+    let addr = raw_bridge::start(Misbehaviour::Hello(3)).await;
     let err = BridgeClient::connect_tcp(addr, &fast_client())
         .await
         .unwrap_err();
     assert!(matches!(err, ConnectError::VersionMismatch(_)), "{err:?}");
     let text = err.to_string();
     assert!(
-        text.contains("the bridge app on the terminal speaks v2, this kiosk speaks v1"),
+        text.contains("the bridge app on the terminal speaks v3, this kiosk speaks v2"),
         "{text}"
     );
     assert!(text.contains("install the bridge app"), "{text}");
@@ -467,8 +467,8 @@ async fn no_hello_within_the_wait_means_no_bridge() {
 
 #[tokio::test]
 async fn a_bridge_that_stops_answering_pings_is_declared_dead() {
-    // Sends a hello, then reads and ignores everything, pings included.
-    let addr = raw_bridge::start(Misbehaviour::Hello(1)).await;
+    // Pairs, then reads and ignores everything, pings included.
+    let addr = raw_bridge::start(Misbehaviour::Silent).await;
     let client = connect(addr).await;
     let call = {
         let client = client.clone();

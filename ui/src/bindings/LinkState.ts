@@ -4,4 +4,4 @@
  * The state of the link without its details: what the screens branch on (`connected`,
  * `waitingForDevice`, ...). One per [`LinkStatus`] variant.
  */
-export type LinkState = "starting" | "connected" | "waitingForDevice" | "unauthorized" | "deviceNotReady" | "severalDevices" | "noBridge" | "incompatibleBridge" | "adbUnavailable" | "stopped";
+export type LinkState = "starting" | "connected" | "waitingForDevice" | "unauthorized" | "deviceNotReady" | "severalDevices" | "noBridge" | "incompatibleBridge" | "bridgeUnpaired" | "adbUnavailable" | "stopped";

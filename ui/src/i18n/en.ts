@@ -39,6 +39,7 @@ export const en: Messages = {
   "terminal.severalDevices": "several devices attached",
   "terminal.noBridge": "the bridge app on the device is not running",
   "terminal.incompatibleBridge": "the bridge app on the device is the wrong version",
+  "terminal.bridgeUnpaired": "the bridge app on the device is not paired with this kiosk",
   "terminal.adbUnavailable": "this kiosk's device connection tool is unavailable",
   "terminal.stopped": "stopped",
   "terminal.other": "not ready",

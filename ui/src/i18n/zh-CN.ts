@@ -40,6 +40,7 @@ export const zhCN = {
   "terminal.severalDevices": "连接了多台设备",
   "terminal.noBridge": "设备上的桥接应用未运行",
   "terminal.incompatibleBridge": "设备上的桥接应用版本不匹配",
+  "terminal.bridgeUnpaired": "设备上的桥接应用未与本机配对",
   "terminal.adbUnavailable": "本机的设备连接工具不可用",
   "terminal.stopped": "已停止",
   "terminal.other": "未就绪",

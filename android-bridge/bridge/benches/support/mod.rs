@@ -7,10 +7,10 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 
 use facekiosk_bridge::protocol::{
-    ClientHello, ClientMessage, DeviceInfo, MAX_FRAME, Method, Params, Ping, Request, SdkResult,
-    ServerMessage, read_frame, write_frame,
+    ClientMessage, DeviceInfo, MAX_FRAME, Method, Params, Ping, Request, SdkResult, ServerMessage,
+    check_paired, client_hello, read_frame, write_frame,
 };
-use facekiosk_bridge::testing::{Act, ScriptedSdk};
+use facekiosk_bridge::testing::{Act, ScriptedSdk, pairing_key};
 use facekiosk_bridge::{Bridge, SdkMethod, ServerConfig};
 use serde_json::Value;
 
@@ -49,8 +49,11 @@ impl Server {
                 model: "loopback".into(),
                 sdk_int: 28,
             };
-            let bridge =
-                Bridge::new(Arc::new(instant_sdk()), ServerConfig::new(device)).expect("bridge");
+            let bridge = Bridge::new(
+                Arc::new(instant_sdk()),
+                ServerConfig::new(device, pairing_key()),
+            )
+            .expect("bridge");
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                 .await
                 .expect("bind 127.0.0.1:0");
@@ -92,14 +95,21 @@ impl Client {
             reader: BufReader::new(stream),
             next_id: 1,
         };
-        match client.recv() {
+        let hello = match client.recv() {
             ServerMessage::Hello(hello) => {
-                facekiosk_bridge::protocol::check_hello(&hello).expect("v1 hello")
+                facekiosk_bridge::protocol::check_hello(&hello).expect("v2 hello");
+                hello
             }
             other => panic!("expected the hello, got {other:?}"),
+        };
+        let (answer, transcript) = client_hello(&pairing_key(), "facekiosk-bench/1", &hello);
+        write_frame(&mut client.writer, &ClientMessage::Hello(answer)).expect("send hello");
+        match client.recv() {
+            ServerMessage::Paired(paired) => {
+                check_paired(&pairing_key(), &transcript, &paired).expect("the bridge's proof")
+            }
+            other => panic!("expected paired, got {other:?}"),
         }
-        let hello = ClientMessage::Hello(ClientHello::new("facekiosk-bench/1"));
-        write_frame(&mut client.writer, &hello).expect("send hello");
         client
     }
 

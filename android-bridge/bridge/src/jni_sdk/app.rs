@@ -4,12 +4,13 @@
 use std::ffi::c_void;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
-use facekiosk_bridge_protocol::{DeviceInfo, Event};
+use facekiosk_bridge_protocol::{DeviceInfo, Event, PairingKey};
 use jni::errors::LogErrorAndDefault;
 use jni::objects::{JClass, JString};
 use jni::sys::{JNI_VERSION_1_6, jboolean, jint};
 use jni::{Env, JavaVM, NativeMethod, jni_str, native_method};
 use tracing::{info, warn};
+use zeroize::Zeroize;
 
 use super::{JniFaceSdk, register_natives};
 use crate::server::{Bridge, ServerConfig, listener::bind_abstract, peer_cred::PeerPolicy};
@@ -61,7 +62,7 @@ const START: NativeMethod = native_method! {
     fn = native_start,
     name = "start",
     static = true,
-    sig = (socket: JString, serial: JString, model: JString, sdk_int: jint) -> jboolean,
+    sig = (socket: JString, serial: JString, model: JString, pairing_key: JString, sdk_int: jint) -> jboolean,
     error_policy = LogErrorAndDefault,
 };
 
@@ -95,9 +96,21 @@ fn native_start<'local>(
     socket: JString<'local>,
     serial: JString<'local>,
     model: JString<'local>,
+    pairing_key: JString<'local>,
     sdk_int: jint,
 ) -> jni::errors::Result<jboolean> {
     let socket = string(env, &socket)?;
+    let mut key_text = string(env, &pairing_key)?;
+    let parsed = PairingKey::parse(&key_text);
+    key_text.zeroize();
+    let pairing = match parsed {
+        Ok(key) => key,
+        Err(e) => {
+            // Never serve unpaired: any app could then answer as the bridge's peer.
+            warn!(error = %e, "the bridge's pairing key is missing or malformed; not starting");
+            return Ok(false);
+        }
+    };
     let device = DeviceInfo {
         serial: string(env, &serial)?,
         model: string(env, &model)?,
@@ -107,11 +120,11 @@ fn native_start<'local>(
         warn!("BridgeNative.start before the natives were registered");
         return Ok(false);
     };
-    Ok(start(sdk, &socket, device))
+    Ok(start(sdk, &socket, device, pairing))
 }
 
 /// Starts the server on `@socket` in a thread of its own; false if it could not.
-fn start(sdk: Arc<JniFaceSdk>, socket: &str, device: DeviceInfo) -> bool {
+fn start(sdk: Arc<JniFaceSdk>, socket: &str, device: DeviceInfo, pairing: PairingKey) -> bool {
     let mut running = running();
     if running.is_some() {
         return true;
@@ -135,7 +148,7 @@ fn start(sdk: Arc<JniFaceSdk>, socket: &str, device: DeviceInfo) -> bool {
                 }
             };
             runtime.block_on(async move {
-                let served = Bridge::new(sdk, ServerConfig::new(device))
+                let served = Bridge::new(sdk, ServerConfig::new(device, pairing))
                     .and_then(|bridge| Ok((bridge, bind_abstract(&socket)?)));
                 let (bridge, listener) = match served {
                     Ok(pair) => pair,

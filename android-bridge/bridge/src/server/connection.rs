@@ -1,8 +1,10 @@
 //! One client connection: hello first, then frames in, responses, pongs and notifications out.
 //!
 //! Error handling: a frame with bad UTF-8 or JSON, or a message that does not parse, gets an
-//! error frame and the connection goes on; an oversized frame, a protocol version mismatch, a
-//! first message that is not a valid hello, idleness and shutdown get an error frame and a
+//! error frame and the connection goes on (until `max_bad_frames` bad frames in a row; only
+//! the 1st, 2nd, 4th... are logged, and the total when the connection closes); an oversized
+//! frame, a protocol version mismatch, a first message that is not a valid hello, a pairing
+//! proof that does not verify (KIOSK_UNPAIRED), idleness and shutdown get an error frame and a
 //! close.
 
 use std::collections::HashSet;
@@ -10,9 +12,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use facekiosk_bridge_protocol::{
-    ClientMessage, DecodeError, EncodeError, ErrorCode, ErrorMessage, FrameDecoder, Hello,
-    JsonObject, Notification, Pong, Request, Response, ServerMessage, check_client_hello,
-    encode_frame, parse_client_message,
+    BadFrames, ClientMessage, DecodeError, EncodeError, ErrorCode, ErrorMessage, FrameDecoder,
+    Hello, JsonObject, Notification, Pong, Request, Response, ServerMessage, check_client_hello,
+    encode_frame, parse_client_message, verify_client_hello,
 };
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::sync::{broadcast, mpsc};
@@ -39,17 +41,21 @@ where
     info!(conn, %peer, "connection accepted");
     let (mut reader, writer) = tokio::io::split(stream);
     let (reply_tx, reply_rx) = mpsc::unbounded_channel();
+    let shared_max_bad_frames = shared.config.max_bad_frames;
     let mut connection = Connection {
         write_timeout: shared.config.idle_timeout,
         shared,
         conn,
         writer,
+        sent_hello: None,
         hello_received: false,
+        bad_frames: BadFrames::new(shared_max_bad_frames),
         in_flight: HashSet::new(),
         reply_tx,
     };
     let reason = connection.run(&mut reader, reply_rx).await;
-    info!(conn, reason, "connection closed");
+    let bad_frames = connection.bad_frames.total();
+    info!(conn, reason, bad_frames, "connection closed");
     let Connection { mut writer, .. } = connection;
     let _ = timeout(LINGER, writer.shutdown()).await;
     linger(&mut reader).await;
@@ -72,7 +78,10 @@ struct Connection<S> {
     conn: u64,
     writer: WriteHalf<S>,
     write_timeout: Duration,
+    /// The hello this connection sent: its nonce is what the client's proof must cover.
+    sent_hello: Option<Hello>,
     hello_received: bool,
+    bad_frames: BadFrames,
     in_flight: HashSet<u64>,
     reply_tx: mpsc::UnboundedSender<Response>,
 }
@@ -96,6 +105,7 @@ impl<S: AsyncRead + AsyncWrite> Connection<S> {
             version.face_app,
             self.shared.config.device.clone(),
         );
+        self.sent_hello = Some(hello.clone());
         if let Err(close) = self.send(ServerMessage::Hello(hello)).await {
             return close;
         }
@@ -154,6 +164,7 @@ impl<S: AsyncRead + AsyncWrite> Connection<S> {
             ErrorCode::ShuttingDown => "shutting down",
             ErrorCode::IdleTimeout => "idle",
             ErrorCode::VersionMismatch => "version mismatch",
+            ErrorCode::KioskUnpaired => "kiosk not paired",
             ErrorCode::BadFrame => "bad frame",
             _ => "protocol error",
         }
@@ -164,10 +175,21 @@ impl<S: AsyncRead + AsyncWrite> Connection<S> {
             match decoder.next_frame() {
                 Ok(None) => return Ok(()),
                 Ok(Some(frame)) => self.on_frame(frame).await?,
+                Err(e) if e.is_fatal() => {
+                    warn!(conn = self.conn, error = %e, "fatal bad frame");
+                    return Err(self.refuse(ErrorCode::BadFrame, e.to_string()).await);
+                }
                 Err(e) => {
-                    debug!(conn = self.conn, fatal = e.is_fatal(), "bad frame");
-                    if e.is_fatal() {
-                        return Err(self.refuse(ErrorCode::BadFrame, e.to_string()).await);
+                    let verdict = self.bad_frames.record();
+                    if verdict.log {
+                        warn!(conn = self.conn, error = %e, total = verdict.total, "bad frame");
+                    }
+                    if verdict.close {
+                        let msg = format!(
+                            "{} bad frames in a row; closing the connection",
+                            self.shared.config.max_bad_frames
+                        );
+                        return Err(self.refuse(ErrorCode::BadFrame, msg).await);
                     }
                     self.send_error(ErrorCode::BadFrame, bad_frame_message(&e))
                         .await?;
@@ -180,13 +202,25 @@ impl<S: AsyncRead + AsyncWrite> Connection<S> {
         let message = match parse_client_message(frame) {
             Ok(message) => message,
             Err(rejection) => {
-                debug!(conn = self.conn, id = rejection.id, code = %rejection.code, "rejected");
+                let verdict = self.bad_frames.record();
+                if verdict.log {
+                    let (id, code, total) = (rejection.id, rejection.code, verdict.total);
+                    warn!(conn = self.conn, id, %code, total, "message rejected");
+                }
                 if rejection.code == ErrorCode::VersionMismatch || !self.hello_received {
                     return Err(self.refuse(rejection.code, rejection.message).await);
+                }
+                if verdict.close {
+                    let msg = format!(
+                        "{} bad messages in a row; closing the connection",
+                        self.shared.config.max_bad_frames
+                    );
+                    return Err(self.refuse(ErrorCode::BadRequest, msg).await);
                 }
                 return self.send(rejection.to_message()).await;
             }
         };
+        self.bad_frames.good();
         match message {
             ClientMessage::Hello(hello) => {
                 if self.hello_received {
@@ -199,10 +233,26 @@ impl<S: AsyncRead + AsyncWrite> Connection<S> {
                         .refuse(ErrorCode::VersionMismatch, mismatch.to_string())
                         .await);
                 }
-                self.hello_received = true;
                 let client: String = hello.client.chars().take(64).collect();
-                info!(conn = self.conn, client = %client.escape_debug(), "hello");
-                Ok(())
+                let verified = self
+                    .sent_hello
+                    .as_ref()
+                    .map(|sent| verify_client_hello(&self.shared.config.pairing, sent, &hello));
+                let Some(Ok(paired)) = verified else {
+                    warn!(
+                        conn = self.conn,
+                        client = %client.escape_debug(),
+                        "client refused: its pairing proof does not verify"
+                    );
+                    let msg = "the kiosk's pairing proof does not verify: this bridge holds \
+                               another pairing key than the kiosk (pair the bridge with the \
+                               kiosk's key: android-bridge/README.md, \"Pairing\"), or the \
+                               hello is a replay";
+                    return Err(self.refuse(ErrorCode::KioskUnpaired, msg).await);
+                };
+                self.hello_received = true;
+                info!(conn = self.conn, client = %client.escape_debug(), "hello, paired");
+                self.send(ServerMessage::Paired(paired)).await
             }
             _ if !self.hello_received => {
                 let msg = "the first message must be the client's hello";

@@ -3,8 +3,10 @@
 //! - [`Bridge::new`] starts the SDK thread and the call dispatcher; [`Bridge::serve_tcp`] and
 //!   (Linux/Android) [`Bridge::serve_unix`] accept connections; [`Bridge::shutdown`] stops
 //!   everything, telling connected clients SHUTTING_DOWN.
-//! - Each connection ([`connection`]) sends the hello, requires the client's hello first,
-//!   answers pings, submits requests and writes their responses and the notifications.
+//! - Each connection ([`connection`]) sends the hello, requires the client's hello first and
+//!   its pairing proof to verify under [`ServerConfig::pairing`] (KIOSK_UNPAIRED and a close
+//!   otherwise), answers with its own proof, then answers pings, submits requests and writes
+//!   their responses and the notifications.
 //! - SDK calls go through one bounded queue ([`queue`]) and run one at a time on the SDK thread
 //!   ([`sdk_thread`]); `stopWxpayface` and `getVersion` skip the queue.
 //! - Every request gets exactly one response within its `timeout_ms`, counted from receipt.
@@ -21,7 +23,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use facekiosk_bridge_protocol::{DeviceInfo, IDLE_TIMEOUT_MS, Method, Params, SdkResult};
+use facekiosk_bridge_protocol::{
+    DeviceInfo, IDLE_TIMEOUT_MS, Method, PairingKey, Params, SdkResult,
+};
 use tokio::sync::watch;
 
 use crate::events::Notifier;
@@ -36,23 +40,31 @@ pub struct ServerConfig {
     pub bridge_version: String,
     /// Reported in the hello as `device`.
     pub device: DeviceInfo,
+    /// The secret shared with the kiosk this bridge serves: a client must prove it knows it
+    /// before its first request is read. `Debug` does not show it.
+    pub pairing: PairingKey,
     /// How many SDK calls may wait behind the one in flight before BUSY (default 4).
     pub queue_capacity: usize,
     /// How many unanswered requests one connection may have before BUSY (default 16).
     pub max_in_flight_per_connection: usize,
     /// A connection from which nothing arrives for this long is dropped (default 10 s).
     pub idle_timeout: Duration,
+    /// After this many bad frames in a row (each answered BAD_FRAME) the connection is closed:
+    /// a peer that sends only garbage gets neither our attention nor our log (default 8).
+    pub max_bad_frames: u32,
 }
 
 impl ServerConfig {
-    /// The defaults, for this device.
-    pub fn new(device: DeviceInfo) -> Self {
+    /// The defaults, for this device, paired with the kiosk that holds `pairing`.
+    pub fn new(device: DeviceInfo, pairing: PairingKey) -> Self {
         ServerConfig {
             bridge_version: env!("CARGO_PKG_VERSION").to_string(),
             device,
+            pairing,
             queue_capacity: 4,
             max_in_flight_per_connection: 16,
             idle_timeout: Duration::from_millis(IDLE_TIMEOUT_MS),
+            max_bad_frames: 8,
         }
     }
 }

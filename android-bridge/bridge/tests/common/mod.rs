@@ -8,15 +8,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use facekiosk_bridge::protocol::{
-    ClientHello, ClientMessage, DeviceInfo, FrameDecoder, Hello, JsonObject, Method, Params, Ping,
-    Request, Response, ServerMessage, encode_frame,
+    ClientMessage, DeviceInfo, FrameDecoder, Hello, JsonObject, Method, Params, Ping, Request,
+    Response, ServerMessage, check_paired, client_hello, encode_frame,
 };
 use facekiosk_bridge::{Bridge, ServerConfig};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 #[allow(unused_imports)]
-pub use facekiosk_bridge::testing::{Act, ScriptedSdk, map, success};
+pub use facekiosk_bridge::testing::{Act, ScriptedSdk, map, pairing_key, success};
 
 /// How long a test waits for any one frame.
 pub const WAIT: Duration = Duration::from_secs(5);
@@ -40,7 +40,7 @@ pub async fn start() -> Harness {
 }
 
 pub async fn start_with(configure: impl FnOnce(&mut ServerConfig)) -> Harness {
-    let mut config = ServerConfig::new(device());
+    let mut config = ServerConfig::new(device(), pairing_key());
     configure(&mut config);
     let sdk = ScriptedSdk::new();
     let bridge = Bridge::new(Arc::new(sdk.clone()), config).unwrap();
@@ -79,12 +79,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         }
     }
 
+    /// Reads the hello, answers it paired with [`pairing_key`], checks the bridge's proof.
     pub async fn handshake(&mut self) -> Hello {
         let ServerMessage::Hello(hello) = self.recv().await else {
             panic!("no hello")
         };
-        self.send(&ClientMessage::Hello(ClientHello::new("test-client/1")))
-            .await;
+        let (answer, transcript) = client_hello(&pairing_key(), "test-client/1", &hello);
+        self.send(&ClientMessage::Hello(answer)).await;
+        let ServerMessage::Paired(paired) = self.recv().await else {
+            panic!("not paired")
+        };
+        assert_eq!(check_paired(&pairing_key(), &transcript, &paired), Ok(()));
         hello
     }
 

@@ -1,12 +1,13 @@
 //! The task that owns one bridge connection: writes requests and pings, reads responses, pongs,
 //! notifications and connection errors, and ends the link on EOF, a fatal frame, a connection
-//! error from the bridge or too many missed pongs.
+//! error from the bridge, too many missed pongs, or [`MAX_BAD_FRAMES`] bad frames in a row (of
+//! which only the 1st, 2nd, 4th... are logged, so a garbling peer cannot flood the log).
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use facekiosk_bridge_protocol::{
-    ClientMessage, ErrorBody, ErrorCode, Event, FrameDecoder, Ping, Request, SdkResult,
+    BadFrames, ClientMessage, ErrorBody, ErrorCode, Event, FrameDecoder, Ping, Request, SdkResult,
     ServerMessage, encode_frame,
 };
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
@@ -17,6 +18,9 @@ use zeroize::Zeroize;
 
 use super::ClientOptions;
 use crate::error::LinkDown;
+
+/// Bad frames in a row after which the link is dropped (the supervisor then reconnects).
+pub(super) const MAX_BAD_FRAMES: u32 = 8;
 
 /// Where a response goes.
 pub(super) type ReplyTx = oneshot::Sender<Result<SdkResult, ErrorBody>>;
@@ -45,6 +49,7 @@ pub(super) struct Driver<S> {
     write_timeout: Duration,
     unanswered_pings: u32,
     next_seq: u64,
+    bad_frames: BadFrames,
 }
 
 impl<S: AsyncRead + AsyncWrite> Driver<S> {
@@ -70,13 +75,15 @@ impl<S: AsyncRead + AsyncWrite> Driver<S> {
             write_timeout: options.write_timeout,
             unanswered_pings: 0,
             next_seq: 1,
+            bad_frames: BadFrames::new(MAX_BAD_FRAMES),
         }
     }
 
     /// Runs until the link dies; then fails every pending call and returns the reason.
     pub(super) async fn run(mut self) -> LinkDown {
         let reason = self.serve().await;
-        info!(%reason, pending = self.pending.len(), "bridge connection down");
+        let bad_frames = self.bad_frames.total();
+        info!(%reason, pending = self.pending.len(), bad_frames, "bridge connection down");
         // The reason first, then the routes: a caller whose route is dropped reads the reason.
         self.down.send_replace(Some(reason.clone()));
         self.pending.clear();
@@ -183,19 +190,33 @@ impl<S: AsyncRead + AsyncWrite> Driver<S> {
                 Ok(None) => return Ok(()),
                 Err(e) if e.is_fatal() => return Err(LinkDown::BadFrame(e.to_string())),
                 Err(e) => {
-                    warn!(error = %e, "skipped a bad frame from the bridge");
+                    self.bad_frame(&e)?;
                     continue;
                 }
             };
             let message = match ServerMessage::from_object(frame) {
                 Ok(message) => message,
                 Err(e) => {
-                    warn!(error = %e, "skipped a malformed message from the bridge");
+                    self.bad_frame(&e)?;
                     continue;
                 }
             };
+            self.bad_frames.good();
             self.on_message(message)?;
         }
+    }
+
+    fn bad_frame(&mut self, e: &dyn std::fmt::Display) -> Result<(), LinkDown> {
+        let verdict = self.bad_frames.record();
+        if verdict.log {
+            warn!(error = %e, total = verdict.total, "skipped a bad frame from the bridge");
+        }
+        if verdict.close {
+            return Err(LinkDown::BadFrame(format!(
+                "{MAX_BAD_FRAMES} bad frames in a row"
+            )));
+        }
+        Ok(())
     }
 
     fn on_message(&mut self, message: ServerMessage) -> Result<(), LinkDown> {
@@ -221,7 +242,9 @@ impl<S: AsyncRead + AsyncWrite> Driver<S> {
                     return Err(LinkDown::Closed(e.error));
                 }
             }
-            ServerMessage::Hello(_) => warn!("a second hello from the bridge ignored"),
+            ServerMessage::Hello(_) | ServerMessage::Paired(_) => {
+                warn!("a second hello from the bridge ignored")
+            }
         }
         Ok(())
     }

@@ -2,13 +2,19 @@
 //! address, or to the port an adb forward opened), as specified in `android-bridge/README.md`.
 //!
 //! [`BridgeClient::connect`] waits for the server-first hello (3 s by default) and checks its
-//! version, answers with the client hello and starts a driver task that owns the stream: it
+//! version, answers with the client hello carrying this kiosk's pairing proof
+//! ([`ClientOptions::pairing`]), waits for the bridge's `paired` and checks the bridge's proof
+//! before anything else is sent (a bridge that refuses the proof, or whose own proof does not
+//! verify, is [`ConnectError::BridgeUnpaired`]), then starts a driver task that owns the stream: it
 //! correlates responses with requests by id (they may arrive in any order), pings every 2 s and
 //! declares the link dead after 3 unanswered pings or on EOF, and surfaces notifications.
 //! [`BridgeClient::call`] sends `timeout_ms` to the bridge and keeps its own deadline too, a
 //! little later, for a bridge that never answers at all.
 
 mod driver;
+mod pairing;
+
+pub use pairing::{KeyFileError, Pairing, Unpaired};
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -16,10 +22,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use facekiosk_bridge_protocol::{
-    ClientHello, ClientMessage, Event, FrameDecoder, Hello, HelloError, MAX_TIMEOUT_MS, Method,
-    PING_INTERVAL_MS, Params, Request, SdkResult, encode_frame, parse_hello,
+    ClientMessage, ErrorCode, Event, FrameDecoder, Hello, HelloError, JsonObject, MAX_TIMEOUT_MS,
+    Method, PING_INTERVAL_MS, Params, Request, SdkResult, check_paired, client_hello, encode_frame,
+    parse_hello, parse_paired,
 };
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadHalf};
 use tokio::net::TcpStream;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tracing::{debug, info};
@@ -44,6 +51,8 @@ pub struct ClientOptions {
     pub write_timeout: Duration,
     /// Sent in the client hello.
     pub client_name: String,
+    /// The key this kiosk shares with its bridge; without one no bridge is accepted.
+    pub pairing: Option<Pairing>,
 }
 
 impl Default for ClientOptions {
@@ -55,6 +64,7 @@ impl Default for ClientOptions {
             timeout_grace: Duration::from_secs(2),
             write_timeout: Duration::from_secs(5),
             client_name: concat!("facekiosk/", env!("CARGO_PKG_VERSION")).to_string(),
+            pairing: None,
         }
     }
 }
@@ -76,6 +86,40 @@ struct Shared {
     status: watch::Sender<LinkStatus>,
     events: broadcast::Sender<Event>,
     timeout_grace: Duration,
+}
+
+/// The next whole frame of the handshake, within the hello timeout.
+async fn next_frame<S: AsyncRead>(
+    reader: &mut ReadHalf<S>,
+    decoder: &mut FrameDecoder,
+    options: &ClientOptions,
+) -> Result<JsonObject, ConnectError> {
+    tokio::time::timeout(options.hello_timeout, async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match decoder.next_frame() {
+                Ok(Some(frame)) => return Ok(frame),
+                Ok(None) => {}
+                Err(e) => {
+                    return Err(ConnectError::BadHello(HelloError::Malformed(
+                        facekiosk_bridge_protocol::MalformedMessage(e.to_string()),
+                    )));
+                }
+            }
+            match reader.read(&mut buf).await {
+                Ok(0) => return Err(ConnectError::ClosedBeforeHello),
+                Ok(n) => decoder.push(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                    return Err(ConnectError::ClosedBeforeHello);
+                }
+                Err(e) => return Err(ConnectError::Io(e)),
+            }
+        }
+    })
+    .await
+    .map_err(|_| ConnectError::NoHello {
+        waited_ms: options.hello_timeout.as_millis() as u64,
+    })?
 }
 
 impl BridgeClient {
@@ -117,44 +161,42 @@ impl BridgeClient {
     {
         let (mut reader, mut writer) = tokio::io::split(stream);
         let mut decoder = FrameDecoder::new();
-        let first = tokio::time::timeout(options.hello_timeout, async {
-            let mut buf = [0u8; 4096];
-            loop {
-                match decoder.next_frame() {
-                    Ok(Some(frame)) => return Ok(frame),
-                    Ok(None) => {}
-                    Err(e) => {
-                        return Err(ConnectError::BadHello(HelloError::Malformed(
-                            facekiosk_bridge_protocol::MalformedMessage(e.to_string()),
-                        )));
-                    }
-                }
-                match reader.read(&mut buf).await {
-                    Ok(0) => return Err(ConnectError::ClosedBeforeHello),
-                    Ok(n) => decoder.push(&buf[..n]),
-                    Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
-                        return Err(ConnectError::ClosedBeforeHello);
-                    }
-                    Err(e) => return Err(ConnectError::Io(e)),
-                }
-            }
-        })
-        .await
-        .map_err(|_| ConnectError::NoHello {
-            waited_ms: options.hello_timeout.as_millis() as u64,
-        })??;
+        let first = next_frame(&mut reader, &mut decoder, options).await?;
         let hello = parse_hello(first).map_err(|e| match e {
             HelloError::VersionMismatch(v) => ConnectError::VersionMismatch(v),
             other => ConnectError::BadHello(other),
         })?;
-        let frame = encode_frame(&ClientMessage::Hello(ClientHello::new(
-            options.client_name.clone(),
-        )))
-        .map_err(|e| ConnectError::Io(e.into()))?;
+        let Some(pairing) = &options.pairing else {
+            return Err(ConnectError::BridgeUnpaired {
+                why: Unpaired::NoKey,
+                key_file: "terminal.pairing_key_file (not set)".into(),
+            });
+        };
+        let unpaired = |why| ConnectError::BridgeUnpaired {
+            why,
+            key_file: pairing.source.clone(),
+        };
+        let (answer, transcript) = client_hello(&pairing.key, options.client_name.clone(), &hello);
+        let frame =
+            encode_frame(&ClientMessage::Hello(answer)).map_err(|e| ConnectError::Io(e.into()))?;
         tokio::time::timeout(options.write_timeout, writer.write_all(&frame))
             .await
             .map_err(|_| ConnectError::Io(std::io::ErrorKind::TimedOut.into()))?
             .map_err(ConnectError::Io)?;
+        // Nothing else is sent before the bridge has proven it holds our key: whatever answers
+        // on the socket without it gets no request, so no patient data.
+        let answer = next_frame(&mut reader, &mut decoder, options).await?;
+        match parse_paired(answer) {
+            Ok(paired) => check_paired(&pairing.key, &transcript, &paired)
+                .map_err(|_| unpaired(Unpaired::BadBridgeProof))?,
+            Err(HelloError::Refused(body)) if body.code == ErrorCode::KioskUnpaired => {
+                return Err(unpaired(Unpaired::RefusedByBridge));
+            }
+            Err(HelloError::Refused(body)) if body.code == ErrorCode::VersionMismatch => {
+                return Err(ConnectError::BadHello(HelloError::Refused(body)));
+            }
+            Err(e) => return Err(ConnectError::BadHello(e)),
+        }
         info!(
             bridge = %hello.bridge,
             aar = %hello.aar,

@@ -279,8 +279,11 @@ impl Supervisor<'_> {
                 if matches!(e, ConnectError::Connect { .. }) {
                     // Nothing listens on our port any more: the forward is gone.
                     self.forward = None;
-                } else if matches!(e, ConnectError::VersionMismatch(_)) {
-                    warn!(error = %e, "incompatible bridge");
+                } else if matches!(
+                    e,
+                    ConnectError::VersionMismatch(_) | ConnectError::BridgeUnpaired { .. }
+                ) {
+                    warn!(error = %e, "incompatible or unpaired bridge");
                 }
                 Err(connect_failure(Some(serial.to_owned()), &e))
             }

@@ -316,6 +316,10 @@ fn connect_failure(serial: Option<String>, e: &ConnectError) -> LinkStatus {
             serial,
             reason: v.to_string(),
         },
+        ConnectError::BridgeUnpaired { .. } => LinkStatus::BridgeUnpaired {
+            serial,
+            reason: e.to_string(),
+        },
         other => LinkStatus::NoBridge {
             serial,
             reason: other.to_string(),

@@ -14,11 +14,15 @@ use std::time::Duration;
 use facekiosk_bridge::protocol::DeviceInfo;
 use facekiosk_bridge::{Bridge, ServerConfig};
 use facekiosk_terminal::{
-    BridgeClient, ClientOptions, LinkOptions, LinkStatus, SdkRules, TerminalOptions,
+    BridgeClient, ClientOptions, LinkOptions, LinkStatus, Pairing, SdkRules, TerminalOptions,
 };
 use tokio::sync::watch;
 
 pub use facekiosk_testkit::ScriptedSdk;
+pub use facekiosk_testkit::sdk::pairing_key;
+
+/// Where the tests say this kiosk's pairing key comes from.
+pub const KEY_FILE: &str = "/etc/facekiosk/test-pairing.key";
 
 /// The longest any test waits for something that should happen.
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -47,11 +51,14 @@ pub async fn start_bridge_on(addr: SocketAddr, serial: &str) -> TestBridge {
 }
 
 fn device_config(serial: &str) -> ServerConfig {
-    ServerConfig::new(DeviceInfo {
-        serial: serial.into(),
-        model: "FakeTerminal".into(),
-        sdk_int: 28,
-    })
+    ServerConfig::new(
+        DeviceInfo {
+            serial: serial.into(),
+            model: "FakeTerminal".into(),
+            sdk_int: 28,
+        },
+        pairing_key(),
+    )
 }
 
 async fn serve(config: ServerConfig, addr: SocketAddr) -> TestBridge {
@@ -71,6 +78,7 @@ pub fn fast_client() -> ClientOptions {
         ping_interval: Duration::from_millis(100),
         missed_pongs: 3,
         timeout_grace: Duration::from_millis(300),
+        pairing: Some(Pairing::new(pairing_key(), KEY_FILE)),
         ..ClientOptions::default()
     }
 }

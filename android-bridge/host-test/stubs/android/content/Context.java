@@ -9,6 +9,10 @@ import android.content.pm.PackageManager;
 public class Context {
     public static final String NOTIFICATION_SERVICE = "notification";
 
+    public java.io.File getFilesDir() {
+        throw new UnsupportedOperationException("host stub");
+    }
+
     public Context getApplicationContext() {
         return this;
     }

@@ -10,10 +10,13 @@ public final class BridgeNative {
 
     /**
      * Starts the server on the abstract socket {@code @socketName} (normally
-     * "facekiosk-bridge"), admitting root, shell and this app's uid. Returns false (and logs)
-     * if it could not start; starting twice is a no-op that returns true.
+     * "facekiosk-bridge"), admitting root, shell and this app's uid, paired with the kiosk that
+     * holds {@code pairingKey} (64 hex digits or base64 of 32 bytes). Returns false (and logs)
+     * if it could not start or the key is missing or malformed; starting twice is a no-op that
+     * returns true.
      */
-    public static native boolean start(String socketName, String serial, String model, int sdkInt);
+    public static native boolean start(String socketName, String serial, String model,
+            String pairingKey, int sdkInt);
 
     /** Stops the server: clients get SHUTTING_DOWN. */
     public static native void stop();
