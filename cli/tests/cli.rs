@@ -35,9 +35,42 @@ fn s(v: &Value) -> &str {
     v.as_str().unwrap()
 }
 
+/// `text` in a file of `dir`, for `--key-file`.
+fn key_file(dir: &tempfile::TempDir, text: &str) -> String {
+    let path = dir.path().join("apiv2.key");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+fn cli_with_stdin(args: &[&str], stdin: &str) -> Run {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_facekiosk-cli"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
 #[test]
 fn sign_v2_reproduces_every_vector() {
+    let dir = tempfile::tempdir().unwrap();
     for case in vectors()["v2"].as_array().unwrap() {
+        // A trailing newline, as an editor leaves it, is not part of the key.
+        let key_file = key_file(&dir, &format!("{}\n", s(&case["key"])));
         let fields: Vec<String> = case["params"]
             .as_object()
             .unwrap()
@@ -47,8 +80,8 @@ fn sign_v2_reproduces_every_vector() {
         let mut args = vec![
             "sign",
             "v2",
-            "--key",
-            s(&case["key"]),
+            "--key-file",
+            &key_file,
             "--sign-type",
             s(&case["sign_type"]),
         ];
@@ -61,7 +94,41 @@ fn sign_v2_reproduces_every_vector() {
             !run.stdout.contains(s(&case["key"])),
             "the key is never printed"
         );
+        // The same from standard input.
+        args[3] = "-";
+        let run = cli_with_stdin(&args, s(&case["key"]));
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(run.last_line(), s(&case["sign"]));
     }
+}
+
+#[test]
+fn sign_v2_takes_no_key_on_the_command_line() {
+    let run = cli(&["sign", "v2", "--key", "192006250b4c", "appid=wx"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("--key-file"), "{}", run.stderr);
+    assert!(!run.stderr.contains("192006250b4c"), "{}", run.stderr);
+}
+
+#[test]
+fn sign_v2_warns_of_what_wechat_refuses_and_signs_it_anyway() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key_file(&dir, "192006250b4c09247ec02edce69f6a2d");
+    let run = cli(&[
+        "sign",
+        "v2",
+        "--key-file",
+        &key,
+        "appid=wx",
+        "store_name=门诊😀楼",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("`store_name`"), "{}", run.stderr);
+    assert!(run.stderr.contains("4-byte"), "{}", run.stderr);
+    assert!(!run.stderr.contains("`appid`"), "{}", run.stderr);
+    assert!(!run.stderr.contains("门诊"), "the value is not echoed");
+    assert_eq!(run.last_line().len(), 32, "{}", run.stdout);
+    assert!(run.stdout.contains("store_name=门诊😀楼"));
 }
 
 #[test]
@@ -251,7 +318,9 @@ fn keys_check_flags_expiry_and_open_permissions() {
 
 #[test]
 fn bad_input_is_named() {
-    let run = cli(&["sign", "v2", "--key", "k", "appid"]);
+    let dir = tempfile::tempdir().unwrap();
+    let key = key_file(&dir, "k");
+    let run = cli(&["sign", "v2", "--key-file", &key, "appid"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr

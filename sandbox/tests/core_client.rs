@@ -544,6 +544,12 @@ async fn a_wrong_apiv2_key_is_refused_as_wechat_does() {
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("apiv2.key");
     std::fs::write(&key, "0123456789abcdef0123456789abcdef").unwrap();
+    // The client refuses key files others can read.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     let client = client_with(&sb, false, |c| c.wxpay.keys.apiv2_key_file = key);
     let e = client.get_authinfo("raw").await.unwrap_err();
     assert_eq!(e.code(), "WECHAT_REFUSED", "{e}");

@@ -1,4 +1,6 @@
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
@@ -13,9 +15,10 @@ use super::Body;
 pub enum Sign {
     /// APIv2: prints the string signed (without the key), then the signature.
     V2 {
-        /// The APIv2 key.
-        #[arg(long)]
-        key: String,
+        /// The file holding the APIv2 key (`-`: standard input). Never on the command line,
+        /// where the shell history and the process list would show it.
+        #[arg(long, value_name = "FILE")]
+        key_file: PathBuf,
         #[arg(long, default_value = "MD5", value_parser = ["MD5", "HMAC-SHA256"])]
         sign_type: String,
         /// Fields as name=value (sign_type is a field too: pass it if the request has it).
@@ -50,10 +53,11 @@ impl Sign {
     pub fn run(self) -> anyhow::Result<ExitCode> {
         match self {
             Sign::V2 {
-                key,
+                key_file,
                 sign_type,
                 fields,
             } => {
+                let key = read_key(&key_file)?;
                 let mut map = Fields::new();
                 for f in &fields {
                     let (name, value) = f
@@ -62,11 +66,18 @@ impl Sign {
                     if name.is_empty() {
                         bail!("field `{f}` has an empty name");
                     }
+                    if value.chars().any(|c| c.len_utf8() == 4) {
+                        // Signed all the same: the technician may be reproducing what a
+                        // broken client sent.
+                        eprintln!(
+                            "warning: field `{name}` has a 4-byte UTF-8 character (emoji or rare CJK), which WeChat refuses"
+                        );
+                    }
                     map.insert(name.to_owned(), value.to_owned());
                 }
                 let sign_type = SignType::parse(&sign_type).expect("clap checked the value");
                 println!("{}", sign::string_to_sign(&map));
-                println!("{}", sign::sign(&map, &Secret::new(key), sign_type));
+                println!("{}", sign::sign(&map, &key, sign_type));
             }
             Sign::V3 {
                 private_key,
@@ -94,4 +105,25 @@ impl Sign {
         }
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// The APIv2 key from a file or standard input (`-`), surrounding whitespace trimmed. The text
+/// read is a `Secret` from the start, so it is wiped when dropped.
+fn read_key(path: &Path) -> anyhow::Result<Secret> {
+    let mut text = String::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin().read_to_string(&mut text)
+    } else {
+        File::open(path).and_then(|mut f| f.read_to_string(&mut text))
+    };
+    let text = Secret::new(text);
+    read.with_context(|| match path.to_str() {
+        Some("-") => "cannot read the APIv2 key from standard input".to_owned(),
+        _ => format!("cannot read --key-file {}", path.display()),
+    })?;
+    let key = text.expose().trim();
+    if key.is_empty() {
+        bail!("--key-file {} is empty", path.display());
+    }
+    Ok(Secret::new(key))
 }

@@ -97,13 +97,35 @@ impl fmt::Debug for Authinfo {
 /// WeChat's default lifetime when `expires_in` is missing.
 pub const DEFAULT_EXPIRES_IN: u64 = 3600;
 
+/// The longest lifetime believed (WeChat gives an hour): a day, so that no arithmetic on it
+/// can overflow and no token outlives a day on the word of a response.
+pub const MAX_EXPIRES_IN: u64 = 86_400;
+
+/// A checked answer, and what it is remembered by against a replay (its `nonce_str` and
+/// `sign`, when it has a `nonce_str`).
+#[derive(Debug)]
+pub struct Accepted {
+    pub authinfo: Authinfo,
+    pub replay_digest: Option<[u8; 32]>,
+}
+
 /// Reads a response: errors arrive as XML in HTTP 200, so `return_code` is checked before
-/// anything else; a success must carry a valid signature and echo our identity.
+/// anything else; a success must carry a valid signature (of the request's sign type, the
+/// configured one) and echo our identity.
 pub fn parse_response(
     body: &[u8],
     key: &Secret,
     request: &AuthinfoRequest,
 ) -> Result<Authinfo, WxpayError> {
+    parse_accepted(body, key, request).map(|a| a.authinfo)
+}
+
+/// [`parse_response`], with the digest the client's replay guard remembers.
+pub fn parse_accepted(
+    body: &[u8],
+    key: &Secret,
+    request: &AuthinfoRequest,
+) -> Result<Accepted, WxpayError> {
     let fields = xml::parse(body).map_err(WxpayError::Xml)?;
     let get = |name: &str| {
         fields
@@ -127,7 +149,7 @@ pub fn parse_response(
                 .to_owned(),
         });
     }
-    sign::verify(&fields, key).map_err(WxpayError::V2Sign)?;
+    sign::verify(&fields, key, request.sign_type).map_err(WxpayError::V2Sign)?;
     for (field, ours) in [
         ("appid", Some(&request.appid)),
         ("mch_id", Some(&request.mch_id)),
@@ -146,18 +168,94 @@ pub fn parse_response(
     let authinfo = get("authinfo").ok_or(WxpayError::MissingField("authinfo"))?;
     let expires_in = match get("expires_in") {
         None => DEFAULT_EXPIRES_IN,
-        Some(v) => {
-            v.parse::<u64>()
-                .ok()
-                .filter(|s| *s > 0)
-                .ok_or_else(|| WxpayError::BadField {
-                    field: "expires_in",
-                    reason: "is not a positive integer".into(),
-                })?
-        }
+        Some(v) => v
+            .parse::<u64>()
+            .ok()
+            .filter(|s| (1..=MAX_EXPIRES_IN).contains(s))
+            .ok_or_else(|| WxpayError::BadField {
+                field: "expires_in",
+                reason: format!("is not a number of seconds in 1..={MAX_EXPIRES_IN}"),
+            })?,
     };
-    Ok(Authinfo {
-        authinfo: Secret::new(authinfo),
-        expires_in,
+    let replay_digest = get("nonce_str").zip(get("sign")).map(|(nonce, sign)| {
+        crate::replay::ReplayGuard::digest(&[b"v2", nonce.as_bytes(), sign.as_bytes()])
+    });
+    Ok(Accepted {
+        authinfo: Authinfo {
+            authinfo: Secret::new(authinfo),
+            expires_in,
+        },
+        replay_digest,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "K3yForTheUnitTestsOnly0123456789";
+
+    fn request(sign_type: SignType) -> AuthinfoRequest {
+        AuthinfoRequest {
+            store_id: "S".into(),
+            store_name: "N".into(),
+            device_id: "D".into(),
+            rawdata: "R".into(),
+            appid: "wx1".into(),
+            mch_id: "1900000109".into(),
+            sub_appid: None,
+            sub_mch_id: None,
+            now: 1,
+            sign_type,
+            nonce_str: "n".into(),
+            attach: None,
+        }
+    }
+
+    fn answer(expires_in: &str, signed_with: SignType) -> String {
+        let mut f = Fields::new();
+        for (k, v) in [
+            ("return_code", "SUCCESS"),
+            ("authinfo", "TOKEN"),
+            ("expires_in", expires_in),
+            ("nonce_str", "abc"),
+        ] {
+            f.insert(k.into(), v.into());
+        }
+        let s = sign::sign(&f, &Secret::new(KEY), signed_with);
+        f.insert("sign".into(), s);
+        xml::write(&f).unwrap()
+    }
+
+    #[test]
+    fn expires_in_is_bounded() {
+        let key = Secret::new(KEY);
+        let req = request(SignType::HmacSha256);
+        for ok in ["1", "3600", "86400"] {
+            let a = parse_response(answer(ok, SignType::HmacSha256).as_bytes(), &key, &req);
+            assert_eq!(a.unwrap().expires_in, ok.parse::<u64>().unwrap());
+        }
+        for bad in [
+            "0",
+            "86401",
+            "18446744073709551615",
+            "99999999999999999999999",
+            "-1",
+        ] {
+            let err = parse_response(answer(bad, SignType::HmacSha256).as_bytes(), &key, &req)
+                .unwrap_err();
+            assert!(err.to_string().contains("`expires_in`"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn an_answer_signed_with_another_type_than_configured_is_refused() {
+        let key = Secret::new(KEY);
+        let body = answer("3600", SignType::Md5);
+        let err =
+            parse_response(body.as_bytes(), &key, &request(SignType::HmacSha256)).unwrap_err();
+        assert_eq!(err.code(), "WECHAT_RESPONSE_UNVERIFIED");
+        assert!(err.to_string().contains("`sign`"), "{err}");
+        assert!(parse_response(body.as_bytes(), &key, &request(SignType::Md5)).is_ok());
+    }
 }

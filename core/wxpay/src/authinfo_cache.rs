@@ -13,7 +13,7 @@ use std::time::Instant;
 use tokio::sync::Mutex;
 
 use crate::WxpayError;
-use crate::authinfo::Authinfo;
+use crate::authinfo::{Authinfo, MAX_EXPIRES_IN};
 use crate::clock::{Clock, SystemClock};
 use crate::settings::WxpaySettings;
 
@@ -66,7 +66,7 @@ impl Entry {
 
     /// Fresh enough not to refresh: before the last `margin` of its life.
     fn is_fresh(&self, now: Instant, margin: Duration) -> bool {
-        now + margin < self.expires
+        now.checked_add(margin).is_some_and(|t| t < self.expires)
     }
 }
 
@@ -137,7 +137,9 @@ impl AuthinfoCache {
         match fetch().await {
             Ok(authinfo) => {
                 let fetched = self.clock.now();
-                let expires = fetched + Duration::from_secs(authinfo.expires_in);
+                // `expires_in` came from outside: bounded, and added without overflow.
+                let lifetime = Duration::from_secs(authinfo.expires_in.min(MAX_EXPIRES_IN));
+                let expires = fetched.checked_add(lifetime).unwrap_or(fetched);
                 *entry = Some(Entry {
                     authinfo: authinfo.clone(),
                     fetched,

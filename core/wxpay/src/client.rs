@@ -2,6 +2,7 @@
 //! query (APIv3), with every response checked before anything in it is used.
 
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 
@@ -12,10 +13,12 @@ use super::facemch::{self, FacemchQuery, InfoType};
 use super::http::{Exchange, Transport};
 use super::v2::SignType;
 use super::v3::error_body::first_differing_line;
-use super::v3::verify::{HEADER_SERIAL, VerifyError};
+use super::v3::verify::{HEADER_SERIAL, MAX_SKEW_SECS, VerifyError};
 use super::v3::{ErrorBody, MerchantSigner, SignedHeaders, Verifier, sign};
 use super::{nonce, unix_now};
-use crate::crypto::{Certificate, Padding, PrivateKey, PublicKey};
+use crate::crypto::{Certificate, Padding, PrivateKey, PublicKey, read_secret_file};
+use crate::http::RetryPolicy;
+use crate::replay::ReplayGuard;
 use crate::settings::WxpaySettings;
 use facekiosk_pii::Secret;
 use facekiosk_pii::identity::Identity;
@@ -34,12 +37,8 @@ pub struct Credentials {
 impl Credentials {
     pub fn load(config: &WxpaySettings) -> Result<Self, WxpayError> {
         let keys = &config.keys;
-        let apiv2_key = std::fs::read_to_string(&keys.apiv2_key_file).map_err(|e| {
-            WxpayError::Setup(format!(
-                "cannot read {}: {e}",
-                keys.apiv2_key_file.display()
-            ))
-        })?;
+        // Read owner-only and wiped after use: the Secret keeps the only copy.
+        let apiv2_key = read_secret_file(&keys.apiv2_key_file)?;
         let apiv2_key = Secret::new(apiv2_key.trim());
         if apiv2_key.is_empty() {
             return Err(WxpayError::Setup(format!(
@@ -47,7 +46,7 @@ impl Credentials {
                 keys.apiv2_key_file.display()
             )));
         }
-        let key = PrivateKey::from_file(&keys.merchant_private_key)?;
+        let key = PrivateKey::from_secret_file(&keys.merchant_private_key)?;
         let cert = Certificate::from_file(&keys.merchant_certificate)?;
         if cert.public_key != key.public_key() {
             return Err(WxpayError::Setup(format!(
@@ -69,11 +68,15 @@ impl Credentials {
         {
             verifier.add_public_key(id, PublicKey::from_file(path)?);
         }
+        let now = std::time::SystemTime::now();
         for path in &keys.platform_certificates {
-            verifier.add_certificate(&Certificate::from_file(path)?);
+            let cert = Certificate::from_file(path)?;
+            // Refused now rather than at the first patient's query.
+            cert.check_valid_at(&path.display().to_string(), now)?;
+            verifier.add_certificate(&cert);
         }
         let decrypt_key = match &keys.sub_merchant_private_key {
-            Some(path) => PrivateKey::from_file(path)?,
+            Some(path) => PrivateKey::from_secret_file(path)?,
             None => key.clone(),
         };
         Ok(Self {
@@ -85,11 +88,21 @@ impl Credentials {
     }
 }
 
+/// How long the facemch query may take, retries included, by default: the patient has
+/// confirmed on WeChat's screen and waits; a timeout or a reset is retried until then.
+pub const DEFAULT_FACEMCH_DEADLINE: Duration = Duration::from_secs(15);
+
+/// How long an APIv3 answer is remembered against a replay: its timestamp passes our check
+/// for 300 s either side of our clock.
+const V3_REPLAY_WINDOW: Duration = Duration::from_secs(2 * MAX_SKEW_SECS.unsigned_abs());
+
 #[derive(Debug, Clone)]
 pub struct WxpayClient {
     transport: Transport,
     settings: Arc<WxpaySettings>,
     credentials: Arc<Credentials>,
+    replay: Arc<ReplayGuard>,
+    facemch_deadline: Duration,
 }
 
 impl WxpayClient {
@@ -100,12 +113,39 @@ impl WxpayClient {
     }
 
     pub fn new(settings: WxpaySettings, credentials: Credentials) -> Result<Self, WxpayError> {
+        check_endpoint("endpoints.payapp", &settings.endpoints.payapp)?;
+        check_endpoint("endpoints.api_mch", &settings.endpoints.api_mch)?;
         let transport = Transport::new(&settings.timeouts, settings.proxy.as_ref())?;
         Ok(Self {
             transport,
             settings: Arc::new(settings),
             credentials: Arc::new(credentials),
+            replay: Arc::default(),
+            facemch_deadline: DEFAULT_FACEMCH_DEADLINE,
         })
+    }
+
+    /// The same client with another overall deadline for the facemch query.
+    pub fn with_facemch_deadline(mut self, deadline: Duration) -> Self {
+        self.facemch_deadline = deadline;
+        self
+    }
+
+    /// Whether WeChat would take our timestamps, by the offset last measured from any of its
+    /// answers: the session asks before the face scan, so a patient is not scanned for a
+    /// query WeChat will refuse. `Ok` until something has been measured.
+    pub fn clock_check(&self) -> Result<(), WxpayError> {
+        self.clock()
+            .check()
+            .map_err(|offset_secs| WxpayError::ClockSkew { offset_secs })
+    }
+
+    fn first_seen(&self, digest: [u8; 32], window: Duration) -> Result<(), WxpayError> {
+        if self.replay.first_seen(digest, window, Instant::now()) {
+            Ok(())
+        } else {
+            Err(WxpayError::Unverified(VerifyError::Replayed))
+        }
     }
 
     pub fn settings(&self) -> &WxpaySettings {
@@ -160,7 +200,13 @@ impl WxpayClient {
             let message = "payapp answered outside its XML protocol (a proxy or gateway?)";
             return Err(api_error(Endpoint::Authinfo, &x, "HTTP", message, None));
         }
-        authinfo::parse_response(&x.body, &self.credentials.apiv2_key, &request)
+        let accepted = authinfo::parse_accepted(&x.body, &self.credentials.apiv2_key, &request)?;
+        if let Some(digest) = accepted.replay_digest {
+            // Lifetime of the token: as long as a replayed copy would still be of use.
+            let window = Duration::from_secs(accepted.authinfo.expires_in);
+            self.first_seen(digest, window)?;
+        }
+        Ok(accepted.authinfo)
     }
 
     /// `GET /v3/facemch/users/{face_sid}` with the configured info_type, verified, decrypted
@@ -190,14 +236,20 @@ impl WxpayClient {
                 .as_deref()
                 .filter(|_| sp),
         };
-        let path = query.path_and_query();
+        let path = query.path_and_query()?;
         let url = format!("{}{}", self.settings.endpoints.api_mch, path);
         let signer = &self.credentials.signer;
         let verifier = &self.credentials.verifier;
         let last_signed = Mutex::new(String::new());
+        // A GET: repeating it after a timeout or a reset cannot do anything twice, and the
+        // patient has already confirmed on WeChat's screen.
+        let policy = RetryPolicy {
+            on_timeout: true,
+            deadline: Some(self.facemch_deadline),
+        };
         let x = self
             .transport
-            .send(Endpoint::Facemch, |http| {
+            .send_with(Endpoint::Facemch, policy, |http| {
                 let (ts, nonce) = (unix_now(), nonce());
                 let auth = signer.authorization("GET", &path, ts, &nonce, "");
                 *last_signed.lock().unwrap_or_else(|p| p.into_inner()) =
@@ -217,14 +269,27 @@ impl WxpayClient {
             return Err(self.facemch_error(&x, face_sid, &ours));
         }
         let headers = SignedHeaders::read(|name| x.header(name))?;
+        let now = unix_now();
         verifier
-            .verify(&headers, &x.body, unix_now())
+            .verify(&headers, &x.body, now)
             .map_err(|e| match e {
                 VerifyError::Skew { skew_secs } => WxpayError::ClockSkew {
-                    offset_secs: -skew_secs,
+                    offset_secs: skew_secs.saturating_neg(),
                 },
                 other => WxpayError::Unverified(other),
             })?;
+        let digest = ReplayGuard::digest(&[
+            b"v3",
+            headers.serial.as_bytes(),
+            headers.timestamp.as_bytes(),
+            headers.nonce.as_bytes(),
+            headers.signature.as_bytes(),
+        ]);
+        self.first_seen(digest, V3_REPLAY_WINDOW)?;
+        // A verified timestamp is WeChat's own clock, not a proxy's `Date`.
+        if let Ok(ts) = headers.timestamp.parse::<i64>() {
+            self.clock().observe_server_time(ts, now);
+        }
         let padding: Padding = self.settings.facemch.padding;
         facemch::decode(x.body, info_type, &self.credentials.decrypt_key, padding)
     }
@@ -254,6 +319,35 @@ impl WxpayClient {
             sid => body.message.replace(sid, "[face_sid]"),
         };
         api_error(Endpoint::Facemch, x, &body.code, &message, hint)
+    }
+}
+
+/// An endpoint must be HTTPS unless it is this machine (the sandbox, tests): over plain HTTP
+/// the facemch URL and the signed answers would cross the network in clear.
+fn check_endpoint(setting: &str, value: &str) -> Result<(), WxpayError> {
+    let url = url::Url::parse(value)
+        .map_err(|e| WxpayError::Setup(format!("{setting} is not a URL: {e}")))?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if url.query().is_some() || url.fragment().is_some() {
+        // The request path is appended to the endpoint: a query would end up inside it.
+        return Err(WxpayError::Setup(format!(
+            "{setting} must not have a query or fragment"
+        )));
+    }
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => Err(WxpayError::Setup(format!(
+            "{setting} must be https:// (plain http:// is only for this machine's loopback)"
+        ))),
+        other => Err(WxpayError::Setup(format!(
+            "{setting} has scheme `{other}`; WeChat is reached over https://"
+        ))),
     }
 }
 

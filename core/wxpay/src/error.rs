@@ -31,6 +31,10 @@ pub enum WxpayError {
     Unreachable { endpoint: Endpoint, reason: String },
     #[error("WeChat did not answer in time ({})", .endpoint.as_str())]
     Timeout { endpoint: Endpoint },
+    #[error("the answer of {} exceeds {cap} bytes, far more than WeChat sends; refused", .endpoint.as_str())]
+    TooLarge { endpoint: Endpoint, cap: usize },
+    #[error("{} answered HTTP {status}, a redirect: WeChat does not redirect, check the proxy and the endpoint setting", .endpoint.as_str())]
+    Redirected { endpoint: Endpoint, status: u16 },
     #[error("WeChat answered HTTP {status} {code}: {message}{}{}", .request_id.as_ref().map(|r| format!(" (Request-ID {r})")).unwrap_or_default(), .hint.as_ref().map(|h| format!("; {h}")).unwrap_or_default())]
     Api {
         endpoint: Endpoint,
@@ -50,6 +54,9 @@ pub enum WxpayError {
     Xml(XmlError),
     #[error("the request cannot be sent: {0}")]
     Unsendable(XmlError),
+    /// The terminal's `face_sid` goes into a signed URL path; its value is never quoted.
+    #[error("the terminal's `face_sid` {0}; not sent to WeChat")]
+    BadFaceSid(&'static str),
     #[error("WeChat's response signature: {0}")]
     V2Sign(SignError),
     #[error("WeChat refused: {return_code} {return_msg}")]
@@ -178,10 +185,13 @@ impl WxpayError {
             Self::Api { .. } => K::RequestRejected,
             Self::ClockSkew { .. } => K::ClockSkew,
             Self::Unverified(_) | Self::V2Sign(_) => K::ResponseUnverified,
-            Self::Xml(_) | Self::BadBody(_) | Self::MissingField(_) | Self::BadField { .. } => {
-                K::ResponseMalformed
-            }
-            Self::Unsendable(_) => K::RequestUnsendable,
+            Self::Xml(_)
+            | Self::BadBody(_)
+            | Self::MissingField(_)
+            | Self::BadField { .. }
+            | Self::TooLarge { .. }
+            | Self::Redirected { .. } => K::ResponseMalformed,
+            Self::Unsendable(_) | Self::BadFaceSid(_) => K::RequestUnsendable,
             Self::V2Return { .. } => K::Refused,
             Self::Decrypt { .. } | Self::Implausible { .. } => K::IdentityUndecryptable,
             Self::Key(_) | Self::Setup(_) => K::KeySetup,
@@ -261,6 +271,25 @@ mod tests {
                 K::Refused,
             ),
             (WxpayError::Setup("no key".into()), K::KeySetup),
+            (
+                WxpayError::Unverified(VerifyError::Replayed),
+                K::ResponseUnverified,
+            ),
+            (
+                WxpayError::TooLarge {
+                    endpoint: Endpoint::Facemch,
+                    cap: 65536,
+                },
+                K::ResponseMalformed,
+            ),
+            (
+                WxpayError::Redirected {
+                    endpoint: Endpoint::Authinfo,
+                    status: 302,
+                },
+                K::ResponseMalformed,
+            ),
+            (WxpayError::BadFaceSid("is empty"), K::RequestUnsendable),
         ];
         for (error, kind) in cases {
             assert_eq!(error.kind(), kind, "{error}");

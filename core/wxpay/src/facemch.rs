@@ -65,9 +65,38 @@ impl std::fmt::Debug for FacemchQuery<'_> {
     }
 }
 
+/// The longest `face_sid` taken. WeChat's are about 40 characters
+/// (`9502ca24-d7e2-48d7-812f-ee6512cfa591_rt1`).
+pub const MAX_FACE_SID_LEN: usize = 128;
+
+/// Checks the shape of a `face_sid` from the terminal before it becomes a path segment of a
+/// signed request: letters, digits, `-` and `_` only, so no dot segment, separator, escape or
+/// query can change which URL is signed and fetched. The error never quotes the value.
+pub fn validate_face_sid(face_sid: &str) -> Result<(), WxpayError> {
+    if face_sid.is_empty() {
+        return Err(WxpayError::BadFaceSid("is empty"));
+    }
+    if face_sid.len() > MAX_FACE_SID_LEN {
+        return Err(WxpayError::BadFaceSid(
+            "is longer than the 128 characters a face_sid can have",
+        ));
+    }
+    if !face_sid
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(WxpayError::BadFaceSid(
+            "has characters other than letters, digits, `-` and `_`",
+        ));
+    }
+    Ok(())
+}
+
 impl FacemchQuery<'_> {
-    /// Path and query exactly as sent, which is also what the signature covers.
-    pub fn path_and_query(&self) -> String {
+    /// Path and query exactly as sent, which is also what the signature covers. Refuses a
+    /// `face_sid` of the wrong shape (see [`validate_face_sid`]).
+    pub fn path_and_query(&self) -> Result<String, WxpayError> {
+        validate_face_sid(self.face_sid)?;
         let mut url = url::Url::parse("https://x/v3/facemch/users/").expect("static URL");
         url.path_segments_mut()
             .expect("https URL has segments")
@@ -90,7 +119,7 @@ impl FacemchQuery<'_> {
         let out = format!("{}?{}", url.path(), url.query().unwrap_or_default());
         // The scratch URL held the face_sid; it is gone with it.
         drop(url);
-        out
+        Ok(out)
     }
 }
 
@@ -218,20 +247,48 @@ mod tests {
             sub_serial_no: Some("ABC"),
         };
         assert_eq!(
-            q.path_and_query(),
+            q.path_and_query().unwrap(),
             "/v3/facemch/users/9502ca24-d7e2-48d7-812f-ee6512cfa591_rt1?info_type=ASK_REAL_NAME_TEL&appid=wxd930ea5d5a258f4f&sub_mchid=1900000110&sub_serial_no=ABC"
         );
-        let odd = FacemchQuery {
-            face_sid: "a/b?c",
-            sub_mchid: None,
-            sub_serial_no: None,
-            ..q
-        };
-        assert!(
-            odd.path_and_query()
-                .starts_with("/v3/facemch/users/a%2Fb%3Fc?")
-        );
-        assert!(!format!("{odd:?}").contains("a/b"));
+    }
+
+    #[test]
+    fn a_face_sid_of_the_wrong_shape_is_refused_without_being_quoted() {
+        let long = "a".repeat(MAX_FACE_SID_LEN + 1);
+        for sid in [
+            "",
+            "..",
+            ".",
+            "a/b",
+            "../../v3/certificates",
+            "a\\b",
+            "a%2Fb",
+            "a?b=c",
+            "a#b",
+            "a b",
+            "sid\n",
+            "é",
+            long.as_str(),
+        ] {
+            let q = FacemchQuery {
+                face_sid: sid,
+                info_type: InfoType::AskRealName,
+                appid: "wx",
+                sub_mchid: None,
+                sub_appid: None,
+                sub_serial_no: None,
+            };
+            let err = q.path_and_query().unwrap_err();
+            assert_eq!(err.code(), "REQUEST_UNSENDABLE", "{sid:?}");
+            let shown = format!("{err} {err:?}");
+            assert!(shown.contains("`face_sid`"), "{shown}");
+            // Short values ("." or "") occur in any sentence; the distinctive ones must not.
+            if sid.len() >= 3 {
+                assert!(!shown.contains(sid), "{shown}");
+            }
+        }
+        assert!(validate_face_sid("9502ca24-d7e2-48d7-812f-ee6512cfa591_rt1").is_ok());
+        assert!(validate_face_sid(&"a".repeat(MAX_FACE_SID_LEN)).is_ok());
     }
 
     #[test]

@@ -23,12 +23,38 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(5);
 const BACKOFF_BASE: Duration = Duration::from_millis(200);
 const BACKOFF_CAP: Duration = Duration::from_secs(2);
 
+/// The most of a response body read. WeChat's answers are a few KiB; a body without end (a
+/// broken or hostile proxy) ends with an error instead of filling memory.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
 /// What came back: status, headers and the raw body (signatures cover the raw bytes).
-#[derive(Debug)]
 pub struct Exchange {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+}
+
+/// The body may be the patient's encrypted identity and the headers may echo anything: only
+/// their sizes are shown.
+impl std::fmt::Debug for Exchange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Exchange")
+            .field("status", &self.status)
+            .field("headers", &format_args!("[{} headers]", self.headers.len()))
+            .field("body", &format_args!("[{} bytes]", self.body.len()))
+            .finish()
+    }
+}
+
+/// When a failed attempt is tried again, beyond connection failures, 429 and 5xx.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Also after a timeout: only for a request that is safe to repeat even if the first
+    /// copy reached WeChat (a GET).
+    pub on_timeout: bool,
+    /// All attempts and the waits between them end by then; each attempt's timeout is cut
+    /// to what is left.
+    pub deadline: Option<Duration>,
 }
 
 impl Exchange {
@@ -45,6 +71,7 @@ impl Exchange {
 pub struct Transport {
     client: reqwest::Client,
     retries: u32,
+    request_timeout: Duration,
     clock: Arc<ClockOffset>,
 }
 
@@ -55,6 +82,9 @@ impl Transport {
             .user_agent(USER_AGENT)
             .connect_timeout(timeouts.connect)
             .timeout(timeouts.request)
+            // WeChat never redirects; a 3xx comes from something in between, and following it
+            // would send a signed request (and the face_sid in its URL) somewhere else.
+            .redirect(reqwest::redirect::Policy::none())
             // The configured proxy, or none: never the environment's, which a kiosk image
             // may carry by accident.
             .no_proxy();
@@ -73,6 +103,7 @@ impl Transport {
         Ok(Self {
             client,
             retries: timeouts.retries,
+            request_timeout: timeouts.request,
             clock: Arc::default(),
         })
     }
@@ -89,6 +120,24 @@ impl Transport {
         endpoint: Endpoint,
         build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
     ) -> Result<Exchange, WxpayError> {
+        self.send_with(endpoint, RetryPolicy::default(), build)
+            .await
+    }
+
+    /// [`send`](Self::send), with timeouts retried too if `policy` says so, and everything
+    /// within its deadline.
+    pub async fn send_with(
+        &self,
+        endpoint: Endpoint,
+        policy: RetryPolicy,
+        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    ) -> Result<Exchange, WxpayError> {
+        let first_started = Instant::now();
+        let remaining = || {
+            policy
+                .deadline
+                .map(|d| d.saturating_sub(first_started.elapsed()))
+        };
         let span = tracing::info_span!(
             "wechat_call",
             endpoint = endpoint.as_str(),
@@ -101,8 +150,12 @@ impl Transport {
         loop {
             attempt += 1;
             let started = Instant::now();
+            let timeout = match remaining() {
+                Some(left) => self.request_timeout.min(left),
+                None => self.request_timeout,
+            };
             let outcome = self
-                .attempt(endpoint, &build)
+                .attempt(endpoint, &build, timeout)
                 .instrument(span.clone())
                 .await;
             let elapsed_ms = started.elapsed().as_millis() as u64;
@@ -123,11 +176,19 @@ impl Transport {
                     span.in_scope(|| {
                         tracing::warn!(code = e.code(), elapsed_ms, "WeChat call failed")
                     });
-                    matches!(e, WxpayError::Unreachable { .. }).then(|| backoff(attempt))
+                    let retryable = match e {
+                        WxpayError::Unreachable { .. } => true,
+                        WxpayError::Timeout { .. } => policy.on_timeout,
+                        _ => false,
+                    };
+                    retryable.then(|| backoff(attempt))
                 }
             };
+            // A retry needs time left for its wait and at least a short attempt.
+            let in_time =
+                |delay: Duration| remaining().is_none_or(|left| left > delay + MIN_ATTEMPT);
             match retry_in {
-                Some(delay) if attempt <= self.retries => {
+                Some(delay) if attempt <= self.retries && in_time(delay) => {
                     span.in_scope(|| {
                         tracing::info!(delay_ms = delay.as_millis() as u64, "retrying")
                     });
@@ -142,24 +203,36 @@ impl Transport {
         &self,
         endpoint: Endpoint,
         build: &impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+        timeout: Duration,
     ) -> Result<Exchange, WxpayError> {
-        let response = build(&self.client)
+        let mut response = build(&self.client)
+            .timeout(timeout)
             .send()
             .await
             .map_err(|e| classify(endpoint, &e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
+        // Every answer, an error or a redirect too, says what time WeChat (or whoever
+        // answered) thinks it is.
         if let Some(date) = headers
             .get(reqwest::header::DATE)
             .and_then(|v| v.to_str().ok())
         {
             self.clock.observe_date_header(date, super::unix_now());
         }
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| classify(endpoint, &e))?
-            .to_vec();
+        if (300..400).contains(&status) {
+            return Err(WxpayError::Redirected { endpoint, status });
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| classify(endpoint, &e))? {
+            if body.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(WxpayError::TooLarge {
+                    endpoint,
+                    cap: MAX_BODY_BYTES,
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(Exchange {
             status,
             headers,
@@ -167,6 +240,9 @@ impl Transport {
         })
     }
 }
+
+/// The shortest attempt worth starting when a deadline is near.
+const MIN_ATTEMPT: Duration = Duration::from_millis(500);
 
 /// reqwest's messages include the URL, and ours carry the face_sid: keep only the kind.
 fn classify(endpoint: Endpoint, e: &reqwest::Error) -> WxpayError {
@@ -242,5 +318,42 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    fn answer(status: u16, retry_after: &str) -> Exchange {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, retry_after.parse().unwrap());
+        Exchange {
+            status,
+            headers,
+            body: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn absurd_retry_after_values_end_the_retries_without_panic() {
+        let max = u64::MAX.to_string();
+        assert_eq!(parse_retry_after(&max), Some(Duration::from_secs(u64::MAX)));
+        assert_eq!(retry_delay_for_status(&answer(503, &max), 1), None);
+        assert_eq!(
+            retry_delay_for_status(&answer(429, "Fri, 31 Dec 9999 23:59:59 GMT"), 1),
+            None
+        );
+        // Not a number we can hold: treated as absent, so the usual backoff applies.
+        let huge = retry_delay_for_status(&answer(503, "99999999999999999999999999"), 1);
+        assert!(huge.is_some_and(|d| d <= BACKOFF_CAP));
+        assert!(retry_delay_for_status(&answer(503, "-1"), 1).is_some_and(|d| d <= BACKOFF_CAP));
+    }
+
+    #[test]
+    fn an_exchange_shows_no_body_or_header_values() {
+        let x = Exchange {
+            status: 200,
+            headers: HeaderMap::new(),
+            body: b"{\"openid\":\"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o\"}".to_vec(),
+        };
+        let shown = format!("{x:?}");
+        assert!(!shown.contains("oUpF8u"), "{shown}");
+        assert!(shown.contains("200"), "{shown}");
     }
 }

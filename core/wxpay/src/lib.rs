@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod error;
 pub mod facemch;
 pub mod http;
+pub mod replay;
 pub mod settings;
 pub mod v2;
 pub mod v3;

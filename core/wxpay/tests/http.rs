@@ -131,13 +131,63 @@ async fn unreachable_and_timeout() {
     assert!(err.to_string().contains("refused"), "{err}");
 
     let server = TestServer::start(Script {
-        facemch: vec![Reply::Hang],
+        facemch: vec![Reply::Hang; 3],
         ..Script::default()
     })
     .await;
     let err = client(&server, 2).query_user(FACE_SID).await.unwrap_err();
     assert_eq!(err.code(), "WECHAT_TIMEOUT", "{err}");
     assert!(!err.to_string().contains(FACE_SID));
+    assert_eq!(server.facemch_hits.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn a_facemch_query_that_timed_out_is_tried_again() {
+    let server = TestServer::start(Script {
+        facemch: vec![Reply::Hang],
+        ..Script::default()
+    })
+    .await;
+    let identity = client(&server, 2).query_user(FACE_SID).await.unwrap();
+    assert!(identity.real_name.is_some());
+    assert_eq!(server.facemch_hits.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_facemch_query_cut_off_by_a_reset_is_tried_again() {
+    let server = TestServer::start(Script::default()).await;
+    let resetting = http_support::ResetOnce::start(server.addr).await;
+    let client = http_support::client_at(&resetting.addr, 2);
+    let identity = client.query_user(FACE_SID).await.unwrap();
+    assert!(identity.real_name.is_some());
+    assert_eq!(resetting.resets.load(Ordering::SeqCst), 1);
+    assert_eq!(server.facemch_hits.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn facemch_retries_end_at_the_deadline() {
+    let server = TestServer::start(Script {
+        facemch: vec![Reply::Hang; 5],
+        ..Script::default()
+    })
+    .await;
+    // Request timeout 1 s, deadline 1.2 s: no time for a second attempt.
+    let client = client(&server, 5).with_facemch_deadline(Duration::from_millis(1200));
+    let err = client.query_user(FACE_SID).await.unwrap_err();
+    assert_eq!(err.code(), "WECHAT_TIMEOUT", "{err}");
+    assert_eq!(server.facemch_hits.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn authinfo_timeouts_keep_their_policy() {
+    let server = TestServer::start(Script {
+        authinfo: vec![Reply::Hang],
+        ..Script::default()
+    })
+    .await;
+    let err = client(&server, 2).get_authinfo("raw").await.unwrap_err();
+    assert_eq!(err.code(), "WECHAT_TIMEOUT", "{err}");
+    assert_eq!(server.authinfo_hits.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test]
@@ -163,6 +213,52 @@ async fn a_skewed_clock_is_reported_as_such() {
     let err = client.query_user(FACE_SID).await.unwrap_err();
     assert_eq!(err.code(), "CLOCK_SKEW");
     assert_eq!(server.facemch_hits.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn the_warm_up_measures_the_clock_and_clock_check_warns_before_the_scan() {
+    let server = TestServer::start(Script {
+        clock_ahead: Duration::from_secs(250),
+        ..Script::default()
+    })
+    .await;
+    let client = client(&server, 0);
+    assert!(client.clock_check().is_ok(), "nothing measured yet");
+    // The warm-up's authinfo call succeeds (WeChat still takes a 250 s offset)...
+    client.get_authinfo("raw").await.unwrap();
+    // ...but the offset is near enough to WeChat's 300 s to refuse a face scan now.
+    let err = client.clock_check().unwrap_err();
+    let WxpayError::ClockSkew { offset_secs } = err else {
+        panic!("{err}")
+    };
+    assert!((249..=251).contains(&offset_secs), "{offset_secs}");
+}
+
+#[tokio::test]
+async fn error_answers_measure_the_clock_too() {
+    let server = TestServer::start(Script {
+        clock_ahead: Duration::from_secs(400),
+        facemch: vec![Reply::Status(500, None)],
+        ..Script::default()
+    })
+    .await;
+    let client = client(&server, 0);
+    client.query_user(FACE_SID).await.unwrap_err();
+    assert_eq!(client.clock_check().unwrap_err().code(), "CLOCK_SKEW");
+}
+
+#[tokio::test]
+async fn a_verified_wechatpay_timestamp_measures_the_clock() {
+    // The Date header says we are on time; WeChat's signed timestamp says 200 s behind.
+    let server = TestServer::start(Script {
+        sign_offset: -200,
+        ..Script::default()
+    })
+    .await;
+    let client = client(&server, 0);
+    client.query_user(FACE_SID).await.unwrap();
+    let offset = client.clock().offset_secs().unwrap();
+    assert!((-201..=-199).contains(&offset), "{offset}");
 }
 
 #[tokio::test]

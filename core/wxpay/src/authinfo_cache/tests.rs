@@ -145,3 +145,22 @@ async fn invalidate_forces_a_fetch() {
         .unwrap();
     assert_eq!((a.authinfo.expose(), src), ("token-2", Source::Fetched));
 }
+
+#[tokio::test]
+async fn an_absurd_lifetime_neither_panics_nor_outlives_a_day() {
+    let clock = Arc::new(ManualClock::default());
+    let cache = cache_on(&clock);
+    let forever = || async {
+        Ok::<_, WxpayError>(Authinfo {
+            authinfo: Secret::new("forever"),
+            expires_in: u64::MAX,
+        })
+    };
+    cache.get(&scope(), forever).await.unwrap();
+    clock.advance(Duration::from_secs(MAX_EXPIRES_IN));
+    let (a, src) = cache
+        .get(&scope(), || async { Ok::<_, WxpayError>(token(2)) })
+        .await
+        .unwrap();
+    assert_eq!((a.authinfo.expose(), src), ("token-2", Source::Fetched));
+}

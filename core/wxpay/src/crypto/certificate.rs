@@ -51,6 +51,31 @@ impl Certificate {
     pub fn is_valid_at(&self, at: SystemTime) -> bool {
         self.not_before <= at && at <= self.not_after
     }
+
+    /// Refuses, naming `what` (the file) and the dates, a certificate not valid `at`.
+    pub fn check_valid_at(&self, what: &str, at: SystemTime) -> Result<(), KeyError> {
+        if self.is_valid_at(at) {
+            return Ok(());
+        }
+        Err(KeyError::OutOfValidity {
+            what: what.to_owned(),
+            not_before: show(self.not_before),
+            not_after: show(self.not_after),
+            now: show(at),
+        })
+    }
+}
+
+/// A date for a message. httpdate panics outside 1970..=9999; a certificate can say 1950.
+fn show(t: SystemTime) -> String {
+    let year_10000 = std::time::UNIX_EPOCH + std::time::Duration::from_secs(253_402_300_800);
+    if t < std::time::UNIX_EPOCH {
+        "before 1970".into()
+    } else if t >= year_10000 {
+        "after 9999".into()
+    } else {
+        httpdate::fmt_http_date(t)
+    }
 }
 
 /// DER integers carry a leading zero byte when the high bit is set; WeChat's serials don't.

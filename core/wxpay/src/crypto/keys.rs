@@ -8,6 +8,7 @@ use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::traits::PublicKeyParts;
 use thiserror::Error;
+use zeroize::Zeroizing;
 
 #[derive(Debug, Error)]
 pub enum KeyError {
@@ -25,6 +26,17 @@ pub enum KeyError {
     Invalid { what: String, reason: String },
     #[error("{what} is a {bits}-bit RSA key; WeChat Pay uses 2048-bit keys or larger")]
     TooShort { what: String, bits: usize },
+    #[error(
+        "{path} can be read by others than its owner (mode {mode:o}); it holds a secret: chmod 600 it"
+    )]
+    TooOpen { path: String, mode: u32 },
+    #[error("{what} is valid from {not_before} to {not_after}, which does not include now ({now})")]
+    OutOfValidity {
+        what: String,
+        not_before: String,
+        not_after: String,
+        now: String,
+    },
 }
 
 /// An RSA private key: the merchant API key that signs APIv3 requests and decrypts facemch
@@ -61,11 +73,30 @@ fn check_size(what: &str, size_bytes: usize) -> Result<(), KeyError> {
     Ok(())
 }
 
-pub(crate) fn read(path: &Path) -> Result<String, KeyError> {
-    std::fs::read_to_string(path).map_err(|source| KeyError::Read {
+/// A file's text, wiped from memory when dropped (key files hold secrets).
+pub(crate) fn read(path: &Path) -> Result<Zeroizing<String>, KeyError> {
+    std::fs::read_to_string(path)
+        .map(Zeroizing::new)
+        .map_err(|source| KeyError::Read {
+            path: path.display().to_string(),
+            source,
+        })
+}
+
+/// Reads a file that holds a secret (a private key, the APIv2 key): refused, naming the file,
+/// when anyone but its owner may read it; the text is wiped when dropped.
+pub fn read_secret_file(path: &Path) -> Result<Zeroizing<String>, KeyError> {
+    let too_open = permissions_too_open(path).map_err(|source| KeyError::Read {
         path: path.display().to_string(),
         source,
-    })
+    })?;
+    if let Some(mode) = too_open {
+        return Err(KeyError::TooOpen {
+            path: path.display().to_string(),
+            mode,
+        });
+    }
+    read(path)
 }
 
 impl PrivateKey {
@@ -92,8 +123,15 @@ impl PrivateKey {
         Ok(Self(key))
     }
 
+    /// Reads a key file whatever its permissions (the technician's tools, tests); the kiosk
+    /// loads its keys with [`PrivateKey::from_secret_file`].
     pub fn from_file(path: &Path) -> Result<Self, KeyError> {
         Self::from_pem(&path.display().to_string(), &read(path)?)
+    }
+
+    /// Reads a key file only its owner can read (see [`read_secret_file`]).
+    pub fn from_secret_file(path: &Path) -> Result<Self, KeyError> {
+        Self::from_pem(&path.display().to_string(), &read_secret_file(path)?)
     }
 
     pub fn public_key(&self) -> PublicKey {
@@ -107,7 +145,7 @@ impl PrivateKey {
     }
 
     /// PKCS#8 PEM, as WeChat's certificate tool writes `apiclient_key.pem`.
-    pub fn to_pem(&self) -> zeroize::Zeroizing<String> {
+    pub fn to_pem(&self) -> Zeroizing<String> {
         use rsa::pkcs8::EncodePrivateKey;
         self.0
             .to_pkcs8_pem(rsa::pkcs8::LineEnding::LF)
@@ -162,6 +200,7 @@ impl PublicKey {
             what: what.to_owned(),
             reason: e.to_string(),
         })?;
+        check_size(what, key.size())?;
         Ok(Self(key))
     }
 
@@ -170,7 +209,8 @@ impl PublicKey {
     }
 }
 
-/// The permission bits that let others than the owner read a key file, if any (Unix).
+/// The permission bits that let others than the owner read a key file, if any (Unix). On
+/// other systems nothing is checked yet: the Windows ACL check comes with the packaging.
 pub fn permissions_too_open(path: &Path) -> std::io::Result<Option<u32>> {
     #[cfg(unix)]
     {

@@ -39,13 +39,11 @@ impl SignType {
         }
     }
 
-    /// WeChat's responses do not say how they are signed; the length of `sign` does
-    /// (64 hex digits for HMAC-SHA256, 32 for MD5), as the official SDKs infer it.
-    pub fn from_sign_len(len: usize) -> Option<Self> {
-        match len {
-            32 => Some(Self::Md5),
-            64 => Some(Self::HmacSha256),
-            _ => None,
+    /// How many hex digits a signature of this type has.
+    pub fn sign_len(self) -> usize {
+        match self {
+            Self::Md5 => 32,
+            Self::HmacSha256 => 64,
         }
     }
 }
@@ -54,8 +52,14 @@ impl SignType {
 pub enum SignError {
     #[error("the message has no `sign` field")]
     Missing,
-    #[error("`sign` is {0} characters long, neither an MD5 (32) nor an HMAC-SHA256 (64) signature")]
-    UnknownLength(usize),
+    #[error(
+        "`sign` is {got} characters long, not the {want} of a {expected} signature (keys.apiv2_sign_type)"
+    )]
+    WrongLength {
+        got: usize,
+        want: usize,
+        expected: &'static str,
+    },
     #[error("`sign` does not match the message signed with our APIv2 key ({0})")]
     Mismatch(&'static str),
 }
@@ -94,14 +98,20 @@ pub fn sign(fields: &Fields, key: &Secret, sign_type: SignType) -> String {
     digest
 }
 
-/// Verifies the `sign` of a received message, keeping unknown fields (WeChat adds fields
-/// over time and signs them). Returns the sign type it was made with.
-pub fn verify(fields: &Fields, key: &Secret) -> Result<SignType, SignError> {
+/// Verifies the `sign` of a received message with the sign type we configured, keeping
+/// unknown fields (WeChat adds fields over time and signs them). The type is never inferred
+/// from the signature: whoever could make a 32-digit `sign` would otherwise choose MD5 for us.
+pub fn verify(fields: &Fields, key: &Secret, sign_type: SignType) -> Result<(), SignError> {
     let received = fields.get("sign").ok_or(SignError::Missing)?;
-    let sign_type =
-        SignType::from_sign_len(received.len()).ok_or(SignError::UnknownLength(received.len()))?;
+    if received.len() != sign_type.sign_len() {
+        return Err(SignError::WrongLength {
+            got: received.len(),
+            want: sign_type.sign_len(),
+            expected: sign_type.as_str(),
+        });
+    }
     if sign(fields, key, sign_type).eq_ignore_ascii_case(received) {
-        Ok(sign_type)
+        Ok(())
     } else {
         Err(SignError::Mismatch(sign_type.as_str()))
     }
@@ -156,18 +166,40 @@ mod tests {
     }
 
     #[test]
-    fn verify_infers_the_type_and_catches_tampering() {
+    fn verify_catches_tampering() {
         let key = Secret::new(KEY);
         for t in [SignType::Md5, SignType::HmacSha256] {
             let mut fields = official();
             fields.insert("sign".into(), sign(&fields, &key, t));
-            assert_eq!(verify(&fields, &key), Ok(t));
+            assert_eq!(verify(&fields, &key, t), Ok(()));
             fields.insert("body".into(), "test2".into());
-            assert_eq!(verify(&fields, &key), Err(SignError::Mismatch(t.as_str())));
+            assert_eq!(
+                verify(&fields, &key, t),
+                Err(SignError::Mismatch(t.as_str()))
+            );
         }
         let mut fields = official();
-        assert_eq!(verify(&fields, &key), Err(SignError::Missing));
+        assert_eq!(
+            verify(&fields, &key, SignType::Md5),
+            Err(SignError::Missing)
+        );
         fields.insert("sign".into(), "ABC".into());
-        assert_eq!(verify(&fields, &key), Err(SignError::UnknownLength(3)));
+        assert!(matches!(
+            verify(&fields, &key, SignType::Md5),
+            Err(SignError::WrongLength { got: 3, .. })
+        ));
+    }
+
+    #[test]
+    fn verify_uses_the_configured_type_never_the_signature_length() {
+        let key = Secret::new(KEY);
+        let mut fields = official();
+        fields.insert("sign".into(), sign(&fields, &key, SignType::Md5));
+        let err = verify(&fields, &key, SignType::HmacSha256).unwrap_err();
+        assert!(err.to_string().contains("`sign`"), "{err}");
+        assert!(err.to_string().contains("HMAC-SHA256"), "{err}");
+        let mut fields = official();
+        fields.insert("sign".into(), sign(&fields, &key, SignType::HmacSha256));
+        assert!(verify(&fields, &key, SignType::Md5).is_err());
     }
 }

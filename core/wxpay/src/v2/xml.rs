@@ -40,10 +40,19 @@ pub enum XmlError {
     ControlChar(String),
     #[error("`{0}` is not a valid field name")]
     BadName(String),
+    #[error("the body is {len} bytes; APIv2 messages are at most {MAX_XML_BYTES}")]
+    TooLarge { len: usize },
 }
+
+/// The largest message parsed. WeChat's answers are a few KiB and a request's `rawdata` a few
+/// more; anything bigger is refused before the parser sees it.
+pub const MAX_XML_BYTES: usize = 64 * 1024;
 
 /// Parses an APIv2 XML message into its fields.
 pub fn parse(body: &[u8]) -> Result<Fields, XmlError> {
+    if body.len() > MAX_XML_BYTES {
+        return Err(XmlError::TooLarge { len: body.len() });
+    }
     let text = std::str::from_utf8(body).map_err(|_| XmlError::NotUtf8)?;
     let mut reader = Reader::from_str(text);
     let mut fields = Fields::new();
@@ -272,6 +281,22 @@ mod tests {
             parse(body.as_bytes()).unwrap(),
             fields(&[("a", "x & y 中文"), ("b", ""), ("c", "")])
         );
+    }
+
+    #[test]
+    fn refuses_oversized_input_before_parsing() {
+        let field = format!("<a>{}</a>", "x".repeat(MAX_XML_BYTES));
+        let body = format!("<xml>{field}</xml>");
+        assert_eq!(
+            parse(body.as_bytes()),
+            Err(XmlError::TooLarge { len: body.len() })
+        );
+        // Not even checked for UTF-8 or well-formedness: the size alone decides.
+        assert!(matches!(
+            parse(&vec![0xff; MAX_XML_BYTES + 1]),
+            Err(XmlError::TooLarge { .. })
+        ));
+        assert!(parse(b"<xml><a>x</a></xml>").is_ok());
     }
 
     #[test]

@@ -58,6 +58,14 @@ pub enum VerifyError {
     UnknownSerial { got: String, known: String },
     #[error("the response signature does not verify with key `{serial}`")]
     BadSignature { serial: String },
+    #[error(
+        "the response is signed with platform certificate `{serial}`, which is not valid now (check the certificate and this kiosk's clock)"
+    )]
+    OutOfValidity { serial: String },
+    #[error(
+        "the response repeats one already accepted (same signature and nonce): replayed by something between us and WeChat; check the proxy"
+    )]
+    Replayed,
 }
 
 /// Where a verifying key came from, for diagnostics ("which key verified the last response").
@@ -67,9 +75,24 @@ pub enum KeySource {
     PlatformCertificate,
 }
 
+/// A verifying key, with a platform certificate's validity in Unix seconds.
+#[derive(Debug, Clone)]
+struct Known {
+    source: KeySource,
+    key: PublicKey,
+    valid: Option<(i64, i64)>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Verifier {
-    keys: BTreeMap<String, (KeySource, PublicKey)>,
+    keys: BTreeMap<String, Known>,
+}
+
+fn unix_secs(t: std::time::SystemTime) -> i64 {
+    match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        Err(e) => i64::try_from(e.duration().as_secs()).map_or(i64::MIN, |s| -s),
+    }
 }
 
 impl Verifier {
@@ -79,15 +102,23 @@ impl Verifier {
 
     /// A WeChat Pay public key and its id (`PUB_KEY_ID_...`), the mode of merchants since 2024.
     pub fn add_public_key(&mut self, id: impl Into<String>, key: PublicKey) {
-        self.keys
-            .insert(id.into(), (KeySource::WechatpayPublicKey, key));
+        let known = Known {
+            source: KeySource::WechatpayPublicKey,
+            key,
+            valid: None,
+        };
+        self.keys.insert(id.into(), known);
     }
 
+    /// A platform certificate: its key verifies only between its notBefore and notAfter, by
+    /// the clock `verify` is given (a retired certificate's key may have leaked since).
     pub fn add_certificate(&mut self, cert: &Certificate) {
-        self.keys.insert(
-            cert.serial.clone(),
-            (KeySource::PlatformCertificate, cert.public_key.clone()),
-        );
+        let known = Known {
+            source: KeySource::PlatformCertificate,
+            key: cert.public_key.clone(),
+            valid: Some((unix_secs(cert.not_before), unix_secs(cert.not_after))),
+        };
+        self.keys.insert(cert.serial.clone(), known);
     }
 
     pub fn serials(&self) -> impl Iterator<Item = &str> {
@@ -103,7 +134,7 @@ impl Verifier {
     pub fn preferred_serial(&self) -> Option<&str> {
         self.keys
             .iter()
-            .find(|(_, (source, _))| *source == KeySource::WechatpayPublicKey)
+            .find(|(_, known)| known.source == KeySource::WechatpayPublicKey)
             .or_else(|| self.keys.iter().next_back())
             .map(|(serial, _)| serial.as_str())
     }
@@ -121,24 +152,72 @@ impl Verifier {
             .ok()
             .filter(|_| headers.timestamp.len() <= 10)
             .ok_or(VerifyError::Timestamp)?;
-        let skew_secs = now - ts;
-        if skew_secs.abs() >= MAX_SKEW_SECS {
+        // `now` is the caller's and `ts` the sender's: neither may overflow the subtraction.
+        let skew_secs = now.saturating_sub(ts);
+        if skew_secs.unsigned_abs() >= MAX_SKEW_SECS.unsigned_abs() {
             return Err(VerifyError::Skew { skew_secs });
         }
-        let (source, key) =
-            self.keys
-                .get(&headers.serial)
-                .ok_or_else(|| VerifyError::UnknownSerial {
-                    got: headers.serial.chars().take(64).collect(),
-                    known: self.serials().collect::<Vec<_>>().join(", "),
-                })?;
+        let known = self
+            .keys
+            .get(&headers.serial)
+            .ok_or_else(|| VerifyError::UnknownSerial {
+                got: headers.serial.chars().take(64).collect(),
+                known: self.serials().collect::<Vec<_>>().join(", "),
+            })?;
+        if let Some((not_before, not_after)) = known.valid
+            && !(not_before..=not_after).contains(&now)
+        {
+            return Err(VerifyError::OutOfValidity {
+                serial: headers.serial.clone(),
+            });
+        }
         let message = response_message(&headers.timestamp, &headers.nonce, body);
-        if key.verify_sha256(&message, &headers.signature) {
-            Ok(*source)
+        if known.key.verify_sha256(&message, &headers.signature) {
+            Ok(known.source)
         } else {
             Err(VerifyError::BadSignature {
                 serial: headers.serial.clone(),
             })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(timestamp: &str) -> SignedHeaders {
+        SignedHeaders {
+            timestamp: timestamp.into(),
+            nonce: "n".into(),
+            signature: "c2ln".into(),
+            serial: "PUB_KEY_ID_X".into(),
+        }
+    }
+
+    #[test]
+    fn absurd_timestamps_and_clocks_are_skew_not_a_panic() {
+        let v = Verifier::new();
+        for (ts, now) in [
+            ("-999999999", i64::MAX),
+            ("9999999999", i64::MIN),
+            ("0", i64::MIN),
+            ("-1", i64::MAX),
+        ] {
+            assert!(
+                matches!(
+                    v.verify(&headers(ts), b"{}", now),
+                    Err(VerifyError::Skew { .. })
+                ),
+                "{ts} at {now}"
+            );
+        }
+        for ts in ["18446744073709551615", "99999999999", "", "1e9", " 1"] {
+            assert_eq!(
+                v.verify(&headers(ts), b"{}", 0),
+                Err(VerifyError::Timestamp),
+                "{ts}"
+            );
         }
     }
 }

@@ -44,6 +44,14 @@ pub enum Reply {
     UnknownSerial,
     Xml(&'static str),
     ForgedXml,
+    /// The correct, signed answer (what an empty queue gives), to script what follows it.
+    Ok,
+    /// payapp's correct answer, but signed with MD5 whatever the request's sign_type.
+    Md5Signed,
+    /// The previous successful answer of the endpoint again, byte for byte (a replay).
+    Replay,
+    /// A 302 to this location.
+    Redirect(String),
 }
 
 #[derive(Clone, Debug, Default)]
@@ -64,6 +72,8 @@ struct Shared {
     authinfo_hits: Arc<AtomicUsize>,
     facemch_hits: Arc<AtomicUsize>,
     requests: AtomicUsize,
+    last_authinfo: Mutex<Option<String>>,
+    last_facemch: Mutex<Option<(HeaderMap, String)>>,
 }
 
 #[derive(Debug)]
@@ -93,6 +103,8 @@ impl TestServer {
             authinfo_hits: authinfo_hits.clone(),
             facemch_hits: facemch_hits.clone(),
             requests: AtomicUsize::new(0),
+            last_authinfo: Mutex::default(),
+            last_facemch: Mutex::default(),
         });
         let app = Router::new()
             .route("/face/get_wxpayface_authinfo", post(authinfo))
@@ -149,38 +161,71 @@ async fn authinfo(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let headers = base_headers(&shared);
     let key = Secret::new(APIV2_KEY);
     let request = xml::parse(&body).expect("the client sends valid XML");
-    let sign_type = sign::verify(&request, &key).expect("the client signs correctly");
+    let sign_type = request
+        .get("sign_type")
+        .and_then(|t| SignType::parse(t))
+        .expect("the client names its sign type");
+    sign::verify(&request, &key, sign_type).expect("the client signs correctly");
     let reply = match next(&shared.authinfo) {
         Some(Reply::Xml(x)) => x.to_owned(),
+        Some(Reply::Replay) => shared
+            .last_authinfo
+            .lock()
+            .unwrap()
+            .clone()
+            .expect("an answer to replay"),
+        Some(Reply::Ok) | None => signed_authinfo(&shared, &request, &key, sign_type),
+        Some(Reply::Md5Signed) => signed_authinfo(&shared, &request, &key, SignType::Md5),
         Some(other) => return common(other, headers).await,
-        None => {
-            let mut f = sign::Fields::new();
-            for (k, v) in [
-                ("return_code", "SUCCESS"),
-                ("return_msg", "OK"),
-                ("authinfo", AUTHINFO),
-                ("expires_in", "3600"),
-                ("nonce_str", "n0nce"),
-            ] {
-                f.insert(k.into(), v.into());
-            }
-            f.insert("appid".into(), request["appid"].clone());
-            f.insert("mch_id".into(), request["mch_id"].clone());
-            let s = sign::sign(&f, &key, sign_type);
-            f.insert("sign".into(), s);
-            xml::write(&f).unwrap()
-        }
     };
     (StatusCode::OK, headers, reply).into_response()
+}
+
+fn signed_authinfo(
+    shared: &Shared,
+    request: &sign::Fields,
+    key: &Secret,
+    sign_type: SignType,
+) -> String {
+    let mut f = sign::Fields::new();
+    for (k, v) in [
+        ("return_code", "SUCCESS"),
+        ("return_msg", "OK"),
+        ("authinfo", AUTHINFO),
+        ("expires_in", "3600"),
+    ] {
+        f.insert(k.into(), v.into());
+    }
+    // A fresh nonce per answer, as WeChat's: the client remembers them against replays.
+    let n = shared.requests.load(Ordering::SeqCst);
+    f.insert("nonce_str".into(), format!("n0nce{n}"));
+    f.insert("appid".into(), request["appid"].clone());
+    f.insert("mch_id".into(), request["mch_id"].clone());
+    let s = sign::sign(&f, key, sign_type);
+    f.insert("sign".into(), s);
+    let x = xml::write(&f).unwrap();
+    *shared.last_authinfo.lock().unwrap() = Some(x.clone());
+    x
 }
 
 async fn facemch(State(shared): State<Arc<Shared>>) -> Response {
     shared.facemch_hits.fetch_add(1, Ordering::SeqCst);
     let mut headers = base_headers(&shared);
     let reply = next(&shared.facemch);
+    if let Some(Reply::Replay) = reply {
+        let (headers, body) = shared
+            .last_facemch
+            .lock()
+            .unwrap()
+            .clone()
+            .expect("an answer to replay");
+        return (StatusCode::OK, headers, body).into_response();
+    }
     let body = facemch_body();
     let (serial, key_file, sign_body) = match &reply {
-        None | Some(Reply::Unsigned) => (PUB_KEY_ID, "wechatpay_key.pem", body.clone()),
+        None | Some(Reply::Ok) | Some(Reply::Unsigned) => {
+            (PUB_KEY_ID, "wechatpay_key.pem", body.clone())
+        }
         Some(Reply::BadSignature) => (PUB_KEY_ID, "other_key.pem", body.clone()),
         Some(Reply::UnknownSerial) => ("00AA", "wechatpay_key.pem", body.clone()),
         Some(other) => return common(other.clone(), headers).await,
@@ -188,16 +233,18 @@ async fn facemch(State(shared): State<Arc<Shared>>) -> Response {
     if !matches!(reply, Some(Reply::Unsigned)) {
         let key = PrivateKey::from_file(&fixture(key_file)).unwrap();
         let ts = (now_secs(&shared) + shared.sign_offset).to_string();
-        let signature = key.sign_sha256(&response_message(&ts, "resp-nonce", sign_body.as_bytes()));
+        let nonce = format!("resp-nonce-{}", shared.requests.load(Ordering::SeqCst));
+        let signature = key.sign_sha256(&response_message(&ts, &nonce, sign_body.as_bytes()));
         for (k, v) in [
             ("Wechatpay-Timestamp", ts.as_str()),
-            ("Wechatpay-Nonce", "resp-nonce"),
+            ("Wechatpay-Nonce", nonce.as_str()),
             ("Wechatpay-Signature", signature.as_str()),
             ("Wechatpay-Serial", serial),
         ] {
             headers.insert(k, HeaderValue::from_str(v).unwrap());
         }
     }
+    *shared.last_facemch.lock().unwrap() = Some((headers.clone(), body.clone()));
     (StatusCode::OK, headers, body).into_response()
 }
 
@@ -239,7 +286,16 @@ async fn common(reply: Reply, mut headers: HeaderMap) -> Response {
             (StatusCode::OK, headers, x).into_response()
         }
         Reply::Xml(x) => (StatusCode::OK, headers, x).into_response(),
-        Reply::Unsigned | Reply::BadSignature | Reply::UnknownSerial => unreachable!(),
+        Reply::Redirect(location) => {
+            headers.insert("Location", HeaderValue::from_str(&location).unwrap());
+            (StatusCode::FOUND, headers, "").into_response()
+        }
+        Reply::Unsigned
+        | Reply::BadSignature
+        | Reply::UnknownSerial
+        | Reply::Replay
+        | Reply::Ok
+        | Reply::Md5Signed => unreachable!(),
     }
 }
 
@@ -247,21 +303,21 @@ pub fn client(server: &TestServer, retries: u32) -> WxpayClient {
     client_with(server, retries, None)
 }
 
-/// `client` going through the HTTP proxy `proxy`, with its credentials.
-pub fn client_via_proxy(server: &TestServer, proxy: &TestProxy) -> WxpayClient {
-    let proxy = Proxy {
-        url: format!("http://{}", proxy.addr),
-        username: Some("kiosk".into()),
-        password: Some(Secret::new("pr0xy-secret")),
+/// Settings for a client of `base` (an origin such as `http://127.0.0.1:PORT`), with its key
+/// files in `dir`, owner-only as the client demands.
+pub fn settings_for(dir: &std::path::Path, base: &str, retries: u32) -> WxpaySettings {
+    let secret = |name: &str, text: &[u8]| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        owner_only(&path);
+        path
     };
-    client_with(server, 0, Some(proxy))
-}
-
-fn client_with(server: &TestServer, retries: u32, proxy: Option<Proxy>) -> WxpayClient {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("apiv2.key"), APIV2_KEY).unwrap();
-    let base = format!("http://{}", server.addr);
-    let settings = WxpaySettings {
+    let apiv2_key_file = secret("apiv2.key", APIV2_KEY.as_bytes());
+    let merchant_private_key = secret(
+        "merchant_key.pem",
+        &std::fs::read(fixture("merchant_key.pem")).unwrap(),
+    );
+    WxpaySettings {
         merchant: Merchant {
             appid: "wxd930ea5d5a258f4f".into(),
             mch_id: "1900000109".into(),
@@ -278,13 +334,13 @@ fn client_with(server: &TestServer, retries: u32, proxy: Option<Proxy>) -> Wxpay
             padding: Padding::Pkcs1v15,
         },
         endpoints: Endpoints {
-            payapp: base.clone(),
-            api_mch: base,
+            payapp: base.to_owned(),
+            api_mch: base.to_owned(),
         },
         keys: Keys {
-            apiv2_key_file: dir.path().join("apiv2.key"),
+            apiv2_key_file,
             apiv2_sign_type: SignType::HmacSha256,
-            merchant_private_key: fixture("merchant_key.pem"),
+            merchant_private_key,
             merchant_certificate: fixture("merchant_cert.pem"),
             merchant_serial: None,
             wechatpay_public_key: Some(fixture("wechatpay_pub_key.pem")),
@@ -293,14 +349,94 @@ fn client_with(server: &TestServer, retries: u32, proxy: Option<Proxy>) -> Wxpay
             sub_merchant_serial: None,
             sub_merchant_private_key: None,
         },
-        proxy,
+        proxy: None,
         timeouts: Timeouts {
             connect: Duration::from_millis(500),
             request: Duration::from_millis(1000),
             retries,
         },
+    }
+}
+
+/// Git keeps no permissions but the executable bit: a checkout's key fixtures are 0644.
+pub fn owner_only(path: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// `client` going through the HTTP proxy `proxy`, with its credentials.
+pub fn client_via_proxy(server: &TestServer, proxy: &TestProxy) -> WxpayClient {
+    let proxy = Proxy {
+        url: format!("http://{}", proxy.addr),
+        username: Some("kiosk".into()),
+        password: Some(Secret::new("pr0xy-secret")),
+    };
+    client_with(server, 0, Some(proxy))
+}
+
+fn client_with(server: &TestServer, retries: u32, proxy: Option<Proxy>) -> WxpayClient {
+    client_with_addr(&server.addr, retries, proxy)
+}
+
+/// A client of whatever listens on `addr`.
+pub fn client_at(addr: &SocketAddr, retries: u32) -> WxpayClient {
+    client_with_addr(addr, retries, None)
+}
+
+fn client_with_addr(addr: &SocketAddr, retries: u32, proxy: Option<Proxy>) -> WxpayClient {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = WxpaySettings {
+        proxy,
+        ..settings_for(dir.path(), &format!("http://{addr}"), retries)
     };
     WxpayClient::from_settings(settings).unwrap()
+}
+
+/// Relays connections to `origin`, except the first, which it resets (TCP RST) once the
+/// request head has arrived: a connection cut under a request already sent.
+#[derive(Debug)]
+pub struct ResetOnce {
+    pub addr: SocketAddr,
+    pub resets: Arc<AtomicUsize>,
+}
+
+impl ResetOnce {
+    pub async fn start(origin: SocketAddr) -> Self {
+        use tokio::io::AsyncReadExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let resets = Arc::new(AtomicUsize::new(0));
+        let counted = resets.clone();
+        tokio::spawn(async move {
+            let mut first = true;
+            while let Ok((mut client, _)) = listener.accept().await {
+                if std::mem::take(&mut first) {
+                    let mut head = Vec::new();
+                    let mut buf = [0u8; 1024];
+                    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match client.read(&mut buf).await {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => head.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    client.set_zero_linger().unwrap();
+                    drop(client);
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    continue;
+                }
+                tokio::spawn(async move {
+                    let mut origin = tokio::net::TcpStream::connect(origin).await.unwrap();
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut origin).await;
+                });
+            }
+        });
+        Self { addr, resets }
+    }
 }
 
 /// Every log line, at every level (span closes included), in one buffer: the global subscriber
