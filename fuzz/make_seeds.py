@@ -157,6 +157,21 @@ write("bridge_messages", bodies + [
 ])
 
 
+# The v2 handshake: a server hello, a client hello, a paired, a refusal, and key file texts.
+write("bridge_hello", [
+    '{"type":"hello","proto":2,"bridge":"0.1.0","aar":"2.32.105.2032105","face_app":null,'
+    '"device":{"serial":"SIM-TERMINAL-1","model":"m","sdk_int":25},"max_frame":1048576,'
+    '"nonce":"' + "ab" * 32 + '"}',
+    '{"type":"hello","proto":2,"client":"facekiosk/0.1.0","nonce":"' + "01" * 32 + '",'
+    '"proof":"' + "02" * 32 + '"}',
+    '{"type":"paired","proof":"' + "cd" * 32 + '"}',
+    '{"type":"error","error":{"code":"KIOSK_UNPAIRED","message":"pair the bridge"}}',
+    '{"type":"hello","proto":1,"client":"old"}',
+    "c3" * 32 + "\n",
+    "w8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8M=",
+])
+
+
 # Consent texts: the built-in ones.
 CONSENT = ROOT / "assets/consent/2026-11-25"
 write("consent", [(CONSENT / f"{lang}.toml").read_text(encoding="utf-8") for lang in ("zh-CN", "en")])
@@ -185,6 +200,7 @@ records = "records.sqlite"
 
 [terminal]
 serial = "ABC123"
+pairing_key_file = "/etc/facekiosk/pairing.key"
 adb = "/usr/bin/adb"
 adb_port = 5037
 direct = "127.0.0.1:7070"
