@@ -209,7 +209,7 @@ impl Transport {
             .timeout(timeout)
             .send()
             .await
-            .map_err(|e| classify(endpoint, &e))?;
+            .map_err(|e| classify(endpoint, &e.without_url()))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         // Every answer, an error or a redirect too, says what time WeChat (or whoever
@@ -224,7 +224,11 @@ impl Transport {
             return Err(WxpayError::Redirected { endpoint, status });
         }
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| classify(endpoint, &e))? {
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| classify(endpoint, &e.without_url()))?
+        {
             if body.len() + chunk.len() > MAX_BODY_BYTES {
                 return Err(WxpayError::TooLarge {
                     endpoint,
@@ -244,7 +248,8 @@ impl Transport {
 /// The shortest attempt worth starting when a deadline is near.
 const MIN_ATTEMPT: Duration = Duration::from_millis(500);
 
-/// reqwest's messages include the URL, and ours carry the face_sid: keep only the kind.
+/// reqwest's messages include the URL, and ours carry the face_sid: the URL is stripped before
+/// the error is looked at, and only the kind and the OS's reason are kept.
 fn classify(endpoint: Endpoint, e: &reqwest::Error) -> WxpayError {
     if e.is_timeout() {
         return WxpayError::Timeout { endpoint };
