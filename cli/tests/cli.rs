@@ -247,6 +247,9 @@ fn write_config(dir: &std::path::Path, cert: &str, key_mode: u32) -> PathBuf {
     let apiv2 = dir.join("apiv2.key");
     std::fs::write(&apiv2, "192006250b4c09247ec02edce69f6a2d").unwrap();
     std::fs::set_permissions(&apiv2, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let pairing = dir.join("pairing.key");
+    std::fs::write(&pairing, "5a".repeat(32)).unwrap();
+    std::fs::set_permissions(&pairing, std::fs::Permissions::from_mode(0o600)).unwrap();
     let config = dir.join("kiosk.toml");
     std::fs::write(
         &config,
@@ -266,6 +269,9 @@ merchant_certificate = "{cert}"
 wechatpay_public_key = "{pk}"
 wechatpay_public_key_id = "PUB_KEY_ID_0119000001092025112400000000000001"
 platform_certificates = ["{platform}"]
+[terminal]
+serial = "TERMINAL-1"
+pairing_key_file = "pairing.key"
 "#,
             cert = fixture(cert).display(),
             pk = fixture("wechatpay_pub_key.pem").display(),
