@@ -367,3 +367,63 @@ fn bad_input_is_named() {
         run.stderr
     );
 }
+
+#[test]
+fn pair_terminal_makes_an_owner_only_key_and_sends_it_through_adb_stdin_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("adb-record");
+    let adb = dir.path().join("fake-adb");
+    std::fs::write(
+        &adb,
+        format!(
+            "#!/bin/sh\necho \"args: $*\" > {r}\ncat >> {r}\necho 'Starting service: Intent {{ cmp=com.facekiosk.bridge/.BridgeService (has extras) }}'\n",
+            r = record.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&adb, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let key_file = dir.path().join("pairing.key");
+    let args = [
+        "pair-terminal",
+        "--key-file",
+        key_file.to_str().unwrap(),
+        "--serial",
+        "TERMINAL-9",
+        "--adb",
+        adb.to_str().unwrap(),
+    ];
+    let run = cli(&args);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let mode = std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let key = std::fs::read_to_string(&key_file)
+        .unwrap()
+        .trim()
+        .to_owned();
+    assert_eq!(key.len(), 64);
+    let sent = std::fs::read_to_string(&record).unwrap();
+    let (args_line, stdin) = sent.split_once('\n').unwrap();
+    assert_eq!(args_line, "args: -s TERMINAL-9 shell");
+    assert!(
+        stdin.contains(&format!("--es pairing_key {key}")),
+        "{stdin}"
+    );
+    assert!(!run.stdout.contains(&key) && !run.stderr.contains(&key));
+
+    // Again: the same key, not a new one.
+    let again = cli(&args);
+    assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
+    assert_eq!(std::fs::read_to_string(&key_file).unwrap().trim(), key);
+
+    // A key file others may read is refused, naming the file.
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let exposed = cli(&args);
+    assert_ne!(exposed.code, 0);
+    assert!(
+        exposed.stderr.contains("readable by group or others"),
+        "{}",
+        exposed.stderr
+    );
+    assert!(!exposed.stderr.contains(&key));
+}

@@ -7,6 +7,7 @@ mod demo;
 #[path = "no_demo.rs"]
 mod demo;
 mod keys;
+mod pair;
 mod remote;
 mod sign;
 mod verify;
@@ -43,6 +44,9 @@ enum Command {
     Query(remote::Query),
     /// Run the kiosk's whole session headless against the in-process sandbox.
     Demo(demo::DemoArgs),
+    /// Pair the face terminal's bridge app with this kiosk: make the kiosk's pairing key
+    /// (once, mode 600) and hand it to the bridge app through adb's standard input.
+    PairTerminal(pair::PairTerminal),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -54,6 +58,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Authinfo(c) => c.run(),
         Command::Query(c) => c.run(),
         Command::Demo(c) => c.run(),
+        Command::PairTerminal(c) => c.run(),
     }
 }
 

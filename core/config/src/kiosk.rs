@@ -123,7 +123,8 @@ pub(super) fn read_terminal(
         None if require == Require::Production => p.add(
             "terminal.pairing_key_file",
             "is required: the file holding the key this kiosk shares with the terminal's bridge \
-             (32 random bytes in hex, mode 600; see android-bridge/README.md, \"Pairing\")",
+             (32 random bytes in hex, mode 600: `facekiosk-cli pair-terminal --key-file <file> \
+             --serial <serial>` makes it and pairs the terminal's bridge with it)",
         ),
         None => {}
     }

@@ -187,7 +187,8 @@ pub enum ConnectError {
     /// sent to the bridge beyond the hello.
     #[error(
         "BRIDGE_UNPAIRED: the bridge on the terminal is not paired with this kiosk ({why}); pair \
-         the bridge with the kiosk's key in {key_file} (android-bridge/README.md, \"Pairing\")"
+         the bridge with the kiosk's key in {key_file} (`facekiosk-cli pair-terminal --key-file \
+         {key_file} --serial <the terminal's serial>`)"
     )]
     BridgeUnpaired {
         /// What failed.

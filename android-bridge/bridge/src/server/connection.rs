@@ -246,8 +246,8 @@ impl<S: AsyncRead + AsyncWrite> Connection<S> {
                     );
                     let msg = "the kiosk's pairing proof does not verify: this bridge holds \
                                another pairing key than the kiosk (pair the bridge with the \
-                               kiosk's key: android-bridge/README.md, \"Pairing\"), or the \
-                               hello is a replay";
+                               kiosk's key: facekiosk-cli pair-terminal on the kiosk PC), or \
+                               the hello is a replay";
                     return Err(self.refuse(ErrorCode::KioskUnpaired, msg).await);
                 };
                 self.hello_received = true;

@@ -63,7 +63,9 @@ pub enum KeyFileError {
     #[error("cannot be read ({0})")]
     Read(std::io::ErrorKind),
     /// Group or others may read it: the kiosk refuses to use a key others could copy.
-    #[error("is readable by group or others (mode {mode:03o}): make it readable by its owner only (chmod 600)")]
+    #[error(
+        "is readable by group or others (mode {mode:03o}): make it readable by its owner only (chmod 600)"
+    )]
     Exposed {
         /// The permission bits found.
         mode: u32,
