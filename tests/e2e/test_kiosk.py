@@ -108,6 +108,7 @@ BAD_FIELDS = {
     "kiosk.result_timeout_secs": "result_timeout_secs = 1",  # 2..300
     "kiosk.elder_time_factor": "elder_time_factor = 4.5",  # 1..4
     "terminal.call_timeout_secs": "call_timeout_secs = 121",  # 5..120
+    "terminal.pairing_key_file": 'pairing_key_file = "no-such-pairing.key"',  # must be readable
 }
 
 
@@ -135,7 +136,9 @@ def bad_config(secret: str) -> str:
         line["kiosk.result_timeout_secs"],
         line["kiosk.elder_time_factor"],
         "[terminal]",
+        'serial = "TERMINAL-E2E"',
         line["terminal.call_timeout_secs"],
+        line["terminal.pairing_key_file"],
         "",
     ])
 

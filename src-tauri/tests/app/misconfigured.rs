@@ -81,6 +81,7 @@ fn a_configuration_whose_keys_cannot_be_read_opens_misconfigured() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("kiosk.toml");
     std::fs::write(&path, include_str!("valid-kiosk.toml")).expect("write");
+    crate::support::write_pairing_key(dir.path());
     let launch =
         Launch::resolve(Args::default(), Some(path.clone().into()), &path).expect("no --demo");
     assert!(matches!(launch, Launch::Production { .. }), "{launch:?}");

@@ -74,6 +74,7 @@ fn the_flag_wins_over_the_environment_which_wins_over_the_default() {
     let dir = tempfile::tempdir().expect("temp dir");
     let valid = dir.path().join("valid.toml");
     std::fs::write(&valid, VALID).expect("write");
+    crate::support::write_pairing_key(dir.path());
     let broken = dir.path().join("broken.toml");
     std::fs::write(&broken, "[merchant]\n").expect("write");
     let v = valid.to_str().unwrap();

@@ -174,3 +174,16 @@ pub fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Re
     };
     get_ipc_response(window, request).map(|body| body.deserialize().expect("a JSON answer"))
 }
+
+/// The pairing key file `valid-kiosk.toml` names, written owner-only into `dir` (the kiosk
+/// refuses a key others may read).
+pub fn write_pairing_key(dir: &std::path::Path) {
+    let path = dir.join("pairing.key");
+    std::fs::write(&path, "5a".repeat(32)).expect("write the pairing key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .expect("chmod the pairing key");
+    }
+}
