@@ -7,7 +7,10 @@
 //!   once, retry after 271378621, re-init after 271378620, one SDK call in flight at a time, our
 //!   own timeout on every call) over a [`Transport`]:
 //!   - a [`BridgeClient`] ([`bridge_client`]): one connection of the bridge protocol, over TCP
-//!     to a direct address (the simulated terminal) or to an adb-forwarded port;
+//!     to a direct address (the simulated terminal) or to an adb-forwarded port; it sends no
+//!     request before the bridge has proven it holds this kiosk's [`Pairing`] key
+//!     (`[terminal] pairing_key_file`), and reports a peer that has not as
+//!     [`ConnectError::BridgeUnpaired`] ([`LinkState::BridgeUnpaired`] on the screens);
 //!   - a [`TerminalLink`] ([`link`]): the supervisor that finds the terminal through adb
 //!     ([`adb`]), forwards `tcp:0 -> localabstract:facekiosk-bridge`, connects, and after an
 //!     unplug and a replug forwards and connects again by itself, publishing a [`LinkStatus`].
