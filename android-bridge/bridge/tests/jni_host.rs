@@ -389,4 +389,14 @@ async fn app_entry_points_serve_the_abstract_socket(vm: &JavaVM) {
         ServerMessage::Error(e) => assert_eq!(e.error.code, ErrorCode::ShuttingDown),
         other => panic!("expected SHUTTING_DOWN, got {other:?}"),
     }
+    // What a new pairing key does: stop, then start at once on the same name.
+    assert!(
+        call_static(vm, "start", &args, Some(28)),
+        "a restart waits for the name"
+    );
+    let stream = std::os::unix::net::UnixStream::connect_addr(&addr).unwrap();
+    stream.set_nonblocking(true).unwrap();
+    let mut again = Client::over(tokio::net::UnixStream::from_std(stream).unwrap());
+    again.handshake().await;
+    call_static(vm, "stop", &[], None);
 }

@@ -148,8 +148,10 @@ fn start(sdk: Arc<JniFaceSdk>, socket: &str, device: DeviceInfo, pairing: Pairin
                 }
             };
             runtime.block_on(async move {
-                let served = Bridge::new(sdk, ServerConfig::new(device, pairing))
-                    .and_then(|bridge| Ok((bridge, bind_abstract(&socket)?)));
+                let served = match Bridge::new(sdk, ServerConfig::new(device, pairing)) {
+                    Ok(bridge) => bind_when_free(&socket).await.map(|l| (bridge, l)),
+                    Err(e) => Err(e),
+                };
                 let (bridge, listener) = match served {
                     Ok(pair) => pair,
                     Err(e) => {
@@ -177,6 +179,21 @@ fn start(sdk: Arc<JniFaceSdk>, socket: &str, device: DeviceInfo, pairing: Pairin
             true
         }
         _ => false,
+    }
+}
+
+/// Binds `@socket`, waiting up to 2 s for a server that was just stopped (a new pairing key
+/// restarts the server) to let go of the name.
+async fn bind_when_free(socket: &str) -> std::io::Result<tokio::net::UnixListener> {
+    let mut attempts = 0;
+    loop {
+        match bind_abstract(socket) {
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && attempts < 20 => {
+                attempts += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            bound => return bound,
+        }
     }
 }
 
