@@ -165,13 +165,8 @@ async fn scan_and_confirm(
         Err(code) => return Ok(Err(code.into())),
     };
     // WeChat would refuse the query after the patient confirmed: say so before they act.
-    if deps.wxpay.clock().is_rejectable() {
-        let offset = deps.wxpay.clock().offset_secs().unwrap_or_default();
-        tracing::warn!(
-            offset_secs = offset,
-            "the kiosk's clock is off: no face scan"
-        );
-        return Ok(Err(Attempt::Failed(Failure::clock_skew(offset))));
+    if let Err(e) = deps.wxpay.clock_check() {
+        return Ok(Err(Attempt::Failed(wechat_failure(&e))));
     }
     let scan = face_scan(deps, &authinfo, steps.patient_time_percent());
     let face = match steps.step(Screen::FaceScan, scan).await? {
