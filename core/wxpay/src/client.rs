@@ -48,6 +48,9 @@ impl Credentials {
         }
         let key = PrivateKey::from_secret_file(&keys.merchant_private_key)?;
         let cert = Certificate::from_file(&keys.merchant_certificate)?;
+        let now = std::time::SystemTime::now();
+        // WeChat refuses requests signed under an expired merchant certificate: say so at start.
+        cert.check_valid_at(&keys.merchant_certificate.display().to_string(), now)?;
         if cert.public_key != key.public_key() {
             return Err(WxpayError::Setup(format!(
                 "{} is not the certificate of {}",
@@ -68,7 +71,6 @@ impl Credentials {
         {
             verifier.add_public_key(id, PublicKey::from_file(path)?);
         }
-        let now = std::time::SystemTime::now();
         for path in &keys.platform_certificates {
             let cert = Certificate::from_file(path)?;
             // Refused now rather than at the first patient's query.

@@ -211,6 +211,29 @@ fn platform_certificates_out_of_validity_are_refused_at_load_naming_the_file() {
 }
 
 #[test]
+fn a_merchant_certificate_out_of_validity_is_refused_at_load_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = settings_for(dir.path(), "http://127.0.0.1:9", 0);
+    let merchant_key = PrivateKey::from_file(&fixture("merchant_key.pem")).unwrap();
+    let expired = dir.path().join("expired_merchant_cert.pem");
+    let year = 365 * 86_400;
+    let now = SystemTime::now();
+    let pem = certificate(
+        merchant_key.as_rsa(),
+        now - Duration::from_secs(6 * year),
+        now - Duration::from_secs(year),
+    );
+    std::fs::write(&expired, pem).unwrap();
+    settings.keys.merchant_certificate = expired.clone();
+    settings.keys.merchant_serial = None;
+    let err = WxpayClient::from_settings(settings).unwrap_err();
+    assert_eq!(err.code(), "KEY_SETUP");
+    let text = err.to_string();
+    assert!(text.contains(&expired.display().to_string()), "{text}");
+    assert!(text.contains("valid from"), "{text}");
+}
+
+#[test]
 fn a_platform_certificate_verifies_only_within_its_validity() {
     // platform_cert.pem: 2025-01-01 to 2030-01-01.
     let cert = Certificate::from_file(&fixture("platform_cert.pem")).unwrap();
