@@ -4,22 +4,78 @@
 use std::sync::Arc;
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Extension, Router};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::face_app::{SimFaceSdk, Terminals};
+use crate::faults::MAX_LATENCY_MS;
 use crate::faults::{FaultRule, Target};
 use crate::material::ids;
-use crate::options::SidShape;
+use crate::options::{MAX_CLOCK_SKEW_SECS, MAX_TTL_SECS, SidShape};
 use crate::world::{SessionError, SessionRequest, World};
 
 fn problem(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({"error": message.into()}))).into_response()
+}
+
+/// An integer field of a request body and the values it may take.
+struct IntField {
+    name: &'static str,
+    min: i128,
+    max: i128,
+}
+
+const fn field(name: &'static str, min: i128, max: i128) -> IntField {
+    IntField { name, min, max }
+}
+
+const FAULT_FIELDS: &[IntField] = &[
+    field("ms", 0, MAX_LATENCY_MS as i128),
+    field("status", 400, 599),
+    field("err_code", i64::MIN as i128, i64::MAX as i128),
+    field("times", 1, u32::MAX as i128),
+];
+const CLOCK_FIELDS: &[IntField] = &[field(
+    "skew_secs",
+    -(MAX_CLOCK_SKEW_SECS as i128),
+    MAX_CLOCK_SKEW_SECS as i128,
+)];
+const SESSION_FIELDS: &[IntField] = &[field("ttl_secs", 0, MAX_TTL_SECS as i128)];
+
+/// Reads a JSON body. Numbers out of range are a 400 naming the field and its range (serde
+/// alone would call `1e30` a type error and let `i64::MAX` through to the clock's arithmetic);
+/// then the body is read as `T` by axum, whose errors name the field (422) or the syntax (400).
+/// axum's body limit (2 MiB) answers 413 to anything larger.
+fn body<T: DeserializeOwned>(bytes: &Bytes, ints: &[IntField]) -> Result<T, Response> {
+    let value: Value = serde_json::from_slice(bytes)
+        .map_err(|e| problem(StatusCode::BAD_REQUEST, format!("body: not JSON: {e}")))?;
+    if let Some(object) = value.as_object() {
+        for f in ints {
+            let Some(Value::Number(n)) = object.get(f.name) else {
+                continue;
+            };
+            let n = n
+                .as_i64()
+                .map(i128::from)
+                .or_else(|| n.as_u64().map(i128::from));
+            if !n.is_some_and(|n| (f.min..=f.max).contains(&n)) {
+                return Err(problem(
+                    StatusCode::BAD_REQUEST,
+                    format!("{} must be an integer in {}..={}", f.name, f.min, f.max),
+                ));
+            }
+        }
+    }
+    Json::<T>::from_bytes(bytes)
+        .map(|Json(t)| t)
+        .map_err(|e| problem(e.status(), e.body_text()))
 }
 
 pub fn routes() -> Router<Arc<World>> {
@@ -113,10 +169,11 @@ struct CreateSession {
     ttl_secs: Option<u64>,
 }
 
-async fn create_session(
-    State(world): State<Arc<World>>,
-    Json(body): Json<CreateSession>,
-) -> Response {
+async fn create_session(State(world): State<Arc<World>>, bytes: Bytes) -> Response {
+    let body: CreateSession = match body(&bytes, SESSION_FIELDS) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     let request = SessionRequest {
         persona: body.persona,
         appid: body.appid,
@@ -170,7 +227,11 @@ async fn list_faults(State(world): State<Arc<World>>) -> Json<Vec<FaultRule>> {
     Json(world.faults())
 }
 
-async fn add_fault(State(world): State<Arc<World>>, Json(rule): Json<FaultRule>) -> Response {
+async fn add_fault(State(world): State<Arc<World>>, bytes: Bytes) -> Response {
+    let rule: FaultRule = match body(&bytes, FAULT_FIELDS) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
     match world.add_fault(rule.clone()) {
         Ok(()) => (StatusCode::CREATED, Json(rule)).into_response(),
         Err(e) => problem(StatusCode::BAD_REQUEST, e),
@@ -202,9 +263,13 @@ struct SetClock {
     skew_secs: i64,
 }
 
-async fn set_clock(State(world): State<Arc<World>>, Json(body): Json<SetClock>) -> Json<Value> {
+async fn set_clock(State(world): State<Arc<World>>, bytes: Bytes) -> Response {
+    let body: SetClock = match body(&bytes, CLOCK_FIELDS) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     world.set_clock_skew(body.skew_secs);
-    Json(json!({"skew_secs": world.clock_skew(), "now": world.now()}))
+    Json(json!({"skew_secs": world.clock_skew(), "now": world.now()})).into_response()
 }
 
 async fn current(State(world): State<Arc<World>>) -> Json<Value> {
@@ -217,7 +282,11 @@ struct SetPersona {
     persona: String,
 }
 
-async fn set_current(State(world): State<Arc<World>>, Json(body): Json<SetPersona>) -> Response {
+async fn set_current(State(world): State<Arc<World>>, bytes: Bytes) -> Response {
+    let body: SetPersona = match body(&bytes, &[]) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     match world.set_current_persona(&body.persona) {
         Ok(()) => Json(json!({"persona": body.persona})).into_response(),
         Err(e) => problem(StatusCode::NOT_FOUND, e),
@@ -281,10 +350,11 @@ struct Installing {
     installing: bool,
 }
 
-async fn face_app_installing(
-    Extension(all): Extension<Terminals>,
-    Json(body): Json<Installing>,
-) -> Response {
+async fn face_app_installing(Extension(all): Extension<Terminals>, bytes: Bytes) -> Response {
+    let body: Installing = match body(&bytes, &[]) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     match terminals(&all) {
         Ok(t) => {
             t.iter().for_each(|s| s.set_installing(body.installing));
@@ -300,10 +370,11 @@ struct Present {
 }
 
 /// Interactive terminal: this persona looks into the camera.
-async fn face_app_present(
-    Extension(all): Extension<Terminals>,
-    Json(body): Json<Present>,
-) -> Response {
+async fn face_app_present(Extension(all): Extension<Terminals>, bytes: Bytes) -> Response {
+    let body: Present = match body(&bytes, &[]) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     patient_acts(&all, |t| t.present_face(&body.persona))
 }
 
@@ -313,10 +384,11 @@ struct WechatScreen {
 }
 
 /// Interactive terminal: the patient's answer on WeChat's confirmation screen.
-async fn face_app_wechat_screen(
-    Extension(all): Extension<Terminals>,
-    Json(body): Json<WechatScreen>,
-) -> Response {
+async fn face_app_wechat_screen(Extension(all): Extension<Terminals>, bytes: Bytes) -> Response {
+    let body: WechatScreen = match body(&bytes, &[]) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     patient_acts(&all, |t| t.answer_wechat_screen(body.confirm))
 }
 

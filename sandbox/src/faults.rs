@@ -11,6 +11,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// The longest latency a fault may add (ten minutes): longer waits are what `hang` is for.
+pub const MAX_LATENCY_MS: u64 = 600_000;
+
 /// Where a fault applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Target {
@@ -196,7 +199,12 @@ impl FaultRule {
             ));
         }
         if self.times == Some(0) {
-            return Err("times must be at least 1".into());
+            return Err(format!("times must be in 1..={}", u32::MAX));
+        }
+        if let FaultKind::Latency { ms } = self.kind
+            && ms > MAX_LATENCY_MS
+        {
+            return Err(format!("ms must be in 0..={MAX_LATENCY_MS}"));
         }
         if let FaultKind::Status { status, .. } = &self.kind
             && !(400..=599).contains(status)
@@ -264,7 +272,7 @@ impl Active {
                 FaultKind::Latency { ms } => *ms,
                 _ => 0,
             })
-            .sum()
+            .fold(0, u64::saturating_add)
     }
 
     /// The first fault that replaces the answer.

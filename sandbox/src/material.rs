@@ -183,14 +183,23 @@ fn random_key32() -> String {
     Alphanumeric.sample_string(&mut rand::rng(), 32)
 }
 
+/// Created owner-only from the first byte: a chmod after writing would leave a moment in which
+/// the key is readable by others. `create_new`, so a file someone put there first (with looser
+/// permissions, or a link elsewhere) is refused rather than reused.
 fn write_secret(path: &Path, contents: &str) -> Result<()> {
-    fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))?;
+    use std::io::Write;
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
     }
-    Ok(())
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(contents.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn write_public(path: &Path, contents: &str) -> Result<()> {
@@ -198,12 +207,16 @@ fn write_public(path: &Path, contents: &str) -> Result<()> {
 }
 
 fn generate(dir: &Path) -> Result<()> {
-    fs::create_dir_all(dir.join("wechatpay"))?;
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
     }
+    builder
+        .create(dir.join("wechatpay"))
+        .with_context(|| format!("cannot create {}", dir.display()))?;
     // The platform key doubles as the sandbox's CA ("Tenpay.com Root CA") for every certificate.
     let platform_key = PrivateKey::generate();
     let wechatpay_key = PrivateKey::generate();
@@ -379,5 +392,48 @@ mod tests {
         assert_eq!(serial.len(), 40);
         assert!(cert.is_valid_at(SystemTime::now()));
         assert_eq!(cert.public_key, ca_key.public_key());
+    }
+
+    /// The kiosk refuses key files that group or others can read: every secret the sandbox
+    /// makes must be owner-only as it appears, and public files stay readable.
+    #[cfg(unix)]
+    #[test]
+    fn secret_files_are_owner_only_from_creation() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("keys");
+        generate(&dir).unwrap();
+        let mode = |p: &str| fs::metadata(dir.join(p)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(""), 0o700);
+        for secret in [
+            "wechatpay/platform_key.pem",
+            "wechatpay/private_key.pem",
+            "merchant/apiclient_key.pem",
+            "merchant/apiv2.key",
+            "merchant/apiv3.key",
+            "service_provider/apiclient_key.pem",
+            "service_provider/apiv2.key",
+            "sub_merchant/apiclient_key.pem",
+            "sub_merchant/apiv3.key",
+        ] {
+            assert_eq!(mode(secret), 0o600, "{secret}");
+        }
+        assert_eq!(mode("merchant/apiclient_cert.pem") & 0o044, 0o044);
+    }
+
+    /// A file already at a secret's path may be readable by others (or a link elsewhere):
+    /// the secret is not written into it.
+    #[cfg(unix)]
+    #[test]
+    fn a_secret_is_never_written_into_a_file_that_was_there() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("apiv2.key");
+        fs::write(&path, "").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        let e = write_secret(&path, "SECRET-KEY-CANARY").unwrap_err();
+        assert!(format!("{e:#}").contains("cannot create"), "{e:#}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "");
+        assert!(!format!("{e:#}").contains("CANARY"));
     }
 }

@@ -25,6 +25,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::faults::FaultRule;
 
+/// How far the sandbox's clock may be set off: ten years either way is beyond any skew worth
+/// testing and keeps every timestamp sum far from overflowing.
+pub const MAX_CLOCK_SKEW_SECS: i64 = 10 * 365 * 86_400;
+/// The longest face_sid or authinfo lifetime (ten years), for the same reason.
+pub const MAX_TTL_SECS: u64 = 10 * 365 * 86_400;
+
 /// Which key signs api.mch responses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -128,11 +134,18 @@ impl Options {
     }
 
     pub fn check(&self) -> Result<()> {
-        if self.authinfo_expires_in == 0 {
-            return Err(anyhow!("authinfo_expires_in must be positive"));
+        for (name, secs) in [
+            ("authinfo_expires_in", self.authinfo_expires_in),
+            ("face_sid_ttl_secs", self.face_sid_ttl_secs),
+        ] {
+            if !(1..=MAX_TTL_SECS).contains(&secs) {
+                return Err(anyhow!("{name} must be in 1..={MAX_TTL_SECS}"));
+            }
         }
-        if self.face_sid_ttl_secs == 0 {
-            return Err(anyhow!("face_sid_ttl_secs must be positive"));
+        if self.clock_skew_secs.unsigned_abs() > MAX_CLOCK_SKEW_SECS as u64 {
+            return Err(anyhow!(
+                "clock_skew_secs must be in -{MAX_CLOCK_SKEW_SECS}..={MAX_CLOCK_SKEW_SECS}"
+            ));
         }
         for rule in &self.faults {
             rule.check().map_err(|e| anyhow!("faults: {e}"))?;
@@ -174,5 +187,38 @@ kind = "hang"
         assert!(Options::parse("key_mode = \"x\"").is_err());
         assert!(Options::parse("[[faults]]\ntarget=\"authinfo\"\nkind=\"wrong_padding\"").is_err());
         assert!(Options::parse("bogus = 1").is_err());
+    }
+
+    /// Each would overflow the sandbox's clock arithmetic (a panic at the first request).
+    #[test]
+    fn numbers_out_of_range_are_refused_by_name_and_range() {
+        for (text, error) in [
+            (
+                "clock_skew_secs = 9223372036854775807",
+                "clock_skew_secs must be in -315360000..=315360000",
+            ),
+            (
+                "clock_skew_secs = -315360001",
+                "clock_skew_secs must be in -315360000..=315360000",
+            ),
+            (
+                "face_sid_ttl_secs = 9223372036854775807",
+                "face_sid_ttl_secs must be in 1..=315360000",
+            ),
+            (
+                "authinfo_expires_in = 0",
+                "authinfo_expires_in must be in 1..=315360000",
+            ),
+            (
+                "[[faults]]\ntarget = \"facemch\"\nkind = \"latency\"\nms = 9223372036854775807",
+                "faults: ms must be in 0..=600000",
+            ),
+        ] {
+            assert_eq!(
+                Options::parse(text).unwrap_err().to_string(),
+                error,
+                "{text}"
+            );
+        }
     }
 }

@@ -13,7 +13,7 @@ use tokio::sync::watch;
 
 use crate::faults::{Active, FaultRule, Faults, Target};
 use crate::material::{Material, Party, ids};
-use crate::options::{KeyMode, Options, SidShape};
+use crate::options::{KeyMode, MAX_CLOCK_SKEW_SECS, Options, SidShape};
 use crate::personas::Persona;
 
 /// A merchant as WeChat knows it.
@@ -228,21 +228,25 @@ impl World {
 
     /// The sandbox's clock, in Unix seconds (skewed when a clock fault is set).
     pub fn now(&self) -> i64 {
-        unix_now() + self.lock().clock_skew_secs
+        unix_now().saturating_add(self.lock().clock_skew_secs)
     }
 
     pub fn now_system_time(&self) -> SystemTime {
         let skew = self.lock().clock_skew_secs;
         let now = SystemTime::now();
-        if skew >= 0 {
-            now + Duration::from_secs(skew as u64)
+        let offset = Duration::from_secs(skew.unsigned_abs());
+        let skewed = if skew >= 0 {
+            now.checked_add(offset)
         } else {
-            now - Duration::from_secs(skew.unsigned_abs())
-        }
+            now.checked_sub(offset)
+        };
+        skewed.unwrap_or(now)
     }
 
+    /// Clamped to ±[`MAX_CLOCK_SKEW_SECS`]: every response's `Date` is formatted from this
+    /// clock, and a date before 1970 or after 9999 panics the formatter.
     pub fn set_clock_skew(&self, secs: i64) {
-        self.lock().clock_skew_secs = secs;
+        self.lock().clock_skew_secs = secs.clamp(-MAX_CLOCK_SKEW_SECS, MAX_CLOCK_SKEW_SECS);
     }
 
     pub fn clock_skew(&self) -> i64 {
@@ -316,9 +320,9 @@ impl World {
         let mut st = self.lock();
         let expires_in = st.options.authinfo_expires_in;
         let expires_at = if already_expired {
-            now - 1
+            now.saturating_sub(1)
         } else {
-            now + expires_in as i64
+            now.saturating_add(i64::try_from(expires_in).unwrap_or(i64::MAX))
         };
         st.grants.insert(
             token.clone(),
@@ -387,7 +391,8 @@ impl World {
             SidShape::UuidRt1 => format!("{}_rt1", uuid_v4()),
             _ => uuid_v4(),
         };
-        let expires_at = now + req.ttl_secs.unwrap_or(st.options.face_sid_ttl_secs) as i64;
+        let ttl = req.ttl_secs.unwrap_or(st.options.face_sid_ttl_secs);
+        let expires_at = now.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX));
         st.sessions.insert(
             face_sid.clone(),
             FaceSession {

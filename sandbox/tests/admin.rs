@@ -364,3 +364,228 @@ async fn logs_name_routes_never_personal_data() {
     }
     assert_eq!(sb.hits(Target::Facemch), 3);
 }
+
+/// PUTs, POSTs a raw body (not necessarily JSON).
+async fn raw(
+    sb: &facekiosk_sandbox::SandboxHandle,
+    method: Method,
+    path: &str,
+    body: String,
+) -> (u16, Value) {
+    let r = http()
+        .request(method, format!("{}{}", sb.base_url, path))
+        .header("Content-Type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (
+        status,
+        serde_json::from_str(&r.text().await.unwrap()).unwrap_or(Value::Null),
+    )
+}
+
+/// The sandbox still serves both its admin API and a real facemch query.
+async fn still_answers(sb: &facekiosk_sandbox::SandboxHandle) {
+    let (status, info) = call(sb, Method::GET, "/sandbox/info", None).await;
+    assert_eq!(status, 200, "{info}");
+    let s = sb.authorized_session("zhang-san").unwrap();
+    impatient(sb).query_user(&s.face_sid).await.unwrap();
+}
+
+#[tokio::test]
+async fn numbers_out_of_range_are_refused_by_field_and_range_and_the_sandbox_answers_after() {
+    let sb = start().await;
+    let skew = "skew_secs must be an integer in -315360000..=315360000";
+    for n in [
+        "9223372036854775807",
+        "-9223372036854775808",
+        "18446744073709551615",
+        "-315360001",
+        "315360001",
+        "1e30",
+        "-1e30",
+        "0.5",
+    ] {
+        assert_eq!(
+            raw(
+                &sb,
+                Method::PUT,
+                "/sandbox/clock",
+                format!(r#"{{"skew_secs": {n}}}"#)
+            )
+            .await,
+            (400, json!({"error": skew})),
+            "skew_secs {n}"
+        );
+        assert_eq!(
+            call(&sb, Method::GET, "/sandbox/clock", None).await.1["skew_secs"],
+            0
+        );
+    }
+    // The bounds themselves are taken, and every response's Date can still be written.
+    for n in [315_360_000, -315_360_000] {
+        let (status, v) = call(
+            &sb,
+            Method::PUT,
+            "/sandbox/clock",
+            Some(json!({"skew_secs": n})),
+        )
+        .await;
+        assert_eq!((status, &v["skew_secs"]), (200, &json!(n)));
+        assert_eq!(call(&sb, Method::GET, "/sandbox/info", None).await.0, 200);
+    }
+    call(
+        &sb,
+        Method::PUT,
+        "/sandbox/clock",
+        Some(json!({"skew_secs": 0})),
+    )
+    .await;
+
+    for (field, values, range) in [
+        (
+            "ms",
+            &["18446744073709551615", "600001", "-1", "1e20"][..],
+            "0..=600000",
+        ),
+        (
+            "status",
+            &["70000", "200", "-503", "503.5"][..],
+            "400..=599",
+        ),
+        (
+            "err_code",
+            &["9223372036854775808", "-9223372036854775809", "1e19"][..],
+            "-9223372036854775808..=9223372036854775807",
+        ),
+        ("times", &["0", "-1", "4294967296"][..], "1..=4294967295"),
+    ] {
+        let kind = match field {
+            "ms" => r#""target": "facemch", "kind": "latency""#,
+            "status" => r#""target": "facemch", "kind": "status""#,
+            "err_code" => r#""target": "getWxpayfaceCode", "kind": "err_code""#,
+            _ => r#""target": "facemch", "kind": "reset""#,
+        };
+        for n in values {
+            assert_eq!(
+                raw(
+                    &sb,
+                    Method::POST,
+                    "/sandbox/faults",
+                    format!(r#"{{{kind}, "{field}": {n}}}"#)
+                )
+                .await,
+                (
+                    400,
+                    json!({"error": format!("{field} must be an integer in {range}")})
+                ),
+                "{field} {n}"
+            );
+        }
+    }
+    // Any i64 is an err_code the face app may answer.
+    let rule = json!({"target": "getWxpayfaceCode", "kind": "err_code", "err_code": i64::MIN, "times": u32::MAX});
+    assert_eq!(
+        call(&sb, Method::POST, "/sandbox/faults", Some(rule.clone())).await,
+        (201, rule)
+    );
+    call(&sb, Method::DELETE, "/sandbox/faults", None).await;
+    assert_eq!(
+        call(&sb, Method::GET, "/sandbox/faults", None).await,
+        (200, json!([])),
+        "nothing out of range was kept"
+    );
+
+    for n in ["18446744073709551615", "-1", "315360001", "1e9"] {
+        assert_eq!(
+            raw(
+                &sb,
+                Method::POST,
+                "/sandbox/sessions",
+                format!(r#"{{"persona": "zhang-san", "ttl_secs": {n}}}"#)
+            )
+            .await,
+            (
+                400,
+                json!({"error": "ttl_secs must be an integer in 0..=315360000"})
+            ),
+            "ttl_secs {n}"
+        );
+    }
+    // The Rust API is held to the same bounds, so the Date of every answer can be written.
+    sb.set_clock_skew(i64::MAX);
+    assert_eq!(
+        call(&sb, Method::GET, "/sandbox/clock", None).await.1["skew_secs"],
+        315_360_000
+    );
+    sb.set_clock_skew(i64::MIN);
+    assert_eq!(
+        call(&sb, Method::GET, "/sandbox/clock", None).await.1["skew_secs"],
+        -315_360_000
+    );
+    sb.set_clock_skew(0);
+    still_answers(&sb).await;
+}
+
+#[tokio::test]
+async fn malformed_huge_and_mistyped_bodies_get_an_error_and_the_sandbox_answers_after() {
+    let sb = start().await;
+    let routes = [
+        (Method::PUT, "/sandbox/clock"),
+        (Method::POST, "/sandbox/faults"),
+        (Method::POST, "/sandbox/sessions"),
+        (Method::PUT, "/sandbox/face-app/persona"),
+        (Method::PUT, "/sandbox/face-app/installing"),
+        (Method::POST, "/sandbox/face-app/present"),
+        (Method::POST, "/sandbox/face-app/wechat-screen"),
+    ];
+    for (method, path) in &routes {
+        for body in [
+            String::new(),
+            "{".into(),
+            r#"{"skew_secs": "#.into(),
+            "1e99999".into(),
+            "[".repeat(100_000),
+            "\u{0}".into(),
+        ] {
+            let (status, v) = raw(&sb, method.clone(), path, body).await;
+            assert_eq!(status, 400, "{path}: {v}");
+            assert!(
+                v["error"].as_str().unwrap().starts_with("body: not JSON"),
+                "{path}: {v}"
+            );
+        }
+        // Larger than axum's 2 MiB limit.
+        let huge = format!(r#"{{"persona": "{}"}}"#, "x".repeat(3 << 20));
+        assert_eq!(raw(&sb, method.clone(), path, huge).await.0, 413, "{path}");
+        // Every number where a string or a flag belongs: refused by the field's name.
+        let (status, v) = raw(
+            &sb,
+            method.clone(),
+            path,
+            r#"{"persona": 1, "installing": 2, "confirm": 3, "target": 4, "skew_secs": "5"}"#
+                .into(),
+        )
+        .await;
+        // 422, or 400 where serde cannot tell a type from a syntax error (the flattened fault).
+        assert!(matches!(status, 400 | 422), "{path}: {status} {v}");
+        let error = v["error"].as_str().unwrap();
+        assert!(
+            ["persona", "installing", "confirm", "target", "skew_secs"]
+                .iter()
+                .any(|f| error.contains(f)),
+            "{path}: the error names no field: {error}"
+        );
+    }
+    let (_, v) = raw(
+        &sb,
+        Method::PUT,
+        "/sandbox/clock",
+        r#"{"skew_secs": "5"}"#.into(),
+    )
+    .await;
+    assert!(v["error"].as_str().unwrap().contains("skew_secs"), "{v}");
+    still_answers(&sb).await;
+}

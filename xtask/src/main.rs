@@ -9,6 +9,7 @@ mod fuzz;
 mod nodemo;
 mod runner;
 mod setup;
+mod soak;
 mod summary;
 mod test;
 
@@ -46,6 +47,14 @@ Commands:
                 with `facekiosk-cli demo`, passing the flags on (--persona NAME: who looks
                 into the camera, default zhang-san; --decline-on-wechat: decline on
                 WeChat's screen). --list lists the personas, display or not.
+  soak [SESSIONS] [--seed N] [--lanes N]
+                Run SESSIONS (default 10000) whole patient sessions against the
+                in-process sandbox, each under a fault drawn at random (seeded; the seed
+                is printed, --seed N replays it) from everything the sandbox injects,
+                on N kiosks side by side (default 16). Built --release. Prints sessions
+                per outcome, the slowest time from a fault to its result screen, panics
+                and memory after warm-up and at the end; exits non-zero on a panic or a
+                session stuck over 120 s.
   help          Show this help (also -h, --help).
 ";
 
@@ -112,6 +121,16 @@ fn main() -> ExitCode {
                 eprintln!(
                     "error: {why}; usage: cargo xtask demo [--persona NAME] \
                      [--decline-on-wechat] [--list]\n"
+                );
+                eprint!("{HELP}");
+                ExitCode::from(2)
+            }
+        },
+        Some("soak") => match soak::SoakArgs::parse(&args[1..]) {
+            Ok(soak_args) => soak::run(&ctx, &soak_args),
+            Err(why) => {
+                eprintln!(
+                    "error: {why}; usage: cargo xtask soak [SESSIONS] [--seed N] [--lanes N]\n"
                 );
                 eprint!("{HELP}");
                 ExitCode::from(2)
