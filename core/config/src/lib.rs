@@ -392,7 +392,7 @@ fn read_timeouts(root: &toml::Table, p: &mut Problems) -> Option<Timeouts> {
     let s = Section::new(
         root,
         "timeouts",
-        &["connect_ms", "request_ms", "retries"],
+        &["connect_ms", "request_ms", "retries", "facemch_deadline_ms"],
         p,
     );
     let d = Timeouts::default();
@@ -409,10 +409,15 @@ fn read_timeouts(root: &toml::Table, p: &mut Problems) -> Option<Timeouts> {
         .integer("retries", 0..=5, p)
         .map(|v| v as u32)
         .unwrap_or(d.retries);
+    let facemch_deadline = s
+        .integer("facemch_deadline_ms", 1_000..=120_000, p)
+        .map(ms)
+        .unwrap_or(d.facemch_deadline);
     Some(Timeouts {
         connect,
         request,
         retries,
+        facemch_deadline,
     })
 }
 

@@ -124,6 +124,7 @@ password = "x"
 [timeouts]
 retries = 99
 connect_ms = "fast"
+facemch_deadline_ms = 999_999
 
 [extra]
 "#;
@@ -146,6 +147,7 @@ connect_ms = "fast"
         "proxy.username",
         "timeouts.retries",
         "timeouts.connect_ms",
+        "timeouts.facemch_deadline_ms",
     ] {
         assert!(fields.contains(&want), "{want} not reported in {fields:?}");
     }

@@ -90,10 +90,6 @@ impl Credentials {
     }
 }
 
-/// How long the facemch query may take, retries included, by default: the patient has
-/// confirmed on WeChat's screen and waits; a timeout or a reset is retried until then.
-pub const DEFAULT_FACEMCH_DEADLINE: Duration = Duration::from_secs(15);
-
 /// How long an APIv3 answer is remembered against a replay: its timestamp passes our check
 /// for 300 s either side of our clock.
 const V3_REPLAY_WINDOW: Duration = Duration::from_secs(2 * MAX_SKEW_SECS.unsigned_abs());
@@ -104,7 +100,6 @@ pub struct WxpayClient {
     settings: Arc<WxpaySettings>,
     credentials: Arc<Credentials>,
     replay: Arc<ReplayGuard>,
-    facemch_deadline: Duration,
 }
 
 impl WxpayClient {
@@ -123,14 +118,7 @@ impl WxpayClient {
             settings: Arc::new(settings),
             credentials: Arc::new(credentials),
             replay: Arc::default(),
-            facemch_deadline: DEFAULT_FACEMCH_DEADLINE,
         })
-    }
-
-    /// The same client with another overall deadline for the facemch query.
-    pub fn with_facemch_deadline(mut self, deadline: Duration) -> Self {
-        self.facemch_deadline = deadline;
-        self
     }
 
     /// Whether WeChat would take our timestamps, by the offset last measured from any of its
@@ -247,7 +235,7 @@ impl WxpayClient {
         // patient has already confirmed on WeChat's screen.
         let policy = RetryPolicy {
             on_timeout: true,
-            deadline: Some(self.facemch_deadline),
+            deadline: Some(self.settings.timeouts.facemch_deadline),
         };
         let x = self
             .transport

@@ -94,6 +94,9 @@ pub struct Timeouts {
     pub request: Duration,
     /// Further attempts after the first, for connection errors, 429 and 5xx.
     pub retries: u32,
+    /// How long the facemch query may take, retries included: the patient has confirmed on
+    /// WeChat's screen and waits; timeouts and resets are retried too, until then.
+    pub facemch_deadline: Duration,
 }
 
 impl Default for Timeouts {
@@ -102,6 +105,7 @@ impl Default for Timeouts {
             connect: Duration::from_secs(3),
             request: Duration::from_secs(10),
             retries: 2,
+            facemch_deadline: Duration::from_secs(15),
         }
     }
 }

@@ -7,8 +7,8 @@ mod http_support;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use facekiosk_wxpay::WxpayError;
-use http_support::{Reply, Script, TestServer, client};
+use facekiosk_wxpay::{WxpayClient, WxpayError};
+use http_support::{Reply, Script, TestServer, client, settings_for};
 
 const FACE_SID: &str = "bbaf113f-4171-4332-9c79-dace6d35a917";
 
@@ -172,7 +172,10 @@ async fn facemch_retries_end_at_the_deadline() {
     })
     .await;
     // Request timeout 1 s, deadline 1.2 s: no time for a second attempt.
-    let client = client(&server, 5).with_facemch_deadline(Duration::from_millis(1200));
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = settings_for(dir.path(), &format!("http://{}", server.addr), 5);
+    settings.timeouts.facemch_deadline = Duration::from_millis(1200);
+    let client = WxpayClient::from_settings(settings).unwrap();
     let err = client.query_user(FACE_SID).await.unwrap_err();
     assert_eq!(err.code(), "WECHAT_TIMEOUT", "{err}");
     assert_eq!(server.facemch_hits.load(Ordering::SeqCst), 1);

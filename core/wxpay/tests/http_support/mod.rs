@@ -354,6 +354,7 @@ pub fn settings_for(dir: &std::path::Path, base: &str, retries: u32) -> WxpaySet
             connect: Duration::from_millis(500),
             request: Duration::from_millis(1000),
             retries,
+            ..Timeouts::default()
         },
     }
 }
