@@ -164,7 +164,20 @@ async fn scan_and_confirm(
         Ok((authinfo, _)) => authinfo,
         Err(code) => return Ok(Err(code.into())),
     };
-    // WeChat would refuse the query after the patient confirmed: say so before they act.
+    // WeChat would refuse the query after the patient confirmed: say so before they act. A
+    // warm kiosk may not have heard from WeChat for up to an hour, and the clock may have been
+    // put right since: a bad reading is taken again (with a fresh authinfo, whose answer
+    // measures the clock) before a patient is turned away.
+    let authinfo = match deps.wxpay.clock_check() {
+        Ok(()) => authinfo,
+        Err(_) => {
+            deps.authinfo.invalidate(&deps.scope).await;
+            match steps.step(Screen::Preparing, prepare(deps)).await? {
+                Ok((authinfo, _)) => authinfo,
+                Err(code) => return Ok(Err(code.into())),
+            }
+        }
+    };
     if let Err(e) = deps.wxpay.clock_check() {
         return Ok(Err(Attempt::Failed(wechat_failure(&e))));
     }
