@@ -776,10 +776,13 @@ async fn a_confirmed_patient_whose_query_failed_is_not_sent_back_to_the_face_sca
     let d = demo().await;
     // WeChat's api.mch is down for as long as the kiosk's retries last.
     d.sandbox()
-        .set_fault(FaultRule::new(Target::Facemch, FaultKind::Status {
-            status: 503,
-            retry_after: None,
-        }))
+        .set_fault(FaultRule::new(
+            Target::Facemch,
+            FaultKind::Status {
+                status: 503,
+                retry_after: None,
+            },
+        ))
         .unwrap();
     scan(&d, "zhang-san").await;
     confirm(&d, true).await;
