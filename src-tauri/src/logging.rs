@@ -91,7 +91,10 @@ mod tests {
             tracing::debug!(target: "facekiosk_session::flow", "a debug line of ours");
         });
         let logged = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
-        assert!(!logged.contains("SID-A") && !logged.contains("SID-B"), "{logged}");
+        assert!(
+            !logged.contains("SID-A") && !logged.contains("SID-B"),
+            "{logged}"
+        );
         assert!(logged.contains("a warning of theirs"), "{logged}");
         assert!(logged.contains("a debug line of ours"), "{logged}");
     }

@@ -503,14 +503,20 @@ mod tests {
         let mut logged = 0;
         for i in 0..1000 {
             let verdict = bad.record();
-            assert!(!verdict.close, "closed after {i} bad frames between good ones");
+            assert!(
+                !verdict.close,
+                "closed after {i} bad frames between good ones"
+            );
             logged += usize::from(verdict.log);
             bad.good();
         }
         assert_eq!(bad.total(), 1000);
         assert_eq!(logged, 10);
         let verdicts: Vec<_> = (0..8).map(|_| bad.record().close).collect();
-        assert_eq!(verdicts, [false, false, false, false, false, false, false, true]);
+        assert_eq!(
+            verdicts,
+            [false, false, false, false, false, false, false, true]
+        );
     }
 
     #[test]

@@ -27,8 +27,8 @@ pub mod pairing;
 pub mod parse;
 
 pub use frame::{
-    BadFrameVerdict, BadFrames, DecodeError, EncodeError, FrameDecoder, JsonObject, ReadFrameError, decode_body, encode_frame,
-    read_frame, write_frame,
+    BadFrameVerdict, BadFrames, DecodeError, EncodeError, FrameDecoder, JsonObject, ReadFrameError,
+    decode_body, encode_frame, read_frame, write_frame,
 };
 pub use hello::{
     HelloError, Peer, VersionMismatch, check_client_hello, check_hello, check_paired, client_hello,
