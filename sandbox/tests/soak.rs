@@ -1,8 +1,8 @@
-//! A short soak in every test run: the soak runner (`examples/soak.rs`, whole sessions under
+//! A short soak in every test run: the soak runner (`examples/soak/`, whole sessions under
 //! random faults) over 200 sessions with a fixed seed. Every session must end on a defined
 //! screen and nothing may panic; `cargo xtask soak` runs the long one.
 
-#[path = "../examples/soak.rs"]
+#[path = "../examples/soak/main.rs"]
 #[allow(dead_code)]
 mod runner;
 

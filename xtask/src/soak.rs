@@ -1,4 +1,4 @@
-//! `cargo xtask soak`: the sandbox's soak runner (`sandbox/examples/soak.rs`), built with
+//! `cargo xtask soak`: the sandbox's soak runner (`sandbox/examples/soak/`), built with
 //! optimisations so that the numbers are the kiosk's and not the debug build's.
 
 use std::process::ExitCode;
