@@ -8,8 +8,8 @@ use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 
 use facekiosk_terminal::{
-    AuthRequest, BridgeTerminal, FaceCodeRequest, FaceTerminal, LinkOptions, Outcome,
-    TerminalOptions, TerminalTarget,
+    AuthRequest, BridgeTerminal, FaceCodeRequest, FaceTerminal, Outcome, TerminalOptions,
+    TerminalTarget,
 };
 use facekiosk_wxpay::WxpayClient;
 
@@ -85,9 +85,10 @@ async fn the_kiosk_completes_the_documented_sequence_against_the_binary() {
         config.wxpay.store.store_id.clone(),
     );
     let wechat = WxpayClient::from_settings(config.wxpay.clone()).unwrap();
+    // Paired with the key the sandbox wrote beside its kiosk.toml, as a kiosk would be.
     let terminal = BridgeTerminal::spawn(
         TerminalTarget::Direct(addr),
-        LinkOptions::default(),
+        config.terminal.link_options(),
         TerminalOptions::default(),
     );
 

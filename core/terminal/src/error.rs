@@ -192,11 +192,33 @@ pub enum ConnectError {
     )]
     BridgeUnpaired {
         /// What failed.
-        why: crate::bridge_client::Unpaired,
+        why: Unpaired,
         /// Where this kiosk's key is (the file, never the key).
         key_file: String,
     },
     /// Reading or writing the handshake failed.
     #[error("the handshake with the bridge failed: {0}")]
     Io(io::Error),
+}
+
+/// Why the bridge and this kiosk are not paired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unpaired {
+    /// This kiosk has no pairing key configured.
+    NoKey,
+    /// The bridge refused this kiosk's proof (KIOSK_UNPAIRED): it holds another key, or none.
+    RefusedByBridge,
+    /// The bridge's proof does not verify: whatever answers is not the bridge paired with this
+    /// kiosk.
+    BadBridgeProof,
+}
+
+impl fmt::Display for Unpaired {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Unpaired::NoKey => "this kiosk has no pairing key configured",
+            Unpaired::RefusedByBridge => "the bridge refused this kiosk's pairing proof",
+            Unpaired::BadBridgeProof => "the bridge's pairing proof does not verify",
+        })
+    }
 }

@@ -14,7 +14,8 @@
 mod driver;
 mod pairing;
 
-pub use pairing::{KeyFileError, Pairing, Unpaired};
+pub use crate::error::Unpaired;
+pub use pairing::{KeyFileError, Pairing};
 
 use std::net::SocketAddr;
 use std::sync::Arc;

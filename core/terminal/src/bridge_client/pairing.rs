@@ -34,28 +34,6 @@ impl fmt::Debug for Pairing {
     }
 }
 
-/// Why the bridge and this kiosk are not paired.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unpaired {
-    /// This kiosk has no pairing key configured.
-    NoKey,
-    /// The bridge refused this kiosk's proof (KIOSK_UNPAIRED): it holds another key, or none.
-    RefusedByBridge,
-    /// The bridge's proof does not verify: whatever answers is not the bridge paired with this
-    /// kiosk.
-    BadBridgeProof,
-}
-
-impl fmt::Display for Unpaired {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Unpaired::NoKey => "this kiosk has no pairing key configured",
-            Unpaired::RefusedByBridge => "the bridge refused this kiosk's pairing proof",
-            Unpaired::BadBridgeProof => "the bridge's pairing proof does not verify",
-        })
-    }
-}
-
 /// Why the pairing key file cannot be used. The texts name the rule, never the file's content.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyFileError {
