@@ -183,20 +183,11 @@ fn random_key32() -> String {
     Alphanumeric.sample_string(&mut rand::rng(), 32)
 }
 
-/// Created owner-only from the first byte: a chmod after writing would leave a moment in which
-/// the key is readable by others. `create_new`, so a file someone put there first (with looser
-/// permissions, or a link elsewhere) is refused rather than reused.
+/// Owner-only from the first byte, never over a file that was there (see
+/// `facekiosk_pii::secret_file`).
 fn write_secret(path: &Path, contents: &str) -> Result<()> {
     use std::io::Write;
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(path)
+    let mut file = facekiosk_pii::secret_file::create(path)
         .with_context(|| format!("cannot create {}", path.display()))?;
     file.write_all(contents.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))

@@ -2,7 +2,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
-use facekiosk_wxpay::crypto::{Certificate, PrivateKey, PublicKey, permissions_too_open};
+use facekiosk_pii::secret_file::exposed_mode;
+use facekiosk_wxpay::crypto::{Certificate, PrivateKey, PublicKey};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Keys {
@@ -37,7 +38,7 @@ impl Report {
     }
 
     fn permissions(&mut self, path: &Path) {
-        match permissions_too_open(path) {
+        match exposed_mode(path) {
             Ok(Some(mode)) => self.fail(&format!(
                 "{} is readable by others (mode {mode:o}); run: chmod 600 {}",
                 path.display(),

@@ -90,15 +90,7 @@ impl PairTerminal {
 
 /// Owner-only from the first byte, and never over an existing file.
 fn make_key_file(path: &Path) -> anyhow::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(path)
+    let mut file = facekiosk_pii::secret_file::create(path)
         .with_context(|| format!("cannot create {}", path.display()))?;
     let hex = PairingKey::generate().to_hex();
     file.write_all(format!("{}\n", hex.as_str()).as_bytes())

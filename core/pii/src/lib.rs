@@ -8,10 +8,12 @@
 //!   [`WechatId`] (openid, unionid).
 //! - [`FaceSid`]: the face session id the face app returns.
 //! - [`Secret`]: keys, tokens and passwords that never print.
+//! - [`secret_file`]: files that hold a secret, owner-only from their first byte.
 
 pub mod face_sid;
 pub mod identity;
 pub mod secret;
+pub mod secret_file;
 
 pub use face_sid::FaceSid;
 pub use identity::{Identity, WechatId};

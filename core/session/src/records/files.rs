@@ -1,10 +1,11 @@
 //! The records' files on disk: private to the kiosk's user from the moment they exist, and the
 //! link key never seen half-written.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
+use facekiosk_pii::secret_file;
 use zeroize::Zeroizing;
 
 /// The link key's file: `<records>.key` (`records.sqlite.key`).
@@ -76,7 +77,7 @@ pub(super) fn write_atomically(
         Err(e) if e.kind() == ErrorKind::NotFound => {}
         Err(e) => return Err(named(&temp)(e)),
     }
-    let mut f = create_private(&temp).map_err(named(&temp))?;
+    let mut f = secret_file::create(&temp).map_err(named(&temp))?;
     let written = write(&mut f, bytes).and_then(|()| f.sync_all());
     drop(f);
     if let Err(e) = written {
@@ -97,27 +98,11 @@ fn named(path: &Path) -> impl Fn(std::io::Error) -> String + '_ {
 /// SQLite would create it with the process's umask (often world-readable), and gives its
 /// `-wal` and `-shm` files the database's own mode. An existing file is left as it is.
 pub(super) fn create_database(path: &Path) -> std::io::Result<()> {
-    match create_private(path) {
+    match secret_file::create(path) {
         Ok(f) => f.sync_all(),
         Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(e),
     }
-}
-
-/// A new file only its owner may read, with no moment where it is readable by others.
-#[cfg(unix)]
-fn create_private(path: &Path) -> std::io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn create_private(path: &Path) -> std::io::Result<File> {
-    OpenOptions::new().write(true).create_new(true).open(path)
 }
 
 #[cfg(unix)]
@@ -136,24 +121,12 @@ fn sync_dir(_: &Path) -> std::io::Result<()> {
 }
 
 /// A key others can read would let them join the links with WeChat's openids.
-#[cfg(unix)]
 fn check_private(path: &Path) -> Result<(), String> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?
-        .permissions()
-        .mode();
-    if mode & 0o077 != 0 {
-        return Err(format!(
-            "{}: the link key is readable by other users (mode {:o}); `chmod 600` it",
-            path.display(),
-            mode & 0o777
-        ));
+    match secret_file::exposed_mode(path).map_err(named(path))? {
+        None => Ok(()),
+        Some(mode) => Err(format!(
+            "{}: the link key is readable by other users (mode {mode:o}); `chmod 600` it",
+            path.display()
+        )),
     }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn check_private(_: &Path) -> Result<(), String> {
-    Ok(())
 }

@@ -60,14 +60,10 @@ impl Pairing {
         use std::io::Read;
         use zeroize::Zeroizing;
         let mut file = std::fs::File::open(path).map_err(|e| KeyFileError::Read(e.kind()))?;
-        #[cfg(unix)]
+        if let Some(mode) = facekiosk_pii::secret_file::exposed_mode(path)
+            .map_err(|e| KeyFileError::Read(e.kind()))?
         {
-            use std::os::unix::fs::PermissionsExt;
-            let meta = file.metadata().map_err(|e| KeyFileError::Read(e.kind()))?;
-            let mode = meta.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
-                return Err(KeyFileError::Exposed { mode });
-            }
+            return Err(KeyFileError::Exposed { mode });
         }
         let mut text = Zeroizing::new(String::new());
         // A key file is under 100 bytes; reading more than a page is a wrong file.

@@ -86,10 +86,11 @@ pub(crate) fn read(path: &Path) -> Result<Zeroizing<String>, KeyError> {
 /// Reads a file that holds a secret (a private key, the APIv2 key): refused, naming the file,
 /// when anyone but its owner may read it; the text is wiped when dropped.
 pub fn read_secret_file(path: &Path) -> Result<Zeroizing<String>, KeyError> {
-    let too_open = permissions_too_open(path).map_err(|source| KeyError::Read {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let too_open =
+        facekiosk_pii::secret_file::exposed_mode(path).map_err(|source| KeyError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
     if let Some(mode) = too_open {
         return Err(KeyError::TooOpen {
             path: path.display().to_string(),
@@ -206,21 +207,5 @@ impl PublicKey {
 
     pub fn bits(&self) -> usize {
         self.0.size() * 8
-    }
-}
-
-/// The permission bits that let others than the owner read a key file, if any (Unix). On
-/// other systems nothing is checked yet: the Windows ACL check comes with the packaging.
-pub fn permissions_too_open(path: &Path) -> std::io::Result<Option<u32>> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
-        Ok((mode & 0o077 != 0).then_some(mode))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        Ok(None)
     }
 }

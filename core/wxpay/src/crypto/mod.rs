@@ -6,5 +6,5 @@ mod keys;
 mod rsa_ops;
 
 pub use certificate::Certificate;
-pub use keys::{KeyError, PrivateKey, PublicKey, permissions_too_open, read_secret_file};
+pub use keys::{KeyError, PrivateKey, PublicKey, read_secret_file};
 pub use rsa_ops::{DecryptError, Padding};
