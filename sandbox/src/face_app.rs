@@ -19,6 +19,7 @@
 //! The face app talks to the sandbox's backends in-process, through the shared [`World`], as
 //! the real one talks to WeChat's servers.
 
+use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -92,13 +93,19 @@ struct AppState {
     slot_generation: u64,
     /// Callbacks that will never be answered (kept, not dropped: dropping would tell the bridge).
     held: Vec<SdkCallback>,
-    /// Every request map the face app received (with the AAR's `aar_version`).
-    received: Vec<(Method, Params)>,
+    /// The last [`RECEIVED_KEPT`] request maps the face app received (with the AAR's
+    /// `aar_version`): a terminal that runs for days must not keep every one.
+    received: VecDeque<(Method, Params)>,
+    /// How many calls of each method it received, ever.
+    counts: BTreeMap<Method, usize>,
     notifier: Option<Notifier>,
     /// Interactive mode: the call waiting for the patient (a face, or an answer on WeChat's
     /// screen).
     waiting: Option<Waiting>,
 }
+
+/// How many of the last request maps a simulated face app keeps for tests to read.
+pub const RECEIVED_KEPT: usize = 256;
 
 /// A call that waits for the patient, in interactive mode.
 struct Waiting {
@@ -174,7 +181,8 @@ impl SimFaceSdk {
                 slot: None,
                 slot_generation: 0,
                 held: Vec::new(),
-                received: Vec::new(),
+                received: VecDeque::new(),
+                counts: BTreeMap::new(),
                 notifier: None,
                 waiting: None,
             })),
@@ -189,18 +197,14 @@ impl SimFaceSdk {
         &self.options.serial
     }
 
-    /// The request maps the face app received, in order (values included: for tests).
+    /// The last request maps the face app received, in order (values included: for tests).
     pub fn received(&self) -> Vec<(Method, Params)> {
-        self.lock().received.clone()
+        self.lock().received.iter().cloned().collect()
     }
 
     /// How many `method` calls the face app received (like the core tests' `ScriptedSdk::count`).
     pub fn count(&self, method: Method) -> usize {
-        self.lock()
-            .received
-            .iter()
-            .filter(|(m, _)| *m == method)
-            .count()
+        self.lock().counts.get(&method).copied().unwrap_or(0)
     }
 
     /// How many callbacks are held unanswered.
@@ -292,7 +296,15 @@ impl SimFaceSdk {
 
     /// The face app side: faults, then the call itself.
     fn dispatch(&self, method: SdkMethod, params: Params, callback: SdkCallback) {
-        self.lock().received.push((method.into(), params.clone()));
+        {
+            let mut st = self.lock();
+            let method = Method::from(method);
+            *st.counts.entry(method).or_default() += 1;
+            if st.received.len() == RECEIVED_KEPT {
+                st.received.pop_front();
+            }
+            st.received.push_back((method, params.clone()));
+        }
         let target = match method {
             SdkMethod::InitWxpayface => Target::InitWxpayface,
             SdkMethod::GetWxpayfaceRawdata => Target::GetWxpayfaceRawdata,

@@ -124,6 +124,19 @@ pub(crate) struct State {
     pub current_persona: String,
 }
 
+/// From this many face sessions or authinfos on, those expired for over [`FORGET_AFTER_SECS`]
+/// are forgotten when another is made: a sandbox that runs for days (the demo, the soak) keeps
+/// what can still be asked about, not everything it ever handed out.
+const FORGET_FROM: usize = 4096;
+const FORGET_AFTER_SECS: i64 = 3600;
+
+fn forget_long_expired<T>(map: &mut HashMap<String, T>, expires_at: fn(&T) -> i64, now: i64) {
+    if map.len() >= FORGET_FROM {
+        let horizon = now.saturating_sub(FORGET_AFTER_SECS);
+        map.retain(|_, v| expires_at(v) > horizon);
+    }
+}
+
 /// The world. Cheap to share (`Arc<World>`).
 pub struct World {
     pub material: Material,
@@ -318,6 +331,7 @@ impl World {
         let token = base64::engine::general_purpose::STANDARD.encode(raw);
         let now = self.now();
         let mut st = self.lock();
+        forget_long_expired(&mut st.grants, |g| g.expires_at, now);
         let expires_in = st.options.authinfo_expires_in;
         let expires_at = if already_expired {
             now.saturating_sub(1)
@@ -391,6 +405,7 @@ impl World {
             SidShape::UuidRt1 => format!("{}_rt1", uuid_v4()),
             _ => uuid_v4(),
         };
+        forget_long_expired(&mut st.sessions, |s| s.expires_at, now);
         let ttl = req.ttl_secs.unwrap_or(st.options.face_sid_ttl_secs);
         let expires_at = now.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX));
         st.sessions.insert(
@@ -510,6 +525,24 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn face_sessions_long_expired_are_forgotten_and_live_ones_kept() {
+        let mut map: HashMap<String, i64> = HashMap::new();
+        let now = 1_000_000;
+        for i in 0..FORGET_FROM as i64 {
+            // Half expired for over the horizon, half still live.
+            let expires_at = if i % 2 == 0 {
+                now - FORGET_AFTER_SECS - 1
+            } else {
+                now + 600
+            };
+            map.insert(i.to_string(), expires_at);
+        }
+        forget_long_expired(&mut map, |e| *e, now);
+        assert_eq!(map.len(), FORGET_FROM / 2);
+        assert!(map.values().all(|e| *e > now));
+    }
 
     #[test]
     fn debug_of_the_world_shows_no_face_sid() {
