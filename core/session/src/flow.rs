@@ -1,9 +1,11 @@
 //! One attempt of the patient flow after consent: prepare, face scan, then welcome back (a
 //! known openid) or WeChat's confirmation, the facemch query and the hand-over.
 //!
-//! The face code, the identity and the authinfo are locals here: whichever way the attempt
-//! ends (a result, a failure, a cancel that drops this future), they are dropped, and their
-//! types zeroize on drop. What leaves is a screen with masked strings.
+//! The identity and the authinfo are locals here: whichever way the attempt ends (a result, a
+//! failure, a cancel that drops this future), they are dropped, and their types zeroize on
+//! drop. What leaves is a screen with masked strings. The face code (face_sid, openid) leaves
+//! only as a [`Confirmed`] patient after a failure a second query can mend, held by the engine
+//! for the next attempt of the same session and dropped (zeroized) when the session ends.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -127,14 +129,14 @@ async fn run(
     steps: &mut impl Steps,
     confirmed: &mut Option<Confirmed>,
 ) -> Result<Attempt, Interrupted> {
-    let face = match confirmed.take().filter(Confirmed::fresh) {
-        Some(earlier) => earlier.face,
+    // The window runs from the confirmation, however many times the query is tried again.
+    let (face, at) = match confirmed.take().filter(Confirmed::fresh) {
+        Some(earlier) => (earlier.face, earlier.at),
         None => match scan_and_confirm(deps, steps).await? {
-            Ok(face) => face,
+            Ok(face) => (face, Instant::now()),
             Err(end) => return Ok(end),
         },
     };
-    let at = Instant::now();
     let attempt = register(deps, steps, &face).await?;
     if let Attempt::Failed(failure) = &attempt
         && requery_can_help(failure.code)
