@@ -174,15 +174,16 @@ async fn scan_and_confirm(
         Ok(()) => authinfo,
         Err(_) => {
             deps.authinfo.invalidate(&deps.scope).await;
-            match steps.step(Screen::Preparing, prepare(deps)).await? {
+            let authinfo = match steps.step(Screen::Preparing, prepare(deps)).await? {
                 Ok((authinfo, _)) => authinfo,
                 Err(code) => return Ok(Err(code.into())),
+            };
+            if let Err(e) = deps.wxpay.clock_check() {
+                return Ok(Err(Attempt::Failed(wechat_failure(&e))));
             }
+            authinfo
         }
     };
-    if let Err(e) = deps.wxpay.clock_check() {
-        return Ok(Err(Attempt::Failed(wechat_failure(&e))));
-    }
     let scan = face_scan(deps, &authinfo, steps.patient_time_percent());
     let face = match steps.step(Screen::FaceScan, scan).await? {
         Ok(face) => face,
