@@ -26,6 +26,7 @@ pub mod demo;
 pub mod face_app;
 pub mod faults;
 pub mod front;
+pub mod hospital;
 pub mod kiosk;
 pub mod material;
 pub mod options;

@@ -29,6 +29,7 @@ use crate::front::{ConnHandle, ResetListener};
 use crate::material::Material;
 use crate::options::Options;
 use crate::world::{NewSession, SessionRequest, World, random_hex};
+use crate::hospital::{self, Hospital};
 use crate::{admin, apimch, kiosk, payapp, personas};
 
 /// Sets `Date` from the sandbox's clock and `Request-ID` on api.mch answers, and logs the
@@ -62,13 +63,15 @@ async fn observe(State(world): State<Arc<World>>, request: Request, next: Next) 
     response
 }
 
-/// The sandbox's routes over `world`; the admin API's face-app controls act on `terminals`.
-pub fn router(world: Arc<World>, terminals: Terminals) -> Router {
+/// The sandbox's routes over `world`; the admin API's face-app controls act on `terminals`;
+/// the hospital's interfaces serve `hospital`.
+pub fn router(world: Arc<World>, terminals: Terminals, hospital: Arc<Hospital>) -> Router {
     Router::new()
         .route(authinfo::PATH, post(payapp::authinfo))
         .route("/v3/facemch/users/{face_sid}", get(apimch::facemch))
         .route("/v3/certificates", get(apimch::certificates))
         .merge(admin::routes())
+        .merge(hospital::routes(hospital))
         .layer(Extension(terminals))
         .layer(middleware::from_fn_with_state(world.clone(), observe))
         .with_state(world)
@@ -140,6 +143,7 @@ pub struct SandboxHandle {
     pub paths: Paths,
     world: Arc<World>,
     terminals: Terminals,
+    hospital: Arc<Hospital>,
     task: JoinHandle<()>,
 }
 
@@ -188,7 +192,8 @@ impl Sandbox {
         kiosk::write(&paths.kiosk_config_sp, &material, &opts, &base_url, true)?;
         let world = World::new(material, opts, personas);
         let terminals = Terminals::default();
-        let app = router(world.clone(), terminals.clone())
+        let hospital = Hospital::new();
+        let app = router(world.clone(), terminals.clone(), hospital.clone())
             .into_make_service_with_connect_info::<ConnHandle>();
         let stopping = world.clone();
         let task = tokio::spawn(async move {
@@ -204,6 +209,7 @@ impl Sandbox {
             paths,
             world,
             terminals,
+            hospital,
             task,
         })
     }
@@ -217,6 +223,12 @@ impl SandboxHandle {
 
     pub fn material(&self) -> &Material {
         &self.world.material
+    }
+
+    /// The hospital's side (its patients, faults and what it received), for in-process
+    /// control.
+    pub fn hospital(&self) -> &Arc<Hospital> {
+        &self.hospital
     }
 
     /// Starts a face session for `persona` on the direct merchant's appid, not yet authorized.
@@ -254,6 +266,7 @@ impl SandboxHandle {
 
     pub fn reset(&self) {
         self.world.reset();
+        self.hospital.reset();
     }
 
     /// How many requests each target has seen.
