@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod his;
+
 use std::path::PathBuf;
 
 use facekiosk_sandbox::{Options, Sandbox, SandboxHandle, StartOptions};
