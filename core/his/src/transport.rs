@@ -29,6 +29,9 @@ pub(crate) enum Repeat {
 pub(crate) struct Answer {
     pub status: StatusCode,
     pub content_type: Option<String>,
+    /// `Location`: where a created resource is (FHIR answers a create with it, and may send
+    /// no body).
+    pub location: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -179,6 +182,11 @@ impl Transport {
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| self.failure(e))? {
             if body.len() + chunk.len() > MAX_ANSWER {
@@ -193,6 +201,7 @@ impl Transport {
         Ok(Answer {
             status,
             content_type,
+            location,
             body,
         })
     }
