@@ -5,7 +5,8 @@
 //!
 //! The kiosk is the production kiosk, started through the one wiring
 //! ([`facekiosk_session::start`]); the demo only swaps its parts: the terminal's address (the
-//! simulated terminal), the records' location, the hand-over.
+//! simulated terminal), the records' location, and where verified patients go (the sandbox's
+//! hospital by default, over FHIR; a hospital's own `[his]` to rehearse it).
 //!
 //! Used by the Tauri shell's demo mode, `facekiosk-cli demo`, the session tests and the
 //! session benchmark.
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use facekiosk_his::HisSettings;
 use facekiosk_pii::WechatId;
 use facekiosk_session::{HandOver, Kiosk, KioskSettings, Parts, PatientRef, Records, Settings};
 use facekiosk_terminal::{Pairing, TerminalSettings, TerminalTarget};
@@ -49,8 +51,10 @@ pub struct DemoOptions {
     pub sandbox: Option<Options>,
     /// Key material shared across runs (made in `data_dir` when absent).
     pub keys_dir: Option<PathBuf>,
-    /// Where verified patients go instead of the kiosk's own records (a hospital system's
-    /// stand-in in tests).
+    /// Where verified patients go: `[his]` (a hospital's, to rehearse it against its test
+    /// system with the personas); the sandbox's hospital, over FHIR, when absent.
+    pub his: Option<HisSettings>,
+    /// A hand-over of the caller's, in place of any `[his]` (a stand-in in tests).
     pub hand_over: Option<Arc<dyn HandOver>>,
 }
 
@@ -77,6 +81,7 @@ impl DemoOptions {
             records: None,
             sandbox: None,
             keys_dir: None,
+            his: None,
             hand_over: None,
         }
     }
@@ -133,6 +138,9 @@ impl Demo {
         settings.terminal.pairing = Some(Pairing::new(key, key_file.display().to_string()));
         if let Some(timeouts) = options.wechat_timeouts {
             settings.wxpay.timeouts = timeouts;
+        }
+        if let Some(his) = options.his {
+            settings.his = his;
         }
         let parts = Parts {
             terminal: Some(TerminalTarget::Direct(terminal.addr)),
@@ -213,13 +221,33 @@ impl Demo {
     }
 }
 
-/// The personas marked `registered` are already patients of the demo hospital.
+/// The personas marked `registered` are already patients of the demo hospital (they
+/// registered at its window once, with the number it gave them) and of this kiosk (they
+/// registered here before).
 fn seed_registered(sandbox: &SandboxHandle, records: &Records) -> Result<()> {
     for p in sandbox.world().personas().iter().filter(|p| p.registered) {
         let openid = WechatId::new(p.openid(ids::MERCHANT_APPID));
-        if records.find_patient(&openid)?.is_none() {
-            records.link_patient(&openid, &PatientRef::generate())?;
+        if records.find_patient(&openid)?.is_some() {
+            continue;
         }
+        let mut registry = sandbox.hospital().registry.lock().expect("registry");
+        let number = match registry.find(&p.credential_id).first() {
+            Some(known) => known.number.clone(),
+            None => {
+                let patient = crate::hospital::registry::NewPatient {
+                    number: None,
+                    name: p.name.clone(),
+                    credential_type: crate::hospital::registry::gb_credential(p.credential_type),
+                    credential_number: p.credential_id.clone(),
+                    sex: None,
+                    birth_date: None,
+                    phone: p.phone.clone(),
+                };
+                registry.add(patient, "window").number
+            }
+        };
+        drop(registry);
+        records.link_patient(&openid, &PatientRef::new(number))?;
     }
     Ok(())
 }

@@ -75,6 +75,13 @@ pub fn render(material: &Material, options: &Options, base_url: &str, sp: bool) 
             qp(&sub.key_path())
         );
     }
+    // The sandbox's hospital takes the verified patients: its FHIR server, the patient number
+    // read from the identifier the hospital gives it.
+    t += &format!(
+        "\n[his]\nadapter = \"fhir\"\nbase_url = {}\npatient_number_system = {}\n",
+        q(&format!("{base_url}/his/fhir")),
+        q(crate::hospital::PATIENT_NUMBER_SYSTEM)
+    );
     // Last, so that `add_terminal` can append to it. The simulated terminal's serial, and the
     // key its bridges are paired with (what production requires of `[terminal]`).
     t += &format!(

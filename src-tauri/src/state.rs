@@ -128,10 +128,11 @@ async fn start_demo(launch: DemoLaunch) -> Backend {
     options.listen = launch.listen;
     options.keys_dir = launch.keys_dir.clone();
     if let Some(path) = &launch.settings {
-        match facekiosk_config::load_kiosk_sections(path) {
-            Ok((kiosk, terminal)) => {
-                options.kiosk = Some(kiosk);
-                options.terminal = Some(terminal);
+        match facekiosk_config::load_demo_sections(path) {
+            Ok(sections) => {
+                options.kiosk = Some(sections.kiosk);
+                options.terminal = Some(sections.terminal);
+                options.his = sections.his;
             }
             Err(error) => return Backend::misconfigured(crate::mode::problems(&error, path)),
         }

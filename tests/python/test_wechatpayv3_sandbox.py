@@ -4,84 +4,24 @@ sandbox's response signature (WeChat Pay public-key mode, and platform-certifica
 the certificate downloaded from /v3/certificates), and the real-name fields are decrypted with
 PKCS#1 v1.5 and the merchant key using `cryptography`.
 
-The sandbox binary is $FACEKIOSK_SANDBOX_BIN, or `cargo run -q -p facekiosk-sandbox --` from
-the repository root.
+The sandbox runs as a child process (sandbox_process.py).
 """
 
 import base64
 import json
-import os
-import re
-import shlex
-import subprocess
-import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from sandbox_process import SandboxProcess
 from wechatpayv3 import WeChatPay, WeChatPayType
 
-ROOT = Path(__file__).resolve().parents[2]
-STARTUP_SECONDS = 900  # `cargo run` may have to build the binary first
-
-# Loopback only: never through a proxy the environment may name.
-os.environ["NO_PROXY"] = "127.0.0.1,localhost"
-os.environ["no_proxy"] = "127.0.0.1,localhost"
 NO_PROXY = {"http": None, "https": None}
 
 
-def sandbox_command():
-    binary = os.environ.get("FACEKIOSK_SANDBOX_BIN")
-    if binary:
-        return shlex.split(binary)
-    return ["cargo", "run", "-q", "-p", "facekiosk-sandbox", "--"]
-
-
-class Sandbox:
-    def __init__(self, data_dir: Path, sandbox_toml: str = ""):
-        data_dir.mkdir(parents=True, exist_ok=True)
-        if sandbox_toml:
-            (data_dir / "sandbox.toml").write_text(sandbox_toml)
-        self.proc = subprocess.Popen(
-            sandbox_command()
-            + ["serve", "--listen", "127.0.0.1:0", "--data-dir", str(data_dir)],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        # Drain stderr (the request log) so the pipe never fills.
-        threading.Thread(target=self.proc.stderr.read, daemon=True).start()
-        self.base_url = None
-        deadline = time.time() + STARTUP_SECONDS
-        while time.time() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                raise RuntimeError(f"the sandbox exited with {self.proc.wait()}")
-            m = re.match(r"facekiosk-sandbox listening on (http://\S+)", line)
-            if m:
-                self.base_url = m.group(1)
-            if line.strip() == "ready":
-                break
-        assert self.base_url, "the sandbox did not say where it listens"
-        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
-        self.info = self.admin("GET", "/sandbox/info")
-
-    def admin(self, method, path, body=None):
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(
-            self.base_url + path,
-            data=data,
-            method=method,
-            headers={"Content-Type": "application/json"},
-        )
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        with opener.open(req, timeout=30) as r:
-            text = r.read().decode()
-            return json.loads(text) if text else None
+class Sandbox(SandboxProcess):
+    """The sandbox, and a wechatpayv3 client of it."""
 
     def authorized_session(self, persona):
         s = self.admin("POST", "/sandbox/sessions", {"persona": persona})
@@ -134,15 +74,6 @@ class Sandbox:
             self.merchant_file("apiclient_key.pem").read_bytes(), password=None
         )
         return key.decrypt(base64.b64decode(ciphertext_b64), PKCS1v15()).decode("utf-8")
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory):

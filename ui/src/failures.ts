@@ -30,7 +30,8 @@ const WORDS: Readonly<Record<FailureCode, MessageKey>> = {
   IDENTITY_UNDECRYPTABLE: "failure.identityInvalid",
   IDENTITY_INCOMPLETE: "failure.noRealName",
   RECORDS_UNAVAILABLE: "failure.records",
-  HAND_OVER_FAILED: "failure.records",
+  HAND_OVER_FAILED: "failure.handOver",
+  HAND_OVER_REFUSED: "failure.handOverRefused",
   IDENTITY_MISMATCH: "failure.identityMismatch",
   INTERNAL_ERROR: "failure.internal",
 };

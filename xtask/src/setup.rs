@@ -237,6 +237,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(), String> {
         python_venv(ctx),
         tauri_driver(ctx).map(drop),
         ui_deps(ctx),
+        validators_deps(ctx),
     ]
     .into_iter()
     .filter_map(Result::err)
@@ -346,31 +347,45 @@ pub fn tauri_driver(ctx: &Ctx) -> Result<PathBuf, String> {
     }
 }
 
+/// The independent validators' npm packages (the FHIR validator), for the Python suite.
+pub const VALIDATORS_DIR: &str = "tests/validators";
+
 /// `npm ci` in ui/ when node_modules is missing or package-lock.json changed since the last
 /// install (a hash stamp inside node_modules). Nothing to do before ui/ exists.
 pub fn ui_deps(ctx: &Ctx) -> Result<(), String> {
-    let ui = ctx.root.join(UI_DIR);
-    if !ui.join("package.json").is_file() {
+    npm_deps(ctx, UI_DIR)
+}
+
+/// The same for the validators the Python suite runs.
+pub fn validators_deps(ctx: &Ctx) -> Result<(), String> {
+    npm_deps(ctx, VALIDATORS_DIR)
+}
+
+fn npm_deps(ctx: &Ctx, dir: &str) -> Result<(), String> {
+    let folder = ctx.root.join(dir);
+    if !folder.join("package.json").is_file() {
         return Ok(());
     }
     node(ctx)?;
     // Without a lockfile `npm ci` refuses; `npm install` then stands in, keyed on package.json.
-    let (lock, args): (&str, &[&str]) = if ui.join("package-lock.json").is_file() {
+    let (lock, args): (&str, &[&str]) = if folder.join("package-lock.json").is_file() {
         ("package-lock.json", &["ci", "--no-audit", "--no-fund"])
     } else {
         ("package.json", &["install", "--no-audit", "--no-fund"])
     };
-    let bytes = fs::read(ui.join(lock)).map_err(|e| format!("reading {UI_DIR}/{lock}: {e}"))?;
+    let bytes = fs::read(folder.join(lock)).map_err(|e| format!("reading {dir}/{lock}: {e}"))?;
     let hash = format!("{:016x}\n", fnv1a(&bytes));
-    let stamp = ui.join(NPM_STAMP);
-    if ui.join("node_modules").is_dir() && fs::read_to_string(&stamp).is_ok_and(|old| old == hash) {
+    let stamp = folder.join(NPM_STAMP);
+    if folder.join("node_modules").is_dir()
+        && fs::read_to_string(&stamp).is_ok_and(|old| old == hash)
+    {
         return Ok(());
     }
-    let shown = format!("(cd {UI_DIR} && npm {})", args.join(" "));
+    let shown = format!("(cd {dir} && npm {})", args.join(" "));
     println!("    + {shown}");
     let ok = ctx
         .cmd("npm", args)
-        .current_dir(&ui)
+        .current_dir(&folder)
         .status()
         .is_ok_and(|s| s.success());
     if !ok {

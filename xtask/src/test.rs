@@ -350,6 +350,13 @@ fn pytest(ctx: &Ctx) -> Outcome {
         }
         Err(why) => return Outcome::failed_one(why),
     }
+    // The CLI with the demo, for the hand-off validators (it plays the patient).
+    match test_binary(ctx, "facekiosk-cli") {
+        Ok(cli) => {
+            cmd.env("FACEKIOSK_CLI_BIN", cli);
+        }
+        Err(why) => return Outcome::failed_one(why),
+    }
     // Exit code 5 means "no tests collected", which is not a failure.
     suite(&mut cmd, summary::parse_pytest, &[0, 5])
 }

@@ -25,6 +25,11 @@ pub struct DemoArgs {
     /// Where the sandbox keeps its keys (made at the first run; reused after).
     #[arg(long)]
     data_dir: Option<PathBuf>,
+    /// A kiosk configuration whose `[his]`, `[kiosk]` and `[terminal]` sections the demo takes
+    /// (its merchant and keys stay the sandbox's): rehearse a hospital's hand-off settings
+    /// against its test system with the demo's personas.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 impl DemoArgs {
@@ -42,6 +47,19 @@ impl DemoArgs {
         let records = tempfile::tempdir().context("cannot make a folder for the records")?;
         let mut options = DemoOptions::new(&data_dir);
         options.records = Some(records.path().join("records.sqlite"));
+        if let Some(path) = &self.config {
+            let sections = facekiosk_config::load_demo_sections(path)
+                .with_context(|| format!("{}", path.display()))?;
+            options.kiosk = Some(sections.kiosk);
+            options.terminal = Some(sections.terminal);
+            if let Some(his) = sections.his {
+                println!(
+                    "demo: verified patients go to [his] adapter {}",
+                    his.adapter_name()
+                );
+                options.his = Some(his);
+            }
+        }
         let demo = Demo::start(options).await?;
         if self.list {
             for p in demo.personas() {

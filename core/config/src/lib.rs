@@ -4,6 +4,7 @@
 //! ([`facekiosk_session::Settings`]: the WeChat client's, the session's, the terminal's). Every
 //! invalid field is reported at once, by name, with the rule it broke.
 
+mod his;
 mod kiosk;
 mod reader;
 mod rules;
@@ -72,24 +73,7 @@ pub fn load(path: &Path) -> Result<Settings, ConfigError> {
 pub fn parse(text: &str, base_dir: &Path) -> Result<Settings, ConfigError> {
     let root = table(text)?;
     let mut p = Problems::default();
-    const SECTIONS: [&str; 10] = [
-        "merchant",
-        "store",
-        "device",
-        "facemch",
-        "endpoints",
-        "keys",
-        "proxy",
-        "timeouts",
-        "kiosk",
-        "terminal",
-    ];
-    for key in root.keys().filter(|k| !SECTIONS.contains(&k.as_str())) {
-        p.add(
-            key.clone(),
-            format!("is not a known section (known: {})", SECTIONS.join(", ")),
-        );
-    }
+    unknown_sections(&root, &mut p);
     let merchant = read_merchant(&root, &mut p);
     let store = read_store(&root, &mut p);
     let device_id = read_device(&root, &mut p);
@@ -100,6 +84,7 @@ pub fn parse(text: &str, base_dir: &Path) -> Result<Settings, ConfigError> {
     let timeouts = read_timeouts(&root, &mut p);
     let kiosk = kiosk::read_kiosk(&root, base_dir, &mut p);
     let terminal = kiosk::read_terminal(&root, base_dir, kiosk::Require::Production, &mut p);
+    let his = his::read_his(&root, base_dir, &mut p);
     let wxpay = (|| {
         Some(WxpaySettings {
             merchant: merchant?,
@@ -117,30 +102,66 @@ pub fn parse(text: &str, base_dir: &Path) -> Result<Settings, ConfigError> {
             wxpay,
             kiosk,
             terminal,
+            his,
         }),
         _ => Err(ConfigError::Invalid(p.0)),
     }
 }
 
-/// Reads a file of only `[kiosk]` and `[terminal]` sections (how the screens behave, how the
-/// terminal is reached): the settings a demo takes on top of its own merchant.
-pub fn load_kiosk_sections(path: &Path) -> Result<(KioskSettings, TerminalSettings), ConfigError> {
+/// What a demo takes from a hospital's file on top of its own merchant: how the screens
+/// behave, how the terminal is reached, and where verified patients go (`[his]`, when the
+/// file has it: a technician rehearses the hospital's settings against its test system).
+#[derive(Debug)]
+pub struct DemoSections {
+    pub kiosk: KioskSettings,
+    pub terminal: TerminalSettings,
+    pub his: Option<facekiosk_his::HisSettings>,
+}
+
+/// Reads the `[kiosk]`, `[terminal]` and `[his]` sections of a file (a kiosk's own file
+/// too: its other sections are the demo's to replace, and are not read).
+pub fn load_demo_sections(path: &Path) -> Result<DemoSections, ConfigError> {
     let base = folder_of(path);
     let root = table(&read(path)?)?;
     let mut p = Problems::default();
-    const SECTIONS: [&str; 2] = ["kiosk", "terminal"];
+    unknown_sections(&root, &mut p);
+    let kiosk = kiosk::read_kiosk(&root, base, &mut p);
+    let terminal = kiosk::read_terminal(&root, base, kiosk::Require::Optional, &mut p);
+    let his = root
+        .contains_key("his")
+        .then(|| his::read_his(&root, base, &mut p));
+    if p.0.is_empty() {
+        Ok(DemoSections {
+            kiosk,
+            terminal,
+            his,
+        })
+    } else {
+        Err(ConfigError::Invalid(p.0))
+    }
+}
+
+/// The sections of a kiosk's file.
+const SECTIONS: [&str; 11] = [
+    "merchant",
+    "store",
+    "device",
+    "facemch",
+    "endpoints",
+    "keys",
+    "proxy",
+    "timeouts",
+    "kiosk",
+    "terminal",
+    "his",
+];
+
+fn unknown_sections(root: &toml::Table, p: &mut Problems) {
     for key in root.keys().filter(|k| !SECTIONS.contains(&k.as_str())) {
         p.add(
             key.clone(),
-            "is not a section this file may set (only kiosk and terminal)".to_owned(),
+            format!("is not a known section (known: {})", SECTIONS.join(", ")),
         );
-    }
-    let kiosk = kiosk::read_kiosk(&root, base, &mut p);
-    let terminal = kiosk::read_terminal(&root, base, kiosk::Require::Optional, &mut p);
-    if p.0.is_empty() {
-        Ok((kiosk, terminal))
-    } else {
-        Err(ConfigError::Invalid(p.0))
     }
 }
 

@@ -118,6 +118,21 @@ impl<'a> Section<'a> {
         }
     }
 
+    pub fn boolean(&self, key: &str, problems: &mut Problems) -> Option<bool> {
+        match self.get(key)? {
+            Value::Boolean(b) => Some(*b),
+            _ => {
+                problems.add(self.path(key), "must be true or false");
+                None
+            }
+        }
+    }
+
+    /// Whether `key` is in the section at all.
+    pub fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
     pub fn string_list(&self, key: &str, problems: &mut Problems) -> Vec<String> {
         match self.get(key) {
             None => vec![],

@@ -273,8 +273,9 @@ fn production_requires_the_terminal_serial_and_pairing_key_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.toml");
     std::fs::write(&path, "[terminal]\ncall_timeout_secs = 20\n").unwrap();
-    let (_, terminal) = load_kiosk_sections(&path).unwrap();
-    assert_eq!((terminal.serial, terminal.pairing), (None, None));
+    let demo = load_demo_sections(&path).unwrap();
+    assert_eq!((demo.terminal.serial, demo.terminal.pairing), (None, None));
+    assert_eq!(demo.his, None);
 }
 
 #[test]
@@ -308,4 +309,131 @@ fn the_pairing_key_is_read_from_an_owner_only_file_and_never_shown() {
         );
         assert!(!err.to_string().contains(&"c3".repeat(32)), "{err}");
     }
+}
+
+/// The good file with `[his]` set to `his`.
+fn with_his(his: &str) -> Result<Settings, ConfigError> {
+    parse(
+        &format!("{}\n[his]\n{his}", good()),
+        Path::new("/etc/facekiosk"),
+    )
+}
+
+fn rules_of(err: &ConfigError) -> Vec<(String, String)> {
+    err.problems()
+        .iter()
+        .map(|p| (p.field.clone(), p.rule.clone()))
+        .collect()
+}
+
+#[test]
+fn without_his_the_kiosk_keeps_its_own_registry() {
+    let c = parse(&good(), Path::new("/etc/facekiosk")).unwrap();
+    assert_eq!(c.his, facekiosk_his::HisSettings::local());
+}
+
+#[test]
+fn a_fhir_hand_off_is_read_with_the_standards_defaults() {
+    use facekiosk_his::settings::{AdapterSettings, Auth};
+    let c = with_his(
+        "adapter = \"fhir\"\nbase_url = \"https://his.example.cn/fhir/\"\n\
+         bearer_token_file = \"his.token\"\npatient_number_visible = 6\nretries = 2\n",
+    )
+    .unwrap();
+    let AdapterSettings::Fhir(fhir) = &c.his.adapter else {
+        panic!("{:?}", c.his.adapter)
+    };
+    assert_eq!(fhir.base_url, "https://his.example.cn/fhir");
+    assert_eq!(fhir.identifier_system, "urn:oid:2.16.156.10011.1.3");
+    assert_eq!(fhir.patient_number_system, None);
+    assert_eq!(c.his.patient_number_visible, Some(6));
+    assert_eq!(c.his.connection.retries, 2);
+    assert_eq!(
+        c.his.connection.auth,
+        Auth::Bearer {
+            token_file: Path::new("/etc/facekiosk/his.token").to_path_buf()
+        }
+    );
+}
+
+#[test]
+fn a_wst846_hand_off_reports_every_problem_at_once_by_name() {
+    let err = with_his(
+        "adapter = \"wst846\"\nurl = \"http://10.0.0.5/hip\"\nsoap_version = \"2\"\n\
+         organization_code = \"12345\"\norganization_name = \"人民医院\"\nregister = true\n\
+         patient_id_root = \"not.an.oid\"\nbase_url = \"https://x\"\n\
+         client_certificate = \"kiosk.pem\"\n",
+    )
+    .unwrap_err();
+    let problems = rules_of(&err);
+    let rule = |field: &str| {
+        problems
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_else(|| panic!("{field} not reported: {problems:?}"))
+    };
+    assert!(rule("his.url").contains("https"));
+    assert!(rule("his.soap_version").contains("1.1"));
+    assert!(rule("his.sender_id").contains("required"));
+    assert!(rule("his.receiver_id").contains("required"));
+    assert!(rule("his.organization_code").contains("18-character"));
+    assert!(rule("his.patient_number_prefix").contains("register = true"));
+    assert!(rule("his.patient_id_root").contains("OID"));
+    assert!(rule("his.base_url").contains("not a field of adapter = \"wst846\""));
+    assert!(rule("his.client_key").contains("client_certificate"));
+}
+
+#[test]
+fn a_wst846_hand_off_is_read_whole() {
+    use facekiosk_his::settings::{AdapterSettings, SoapVersion};
+    let c = with_his(
+        "adapter = \"wst846\"\nurl = \"https://hip.example.cn/HIPService\"\n\
+         soap_version = \"1.1\"\nsender_id = \"ZZJ-0001\"\nreceiver_id = \"HIP\"\n\
+         organization_code = \"12440300455755474X\"\norganization_name = \"人民医院\"\n\
+         register = true\npatient_number_prefix = \"ZZJ01-\"\n\
+         id_number_root = \"2.16.156.10011.1.3\"\n",
+    )
+    .unwrap();
+    let AdapterSettings::Wst846(w) = &c.his.adapter else {
+        panic!("{:?}", c.his.adapter)
+    };
+    assert_eq!(w.soap_version, SoapVersion::V1_1);
+    assert!(w.register);
+    assert_eq!(w.patient_number_prefix, "ZZJ01-");
+    assert_eq!(w.oids.patient_id, "2.16.156.10011.2.5.1.4");
+}
+
+#[test]
+fn an_unknown_adapter_names_the_ones_there_are() {
+    let err = with_his("adapter = \"hl7v2\"\n").unwrap_err();
+    assert_eq!(
+        rules_of(&err),
+        [(
+            "his.adapter".to_owned(),
+            "must be local (the kiosk's own registry), fhir, wst846 or http".to_owned()
+        )]
+    );
+    let err = with_his("adapter = \"http\"\n").unwrap_err();
+    let fields: Vec<String> = rules_of(&err).into_iter().map(|(f, _)| f).collect();
+    assert_eq!(fields, ["his.url", "his.profile"]);
+}
+
+#[test]
+fn a_demo_takes_a_hospitals_his_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hospital.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "{}\n[his]\nadapter = \"fhir\"\nbase_url = \"https://his-test.example.cn/fhir\"\n",
+            good()
+        ),
+    )
+    .unwrap();
+    let demo = load_demo_sections(&path).unwrap();
+    assert_eq!(demo.his.unwrap().adapter_name(), "fhir");
+    std::fs::write(&path, "[hiss]\nadapter = \"fhir\"\n").unwrap();
+    let err = load_demo_sections(&path).unwrap_err();
+    assert_eq!(err.problems()[0].field, "hiss");
 }

@@ -55,8 +55,13 @@ pub enum FailureCode {
     IdentityIncomplete,
     /// The patient records could not be read or written.
     RecordsUnavailable,
-    /// The hospital system did not take the verified identity.
+    /// The hospital's system could not be reached in time, or the kiosk's records failed:
+    /// trying again can help. The detail is the hand-over's code (`HIS_TIMEOUT`...).
     HandOverFailed,
+    /// The hospital's system answered and did not register the patient (refused, two records
+    /// of one ID number, not allowed to register, an answer that cannot be read): the window
+    /// can. The detail is the hand-over's code (`HIS_REFUSED`...).
+    HandOverRefused,
     /// WeChat's verified answer names another person than the terminal reported: something
     /// other than the paired bridge answered for the terminal. Nothing was linked or shown.
     IdentityMismatch,

@@ -201,7 +201,7 @@ async fn scan_and_confirm(
         // and the bridge proved the pairing key in its handshake.
         let quit = AuthRequest::quit(authinfo, face.face_sid.clone());
         let screen = Screen::WelcomeBack {
-            patient_ref: patient.to_string(),
+            patient_ref: shown(deps, &patient),
         };
         // The patient is known either way: they read the welcome while WeChat's flow closes.
         let (closed, patient_done) = steps
@@ -293,7 +293,15 @@ async fn register(
         Ok(p) => p,
         Err(e) => {
             tracing::error!(code = e.code(), "hand-over failed");
-            return Ok(FailureCode::HandOverFailed.into());
+            let code = if e.is_transient() {
+                FailureCode::HandOverFailed
+            } else {
+                FailureCode::HandOverRefused
+            };
+            return Ok(Attempt::Failed(Failure {
+                code,
+                detail: Some(e.code().to_owned()),
+            }));
         }
     };
     if let Err(e) = deps.records.link_patient(&face.openid, &patient) {
@@ -305,8 +313,24 @@ async fn register(
         masked_name,
         masked_credential,
         credential_type,
-        patient_ref: patient.to_string(),
+        patient_ref: shown(deps, &patient),
     }))
+}
+
+/// The patient's reference as the screens show it: its last `[his] patient_number_visible`
+/// characters, the others as `*` (all of it by default: the patient copies it at the window).
+fn shown(deps: &Deps, patient: &PatientRef) -> String {
+    mask_reference(patient.as_str(), deps.patient_ref_visible)
+}
+
+pub(crate) fn mask_reference(reference: &str, visible: Option<usize>) -> String {
+    let count = reference.chars().count();
+    let hidden = visible.map_or(0, |v| count.saturating_sub(v));
+    reference
+        .chars()
+        .enumerate()
+        .map(|(i, c)| if i < hidden { '*' } else { c })
+        .collect()
 }
 
 /// The ids of WeChat's verified answer must be those the terminal reported with the face
@@ -446,5 +470,18 @@ fn wechat_failure(e: &WxpayError) -> Failure {
 pub(crate) async fn stop_face_ui(deps: &Deps) {
     if let Err(e) = deps.terminal.stop().await {
         tracing::warn!(error = %e, "stopWxpayface failed");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_reference;
+
+    #[test]
+    fn the_patient_number_is_shown_as_the_hospital_configures() {
+        assert_eq!(mask_reference("2026000001", None), "2026000001");
+        assert_eq!(mask_reference("2026000001", Some(4)), "******0001");
+        assert_eq!(mask_reference("0001", Some(6)), "0001");
+        assert_eq!(mask_reference("2026000001", Some(0)), "**********");
     }
 }

@@ -1,8 +1,10 @@
 //! The hand-over of a verified identity to whoever registers the patient: the hospital's
-//! system (an adapter to come), or the kiosk's own records by default.
+//! system through a `[his]` adapter ([`HospitalSystem`]), or the kiosk's own records when the
+//! kiosk has none yet ([`LocalRegistry`]).
 
 use std::sync::Arc;
 
+use facekiosk_his::{HisErrorCode, HisPatient, Hospital};
 use facekiosk_pii::identity::{Identity, WechatId};
 use facekiosk_terminal::BoxFuture;
 
@@ -30,12 +32,33 @@ pub enum HandOverError {
     Timeout,
     /// The kiosk's own records could not be written.
     Records,
+    /// The hospital's system failed or refused: written as its own code (`HIS_REFUSED`).
+    #[serde(untagged)]
+    Hospital(HisErrorCode),
 }
 
 impl HandOverError {
-    /// The code as it is written (`TIMEOUT`).
+    /// The code as it is written (`TIMEOUT`, `HIS_REFUSED`).
     pub fn code(self) -> &'static str {
-        code_str(&self)
+        match self {
+            HandOverError::Hospital(code) => code.as_str(),
+            other => code_str(&other),
+        }
+    }
+
+    /// Whether handing the same patient over again may end otherwise: the system was down or
+    /// slow, or the kiosk's records failed. A refusal, two records of one ID number or an
+    /// answer that cannot be read are the window's to sort out.
+    pub fn is_transient(self) -> bool {
+        match self {
+            HandOverError::Timeout | HandOverError::Records => true,
+            HandOverError::Hospital(code) => matches!(
+                code,
+                HisErrorCode::HisUnreachable
+                    | HisErrorCode::HisTimeout
+                    | HisErrorCode::HisServerError
+            ),
+        }
     }
 }
 
@@ -88,6 +111,40 @@ impl HandOver for LocalRegistry {
     }
 }
 
+/// The hospital's own system, through the `[his]` adapter: the patient is found by their ID
+/// document or registered there, and the hospital's patient number is their reference (the
+/// session links it to the openid for welcome back).
+#[derive(Debug, Clone)]
+pub struct HospitalSystem {
+    hospital: Arc<dyn Hospital>,
+}
+
+impl HospitalSystem {
+    pub fn new(hospital: Arc<dyn Hospital>) -> HospitalSystem {
+        HospitalSystem { hospital }
+    }
+}
+
+impl HandOver for HospitalSystem {
+    fn hand_over<'a>(
+        &'a self,
+        patient: VerifiedPatient<'a>,
+    ) -> BoxFuture<'a, Result<PatientRef, HandOverError>> {
+        Box::pin(async move {
+            let sent = HisPatient::from_identity(patient.identity)
+                .map_err(|e| HandOverError::Hospital(e.code()))?;
+            match self.hospital.find_or_register(&sent).await {
+                Ok(number) => Ok(PatientRef::new(number.into_string())),
+                Err(e) => {
+                    // The adapter's errors name fields and codes, never a value.
+                    tracing::error!(error = %e, "the hospital's system did not register the patient");
+                    Err(HandOverError::Hospital(e.code()))
+                }
+            }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +157,29 @@ mod tests {
             HandOverError::Timeout.to_string(),
             "hand-over failed: TIMEOUT"
         );
+        let refused = HandOverError::Hospital(HisErrorCode::HisRefused);
+        assert_eq!(refused.code(), "HIS_REFUSED");
+        assert_eq!(
+            serde_json::to_value(refused).unwrap(),
+            serde_json::json!("HIS_REFUSED")
+        );
+    }
+
+    #[test]
+    fn only_a_system_that_was_down_or_slow_is_worth_a_second_try() {
+        use HisErrorCode::*;
+        for code in [HisUnreachable, HisTimeout, HisServerError] {
+            assert!(HandOverError::Hospital(code).is_transient(), "{code}");
+        }
+        for code in [
+            HisRefused,
+            HisAnswerInvalid,
+            HisDuplicatePatients,
+            HisNotRegistered,
+            HisSetup,
+            HisUnsendable,
+        ] {
+            assert!(!HandOverError::Hospital(code).is_transient(), "{code}");
+        }
     }
 }

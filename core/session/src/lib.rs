@@ -30,9 +30,9 @@ use std::sync::Arc;
 use tokio::sync::{Mutex, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
-pub use consent::{ConsentError, ConsentErrorCode, ConsentLibrary};
+pub use consent::{ConsentError, ConsentErrorCode, ConsentLibrary, Destination};
 pub use failure::{Failure, FailureCode};
-pub use handover::{HandOver, HandOverError, LocalRegistry, VerifiedPatient};
+pub use handover::{HandOver, HandOverError, HospitalSystem, LocalRegistry, VerifiedPatient};
 pub use intent::{Intent, SessionError, SessionErrorCode};
 pub use publisher::Prefs;
 pub use records::{ConsentReceipt, Decision, PatientRef, Records, RecordsError};
@@ -60,6 +60,9 @@ struct Deps {
     hand_over: Arc<dyn HandOver>,
     consent: ConsentLibrary,
     settings: KioskSettings,
+    /// How many of the patient number's last characters the screens show (`[his]
+    /// patient_number_visible`); all when `None`.
+    patient_ref_visible: Option<usize>,
 }
 
 impl std::fmt::Debug for Deps {
@@ -88,6 +91,12 @@ impl Ending {
             Ending::Verified => "verified".into(),
             Ending::WelcomeBack => "welcome_back".into(),
             Ending::Refused(_) => "refused".into(),
+            // A hand-over's own code says which system failed how; the other details are
+            // measurements or words for the screen.
+            Ending::Failed(Failure {
+                code: code @ (FailureCode::HandOverFailed | FailureCode::HandOverRefused),
+                detail: Some(detail),
+            }) => format!("failed:{}:{detail}", code.as_str()),
             Ending::Failed(failure) => format!("failed:{}", failure.code.as_str()),
             Ending::Cancelled => "cancelled".into(),
             Ending::TimedOut => "timed_out".into(),

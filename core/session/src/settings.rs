@@ -1,10 +1,12 @@
 //! What a kiosk is built from: the WeChat Pay client's settings, how the screens behave
-//! (`[kiosk]`), and how the face terminal is reached (`[terminal]`). The configuration file
+//! (`[kiosk]`), how the face terminal is reached (`[terminal]`) and where verified patients go
+//! (`[his]`). The configuration file
 //! (`facekiosk-config`) builds them; tests and the demo may build them by hand.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use facekiosk_his::HisSettings;
 use facekiosk_terminal::TerminalSettings;
 use facekiosk_wxpay::WxpaySettings;
 
@@ -16,6 +18,7 @@ pub struct Settings {
     pub wxpay: WxpaySettings,
     pub kiosk: KioskSettings,
     pub terminal: TerminalSettings,
+    pub his: HisSettings,
 }
 
 /// `[kiosk]`.

@@ -15,11 +15,12 @@ use facekiosk_wxpay::{InfoType, WxpayClient, WxpayError};
 use serde::Serialize;
 
 use crate::code::written_code;
-use crate::consent::{ConsentError, ConsentErrorCode, ConsentLibrary};
-use crate::handover::{HandOver, LocalRegistry};
+use crate::consent::{ConsentError, ConsentErrorCode, ConsentLibrary, Destination};
+use crate::handover::{HandOver, HospitalSystem, LocalRegistry};
 use crate::records::{Records, RecordsError};
 use crate::settings::Settings;
 use crate::{Deps, Kiosk};
+use facekiosk_his::{HisError, Hospital};
 
 /// Why the kiosk cannot start; each names what to fix, never a secret.
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +35,9 @@ pub enum StartError {
         "facemch.info_type {0}: the kiosk registers patients by their real name; use ASK_REAL_NAME"
     )]
     NoRealName(&'static str),
+    /// The `[his]` adapter cannot be used (its profile, secrets or URL).
+    #[error(transparent)]
+    His(HisError),
 }
 
 impl StartError {
@@ -45,6 +49,7 @@ impl StartError {
             StartError::Records(_) => StartErrorCode::RecordsUnavailable,
             StartError::Consent(e) => StartErrorCode::Consent(e.code()),
             StartError::NoRealName(_) => StartErrorCode::InfoTypeUnsuitable,
+            StartError::His(_) => StartErrorCode::HisSetup,
         }
     }
 }
@@ -60,6 +65,8 @@ pub enum StartErrorCode {
     RecordsUnavailable,
     /// `facemch.info_type` does not fetch the real name.
     InfoTypeUnsuitable,
+    /// The `[his]` adapter's profile, secrets or URL cannot be used.
+    HisSetup,
     /// The consent texts: written as the consent's own code.
     #[serde(untagged)]
     Consent(ConsentErrorCode),
@@ -75,7 +82,8 @@ pub struct Parts {
     pub terminal: Option<TerminalTarget>,
     /// Where the patient records live; `[kiosk] records` when absent.
     pub records: Option<PathBuf>,
-    /// Where a verified patient goes; the kiosk's own records when absent.
+    /// Where a verified patient goes; the `[his]` adapter's hospital (or the kiosk's own
+    /// records) when absent.
     pub hand_over: Option<Arc<dyn HandOver>>,
     /// The monotonic clock that ages the cached authinfo; the machine's when absent.
     pub clock: Option<Arc<dyn Clock>>,
@@ -92,17 +100,32 @@ impl std::fmt::Debug for Parts {
     }
 }
 
-/// Starts a kiosk (within a tokio runtime): checks what it may fetch against the patient's
-/// consent before anything is opened, then opens the records, loads the keys, reaches for the
-/// terminal and starts the session task, which warms up at once.
+/// Starts a kiosk (within a tokio runtime): readies the `[his]` adapter and checks what it may
+/// fetch and send against the patient's consent before anything is opened, then opens the
+/// records, loads the keys, reaches for the terminal and starts the session task, which warms
+/// up at once.
 pub fn start(settings: Settings, parts: Parts) -> Result<Kiosk, StartError> {
     let info_type = settings.wxpay.facemch.info_type;
     if info_type == InfoType::AskUnionid {
         // Every session would end in IDENTITY_INCOMPLETE: better not to open at all.
         return Err(StartError::NoRealName(info_type.as_str()));
     }
-    // Nothing is fetched that the patient's consent does not name.
-    let consent = ConsentLibrary::for_kiosk(settings.kiosk.consent_dir.as_deref(), info_type)?;
+    let hospital: Option<Arc<dyn Hospital>> =
+        facekiosk_his::connect(&settings.his).map_err(StartError::His)?;
+    let sends = hospital.as_ref().map(|h| h.sends()).unwrap_or_default();
+    let destination = match &hospital {
+        Some(_) => Destination::Hospital {
+            adapter: settings.his.adapter_name(),
+            sends: &sends,
+        },
+        None => Destination::KioskOnly,
+    };
+    // Nothing is fetched or sent that the patient's consent does not name.
+    let consent = ConsentLibrary::for_kiosk(
+        settings.kiosk.consent_dir.as_deref(),
+        info_type,
+        destination,
+    )?;
     let records_path = parts
         .records
         .unwrap_or_else(|| settings.kiosk.records.clone());
@@ -113,9 +136,11 @@ pub fn start(settings: Settings, parts: Parts) -> Result<Kiosk, StartError> {
         settings.terminal.link_options(),
         settings.terminal.options(),
     );
-    let hand_over = parts
-        .hand_over
-        .unwrap_or_else(|| Arc::new(LocalRegistry::new(records.clone())));
+    let hand_over: Arc<dyn HandOver> = match (parts.hand_over, hospital) {
+        (Some(custom), _) => custom,
+        (None, Some(hospital)) => Arc::new(HospitalSystem::new(hospital)),
+        (None, None) => Arc::new(LocalRegistry::new(records.clone())),
+    };
     Ok(Kiosk::spawn(Deps {
         terminal: Arc::new(terminal),
         scope: Scope::of(wxpay.settings()),
@@ -127,6 +152,7 @@ pub fn start(settings: Settings, parts: Parts) -> Result<Kiosk, StartError> {
         records,
         consent,
         settings: settings.kiosk,
+        patient_ref_visible: settings.his.patient_number_visible,
     }))
 }
 

@@ -88,6 +88,10 @@ pub struct Received {
 
 const KEPT: usize = 256;
 
+/// The identifier system of the hospital's patient numbers on its FHIR Patients (the platform
+/// standard's OID of the local patient id).
+pub const PATIENT_NUMBER_SYSTEM: &str = "urn:oid:2.16.156.10011.2.5.1.4";
+
 /// The hospital: its patients, its faults, what it received.
 #[derive(Debug, Default)]
 pub struct Hospital {

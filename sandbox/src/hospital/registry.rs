@@ -43,6 +43,20 @@ fn resident_id() -> String {
     "01".into()
 }
 
+/// The standard's credential type code (CV02.01.101) of WeChat's `credential_type`.
+pub fn gb_credential(wechat: i64) -> String {
+    match wechat {
+        1 => "01",
+        2 => "03",
+        3 => "04",
+        5 => "06",
+        7 => "02",
+        9 => "07",
+        _ => "99",
+    }
+    .into()
+}
+
 #[derive(Debug, Default)]
 pub struct Registry {
     patients: Vec<HospitalPatient>,

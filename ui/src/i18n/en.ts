@@ -119,7 +119,11 @@ export const en: Messages = {
   "failure.identityMismatch":
     "WeChat's answer did not match the face device's, so nothing was registered and anything received has been cleared. Please ask a member of staff.",
   "failure.internal": "Something went wrong on this kiosk. Anything received has been cleared.",
-  "failure.records": "Your details could not be sent to the hospital system. Anything received has been cleared.",
+  "failure.records": "This kiosk could not read or write its own records. Anything received has been cleared.",
+  "failure.handOver":
+    "The hospital's registration system did not answer in time. Nothing was kept: anything received has been cleared. You can try again, or register another way.",
+  "failure.handOverRefused":
+    "The hospital's registration system could not register you here. Nothing was kept: anything received has been cleared. The staff window can register you.",
 
   "warning.title": "Are you still there?",
   "warning.body": "In {seconds} seconds this registration ends and the kiosk goes back to the start. Nothing will be kept.",

@@ -115,7 +115,9 @@ export const zhCN = {
   "failure.config": "本机的密钥或证书设置有误，请联系工作人员。",
   "failure.identityMismatch": "刷脸设备返回的信息与微信核验的结果不一致，本次未办理建档，获取的信息已清除。请联系工作人员。",
   "failure.internal": "本机出现故障，本次获取的信息已清除。",
-  "failure.records": "信息未能提交到医院系统，本次获取的信息已清除。",
+  "failure.records": "本机无法读写自身的记录，本次获取的信息已清除。",
+  "failure.handOver": "医院挂号系统未能及时答复。本机未保留任何信息，本次获取的信息已清除。您可以重试，或改用其他方式办理。",
+  "failure.handOverRefused": "医院挂号系统无法在此为您建档。本机未保留任何信息，本次获取的信息已清除。人工窗口可以为您办理。",
 
   // During a session the countdown ends it; on a result screen it only leaves the page (no
   // "are you still there?": nothing is pending, and a refusal must not be asked again).

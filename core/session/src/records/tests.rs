@@ -100,7 +100,7 @@ fn a_broken_key_file_is_named() {
 fn a_receipt_records_the_decision_once_and_the_outcome() {
     let records = Records::in_memory().unwrap();
     records.open_receipt(&receipt("s1")).unwrap();
-    let en = crate::ConsentLibrary::builtin()
+    let en = crate::ConsentLibrary::builtin(crate::Destination::KioskOnly)
         .document(crate::Language::En)
         .clone();
     records.decide("s1", Decision::Agreed, &en).unwrap();
