@@ -24,6 +24,7 @@ use facekiosk_terminal::{Pairing, TerminalSettings, TerminalTarget};
 use facekiosk_wxpay::settings::Timeouts;
 
 use crate::face_app::{FaceAppOptions, PatientAction};
+use crate::kiosk::{SandboxAdapter, his_settings};
 use crate::material::ids;
 use crate::options::Options;
 use crate::server::{Sandbox, SandboxHandle, SimTerminal, StartOptions};
@@ -51,8 +52,9 @@ pub struct DemoOptions {
     pub sandbox: Option<Options>,
     /// Key material shared across runs (made in `data_dir` when absent).
     pub keys_dir: Option<PathBuf>,
-    /// Where verified patients go: `[his]` (a hospital's, to rehearse it against its test
-    /// system with the personas); the sandbox's hospital, over FHIR, when absent.
+    /// Which interface of the sandbox's hospital verified patients go to (FHIR by default).
+    pub hospital: SandboxAdapter,
+    /// A hospital's own `[his]` instead (its test system, to rehearse it with the personas).
     pub his: Option<HisSettings>,
     /// A hand-over of the caller's, in place of any `[his]` (a stand-in in tests).
     pub hand_over: Option<Arc<dyn HandOver>>,
@@ -81,6 +83,7 @@ impl DemoOptions {
             records: None,
             sandbox: None,
             keys_dir: None,
+            hospital: SandboxAdapter::Fhir,
             his: None,
             hand_over: None,
         }
@@ -139,9 +142,9 @@ impl Demo {
         if let Some(timeouts) = options.wechat_timeouts {
             settings.wxpay.timeouts = timeouts;
         }
-        if let Some(his) = options.his {
-            settings.his = his;
-        }
+        settings.his = options
+            .his
+            .unwrap_or_else(|| his_settings(&sandbox.base_url, &options.hospital));
         let parts = Parts {
             terminal: Some(TerminalTarget::Direct(terminal.addr)),
             records: Some(

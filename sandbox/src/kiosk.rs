@@ -2,9 +2,13 @@
 //! merchant) and `kiosk-sp.toml` (service-provider mode), in the format
 //! `facekiosk_config::load` reads, pointing both endpoints at the sandbox. Checked by parsing them back.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
+use facekiosk_his::settings::{
+    AdapterSettings, Connection, FhirSettings, HisSettings, SoapVersion, VendorSettings,
+    Wst846Oids, Wst846Settings,
+};
 
 use crate::material::{Material, ids};
 use crate::options::Options;
@@ -90,6 +94,53 @@ pub fn render(material: &Material, options: &Options, base_url: &str, sp: bool) 
         qp(&m.pairing_key_path())
     );
     t
+}
+
+/// How a kiosk reaches the sandbox's hospital: one of its interfaces, set up as a hospital
+/// would set up the kiosk's `[his]` for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SandboxAdapter {
+    /// No hospital: the kiosk's own registry.
+    Local,
+    /// The FHIR server; the patient number read from the hospital's identifier.
+    Fhir,
+    /// The hospital information platform (WS/T 846.2), the kiosk allowed to register.
+    Wst846 { soap: SoapVersion },
+    /// A vendor interface: `site` (`tianrui`, `zzj`) with its profile file (the example
+    /// profiles of `assets/his-profiles/`).
+    Vendor { site: String, profile: PathBuf },
+}
+
+/// The `[his]` of a kiosk handing patients to the sandbox at `base_url` through `adapter`.
+pub fn his_settings(base_url: &str, adapter: &SandboxAdapter) -> HisSettings {
+    let adapter = match adapter {
+        SandboxAdapter::Local => AdapterSettings::Local,
+        SandboxAdapter::Fhir => AdapterSettings::Fhir(FhirSettings {
+            base_url: format!("{base_url}/his/fhir"),
+            identifier_system: FhirSettings::DEFAULT_IDENTIFIER_SYSTEM.into(),
+            patient_number_system: Some(crate::hospital::PATIENT_NUMBER_SYSTEM.into()),
+        }),
+        SandboxAdapter::Wst846 { soap } => AdapterSettings::Wst846(Wst846Settings {
+            url: format!("{base_url}/his/wst846"),
+            soap_version: *soap,
+            sender_id: "ZZJ-0001".into(),
+            receiver_id: "HIP-0001".into(),
+            organization_code: ids::ORGANIZATION_CODE.into(),
+            organization_name: ids::HOSPITAL_NAME.into(),
+            register: true,
+            patient_number_prefix: "ZZJ01-".into(),
+            oids: Wst846Oids::default(),
+        }),
+        SandboxAdapter::Vendor { site, profile } => AdapterSettings::Http(VendorSettings {
+            url: format!("{base_url}/his/vendor/{site}"),
+            profile: profile.clone(),
+        }),
+    };
+    HisSettings {
+        adapter,
+        patient_number_visible: None,
+        connection: Connection::default(),
+    }
 }
 
 /// Writes the configuration to `path` and checks that the kiosk reads it.

@@ -52,7 +52,10 @@ pub mod ids {
     /// The store and device the generated kiosk configurations use.
     pub const STORE_ID: &str = "HOSP-001-F1";
     pub const STORE_NAME: &str = "沙盒市第一人民医院 门诊一楼";
+    pub const HOSPITAL_NAME: &str = "沙盒市第一人民医院";
     pub const DEVICE_ID: &str = "KIOSK-SIM-01";
+    /// The sandbox hospital's organisation code (an 18-character 统一社会信用代码, made up).
+    pub const ORGANIZATION_CODE: &str = "12440300SANDBOX01X";
 }
 
 /// One merchant's API key, certificate and symmetric keys.

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod his;
+pub mod session;
 
 use std::path::PathBuf;
 
