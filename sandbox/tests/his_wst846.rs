@@ -364,3 +364,84 @@ fn keep_for_validators(received: &[facekiosk_sandbox::hospital::Received], versi
         std::fs::write(dir.join(format!("{kind}-{version:?}-{i}.xml")), message).unwrap();
     }
 }
+
+/// A platform that knows no one and fails every registration as `register` says; counts the
+/// registrations it receives.
+async fn failing_platform(
+    register: axum::http::StatusCode,
+    delay: Duration,
+) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use axum::http::header::CONTENT_TYPE;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let registers = Arc::new(AtomicUsize::new(0));
+    let counted = registers.clone();
+    let app = axum::Router::new().route(
+        "/his/wst846",
+        axum::routing::post(move |body: String| {
+            let counted = counted.clone();
+            async move {
+                let envelope = |reply: &str| {
+                    format!(
+                        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>\
+                         <HIPMessageServerResponse xmlns=\"urn:hl7-org:v3\"><HIPMessageServerResult>{}\
+                         </HIPMessageServerResult></HIPMessageServerResponse></s:Body></s:Envelope>",
+                        reply.replace('<', "&lt;")
+                    )
+                };
+                if body.contains("<action>PatientInfoRegister</action>") {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(delay).await;
+                    let fault = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\">\
+                                 <s:Body><s:Fault><faultcode>s:Server</faultcode><faultstring>busy\
+                                 </faultstring></s:Fault></s:Body></s:Envelope>";
+                    return (register, [(CONTENT_TYPE, "text/xml")], fault.to_owned());
+                }
+                let none = "<PRPA_IN201306UV02 xmlns=\"urn:hl7-org:v3\"><acknowledgement typeCode=\"AA\"/>\
+                            </PRPA_IN201306UV02>";
+                (axum::http::StatusCode::OK, [(CONTENT_TYPE, "text/xml")], envelope(none))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/his/wst846", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, registers)
+}
+
+#[tokio::test]
+async fn a_registration_that_failed_or_timed_out_is_not_sent_again() {
+    let sb = common::start().await;
+    let cases = [
+        (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Duration::ZERO,
+            "HIS_SERVER_ERROR",
+        ),
+        (
+            axum::http::StatusCode::OK,
+            Duration::from_millis(1500),
+            "HIS_TIMEOUT",
+        ),
+    ];
+    for (status, delay, code) in cases {
+        let (url, registers) = failing_platform(status, delay).await;
+        let mut s = settings(&sb, SoapVersion::V1_1, true);
+        s.url = url;
+        let connection = Connection {
+            request_timeout: Duration::from_secs(1),
+            retries: 3,
+            ..Connection::default()
+        };
+        let h = facekiosk_his::wst846::Wst846Hospital::new(&s, &connection).unwrap();
+        let id = identity(&sb, "zhang-san");
+        let patient = HisPatient::from_identity(&id).unwrap();
+        let err = h.find_or_register(&patient).await.unwrap_err();
+        assert_eq!(err.code().as_str(), code);
+        // It may have arrived: the next try's query finds the patient if it did.
+        assert_eq!(
+            registers.load(std::sync::atomic::Ordering::SeqCst),
+            1,
+            "{code}"
+        );
+    }
+}
