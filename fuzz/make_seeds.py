@@ -172,9 +172,13 @@ write("bridge_hello", [
 ])
 
 
-# Consent texts: the built-in ones.
-CONSENT = ROOT / "assets/consent/2026-11-25"
-write("consent", [(CONSENT / f"{lang}.toml").read_text(encoding="utf-8") for lang in ("zh-CN", "en")])
+# Consent texts: the built-in ones (the hospital's and the kiosk-only ones).
+CONSENT = ROOT / "assets/consent/2026-12-02"
+write("consent", [
+    (CONSENT / variant / f"{lang}.toml").read_text(encoding="utf-8")
+    for variant in ("hospital", "kiosk-only")
+    for lang in ("zh-CN", "en")
+])
 
 def frame(body):
     b = body.encode("utf-8")

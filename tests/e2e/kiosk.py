@@ -237,6 +237,11 @@ class Kiosk:
             ) from None
         return json.loads(raw) if raw.strip() else None
 
+    def hospital_numbers(self, name: str) -> list[str]:
+        """The sandbox hospital's patient numbers of the patient called `name`."""
+        patients = self.admin("GET", "/sandbox/hospital/patients")
+        return [p["number"] for p in patients if p["name"] == name]
+
     def fault(self, **rule) -> None:
         self.admin("POST", "/sandbox/faults", rule)
 

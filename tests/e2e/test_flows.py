@@ -35,7 +35,8 @@ def test_happy_path_new_patient(kiosk):
     assert "*" in masked_id, masked_id
     assert ZHANG_SAN["birth"] not in masked_id, masked_id
     assert masked_id[0] == ZHANG_SAN["id"][0] or masked_id[-1] == ZHANG_SAN["id"][-1], masked_id
-    assert patient_ref
+    # The hospital's own number: the demo handed her to the sandbox's hospital.
+    assert k.hospital_numbers(ZHANG_SAN["name"]) == [patient_ref], patient_ref
     assert_nothing_unmasked(k, ZHANG_SAN["name"], ZHANG_SAN["id"], ZHANG_SAN["birth"])
 
     k.back_to_idle()
@@ -46,7 +47,8 @@ def test_welcome_back_registered_patient(kiosk):
     k.start_to_face_scan()
     k.persona("registered")
     k.wait_screen("welcomeBack")
-    assert k.value("[data-patient-ref]")
+    # The number the hospital gave him at its window, kept beside his hashed openid.
+    assert k.hospital_numbers("周杰") == [k.value("[data-patient-ref]")]
     assert_nothing_unmasked(k, "周杰", "21020219901230003X")
     k.back_to_idle()
 

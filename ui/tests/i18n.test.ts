@@ -54,24 +54,30 @@ describe("i18n dictionaries", () => {
   });
 });
 
-// The newest consent text the kiosk ships, as the file has it (header comment included).
+// The newest consent texts the kiosk ships, as the files have them (header comment included):
+// one for a kiosk that hands patients to the hospital's system, one for a kiosk with its own
+// registry only.
 const consentDir = join(__dirname, "..", "..", "assets", "consent");
 const newestConsent = readdirSync(consentDir).sort().at(-1)!;
-const consentText = (language: "zh-CN" | "en") => readFileSync(join(consentDir, newestConsent, `${language}.toml`), "utf8");
+const VARIANTS = ["hospital", "kiosk-only"] as const;
+const consentText = (language: "zh-CN" | "en", variant: (typeof VARIANTS)[number] = "hospital") =>
+  readFileSync(join(consentDir, newestConsent, variant, `${language}.toml`), "utf8");
 
 describe("what the screens say matches the consent text", () => {
   it("WeChat's screen shares what the consent promises: name, ID type and number, no phone", () => {
     // The premise, from the asset itself: it declares these fetches, and what the patient reads
     // (all but the file's comments) promises them and no phone number.
-    const shown = (language: "zh-CN" | "en") =>
-      consentText(language).split("\n").filter((line) => !line.startsWith("#")).join("\n");
-    for (const language of ["zh-CN", "en"] as const) {
-      expect(shown(language)).toContain('fetches = ["name", "credential"]');
+    for (const variant of VARIANTS) {
+      const shown = (language: "zh-CN" | "en") =>
+        consentText(language, variant).split("\n").filter((line) => !line.startsWith("#")).join("\n");
+      for (const language of ["zh-CN", "en"] as const) {
+        expect(shown(language)).toContain('fetches = ["name", "credential"]');
+      }
+      const zhConsent = shown("zh-CN");
+      for (const item of ["姓名", "证件类型", "证件号码"]) expect(zhConsent).toContain(item);
+      expect(zhConsent).not.toMatch(/手机|电话/);
+      expect(shown("en")).not.toMatch(/phone/i);
     }
-    const zhConsent = shown("zh-CN");
-    for (const item of ["姓名", "证件类型", "证件号码"]) expect(zhConsent).toContain(item);
-    expect(zhConsent).not.toMatch(/手机|电话/);
-    expect(shown("en")).not.toMatch(/phone/i);
 
     for (const item of ["姓名", "证件类型", "证件号码"]) expect(zhCN["waiting.body"]).toContain(item);
     expect(zhCN["waiting.body"]).not.toMatch(/手机|电话/);
@@ -81,7 +87,7 @@ describe("what the screens say matches the consent text", () => {
   });
 
   it("the consent text is called what it calls itself, in every message that names it", () => {
-    expect(consentText("zh-CN").split("\n")[0]).toContain("单独同意书");
+    for (const variant of VARIANTS) expect(consentText("zh-CN", variant).split("\n")[0]).toContain("单独同意书");
     for (const [key, value] of Object.entries(zhCN)) expect(value, key).not.toContain("告知书");
     for (const [key, value] of Object.entries(en)) expect(value, key).not.toMatch(/\bnotice\b/i);
     for (const key of ["idle.step1", "consent.version"] as const) {
@@ -102,7 +108,8 @@ describe("wording", () => {
   it("no colloquial or ambiguous phrases a review flagged", () => {
     for (const [key, value] of Object.entries(zhCN)) expect(value, key).not.toMatch(/没能|出了点问题|请取号|交给医院系统/);
     expect(zhCN["failed.title"]).toBe("暂时无法完成办理");
-    expect(zhCN["failure.records"]).toContain("未能提交到医院系统");
+    expect(zhCN["failure.handOver"]).toContain("医院挂号系统");
+    expect(zhCN["failure.handOverRefused"]).toContain("人工窗口");
     expect(en["success.masked"]).toMatch(/^Some of your details are hidden/);
     // What to do next says where to go, in both languages alike.
     expect(zhCN["success.next"]).toContain("挂号窗口");
@@ -112,7 +119,7 @@ describe("wording", () => {
 
 describe("failure codes", () => {
   it("every code of core's FailureCode has its own plain words, not the generic ones", () => {
-    expect(KNOWN_FAILURE_CODES).toHaveLength(28);
+    expect(KNOWN_FAILURE_CODES).toHaveLength(29);
     for (const code of KNOWN_FAILURE_CODES) {
       const key = failureMessage(code);
       expect(key, code).not.toBe("failure.generic");
