@@ -218,7 +218,8 @@ async fn each_fault_gives_its_code_and_no_personal_data() {
                 }
                 HisFaultKind::Malformed => {
                     assert!(
-                        err.to_string().contains("the answer's body ends inside an element"),
+                        err.to_string()
+                            .contains("the answer's body ends inside an element"),
                         "{err}"
                     );
                 }

@@ -42,7 +42,7 @@ pub fn read_answer(profile: &Profile, trade: Trade, body: &[u8]) -> Result<Outco
     let code = one(&doc, &rules.code)?;
     let is = |list: &[String]| list.iter().any(|c| c.as_str() == code.as_str());
     if is(&rules.success) {
-        let numbers = doc.values(&rules.number)?;
+        let numbers = doc.values(&rules.number, Kind::Number)?;
         return match numbers.as_slice() {
             [] => Err(HisError::malformed(
                 SYSTEM,
@@ -62,7 +62,9 @@ pub fn read_answer(profile: &Profile, trade: Trade, body: &[u8]) -> Result<Outco
         return Ok(Outcome::NotFound);
     }
     if is(&rules.ambiguous) {
-        let count = doc.values(&rules.number).map_or(0, |n| n.len());
+        let count = doc
+            .values(&rules.number, Kind::Number)
+            .map_or(0, |n| n.len());
         return Err(HisError::Ambiguous {
             system: SYSTEM,
             count: count.max(2),
@@ -71,7 +73,7 @@ pub fn read_answer(profile: &Profile, trade: Trade, body: &[u8]) -> Result<Outco
     let theirs = if rules.error_code == rules.code {
         code
     } else {
-        doc.values(&rules.error_code)?
+        doc.values(&rules.error_code, Kind::Code)?
             .into_iter()
             .next()
             .unwrap_or_else(|| Zeroizing::new(code.to_string()))
@@ -81,7 +83,7 @@ pub fn read_answer(profile: &Profile, trade: Trade, body: &[u8]) -> Result<Outco
 
 /// The one value at `at`.
 fn one(doc: &Doc, at: &TheirPath) -> Result<Zeroizing<String>, HisError> {
-    let mut values = doc.values(at)?;
+    let mut values = doc.values(at, Kind::Code)?;
     match values.len() {
         1 => Ok(values.remove(0)),
         0 => Err(HisError::malformed(SYSTEM, at.text.clone(), "is missing")),
@@ -119,9 +121,16 @@ fn wipe(value: &mut Value) {
     }
 }
 
+/// What a JSON value is read as: a code may be true/false, a patient number may not.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Code,
+    Number,
+}
+
 impl Doc {
     /// Every value at `at` (a JSON path crossing an array takes each item).
-    fn values(&self, at: &TheirPath) -> Result<Vec<Zeroizing<String>>, HisError> {
+    fn values(&self, at: &TheirPath, kind: Kind) -> Result<Vec<Zeroizing<String>>, HisError> {
         match self {
             Doc::Json(value) => {
                 let mut found = Vec::new();
@@ -132,10 +141,14 @@ impl Doc {
                     .map(|v| match v {
                         Value::String(s) => Ok(Zeroizing::new(s.clone())),
                         Value::Number(n) => Ok(Zeroizing::new(n.to_string())),
+                        Value::Bool(b) if kind == Kind::Code => Ok(Zeroizing::new(b.to_string())),
                         _ => Err(HisError::malformed(
                             SYSTEM,
                             at.text.clone(),
-                            "is neither text nor a number",
+                            match kind {
+                                Kind::Code => "is neither text, a number nor true/false",
+                                Kind::Number => "is neither text nor a number",
+                            },
                         )),
                     })
                     .collect()

@@ -401,3 +401,26 @@ fn a_separate_error_code_is_the_one_reported() {
 }
 
 const SYSTEM_NAME: &str = profile::SYSTEM;
+
+#[test]
+fn a_site_that_answers_true_for_success_is_read_and_a_true_number_is_not() {
+    let text = TIANRUI
+        .replace("success = [1]", "success = [true]")
+        .replace("code = \"code\"", "code = \"success\"");
+    let t = profile(&text);
+    let read = |body: &str| read_answer(&t, Trade::Create, body.as_bytes());
+    assert_eq!(
+        read(r#"{"success":true,"data":{"accountNo":"77"}}"#).unwrap(),
+        Outcome::Number(PatientNumber::parse("77").unwrap())
+    );
+    assert_eq!(
+        read(r#"{"success":false}"#).unwrap_err(),
+        HisError::refused(SYSTEM_NAME, "false")
+    );
+    let err = read(r#"{"success":true,"data":{"accountNo":true}}"#).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("data.accountNo is neither text nor a number"),
+        "{err}"
+    );
+}
