@@ -445,3 +445,77 @@ async fn a_registration_that_failed_or_timed_out_is_not_sent_again() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_platform_checks_a_registration_strictly() {
+    let sb = common::start().await;
+    let h = hospital_with(&sb, SoapVersion::V1_1, true, 0);
+    let number = hand_off(&h, &sb, "zhang-san").await.unwrap();
+    let sent = sb.hospital().received(Some(Endpoint::Wst846));
+    let register = sent
+        .iter()
+        .find(|r| r.body.contains("<action>PatientInfoRegister</action>"))
+        .unwrap();
+    let (start, end) = (
+        register.body.find("<message>").unwrap() + "<message>".len(),
+        register.body.find("</message>").unwrap(),
+    );
+    let message = register.body[start..end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&");
+    // Another patient, so that only the broken element stands in the way.
+    let other = message
+        .replace("110105198806120036", "11010519491231002X")
+        .replace(number.as_str(), "ZZJ01-OTHER");
+    const SOAP_ACTION: &str = "\"urn:hl7-org:v3/HIPMessageServer\"";
+    let (_, body) = call(&sb, SOAP_ACTION, "PatientInfoRegister", &other).await;
+    assert!(body.contains("typeCode=&quot;AA&quot;"), "{body}");
+    let cases = [
+        (
+            "12440300455755626N",
+            "12440300455755626",
+            "providerOrganization/id/item",
+        ),
+        ("\"2.16.156.10011.2.5.1.4\"", "\"1.2.3\"", "patient/id/item"),
+        (
+            "<part value=\"张三\"/>",
+            "<part value=\"\"/>",
+            "patientPerson/name/item/part/@value",
+        ),
+        (
+            "code=\"1\" codeSystem=\"2.16.156.10011.2.3.3.4\"",
+            "code=\"M\" codeSystem=\"2.16.156.10011.2.3.3.4\"",
+            "patientPerson/administrativeGenderCode",
+        ),
+        (
+            "extension=\"PRPA_IN201311UV02\"",
+            "extension=\"PRPA_IN201314UV02\"",
+            "interactionId/@extension",
+        ),
+    ];
+    for (i, (from, to, element)) in cases.into_iter().enumerate() {
+        assert!(message.contains(from), "{from}");
+        let broken = message
+            .replace(from, to)
+            .replace("110105198806120036", &format!("44052418800101001{i}"))
+            .replace(number.as_str(), &format!("ZZJ01-CASE{i}"));
+        let (status, body) = call(&sb, SOAP_ACTION, "PatientInfoRegister", &broken).await;
+        assert_eq!(status, 200, "{element}");
+        assert!(
+            body.contains("typeCode=&quot;AE&quot;"),
+            "{element}: {body}"
+        );
+        assert!(body.contains(element), "{element}: {body}");
+    }
+    // Registered: the two good ones only.
+    assert_eq!(sb.hospital().registry.lock().unwrap().all().len(), 2);
+    // The same ID number again: 重复注册.
+    let (_, body) = call(&sb, SOAP_ACTION, "PatientInfoRegister", &other).await;
+    assert!(
+        body.contains("DUPLICATE") && body.contains("重复注册"),
+        "{body}"
+    );
+}

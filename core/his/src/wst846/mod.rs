@@ -7,6 +7,17 @@
 //! (PatientInfoRegister, when `register` is on) under a number the kiosk mints in its own
 //! namespace (`patient_number_prefix`). A register that may or may not have arrived is never
 //! sent again: the next try's query finds the patient when it did.
+//!
+//! Against the schemas in `tests/schemas/` (the 2020 evaluation dialect's, as published by a
+//! third party): the query validates; the registration validates except where the schema
+//! demands a coded fact the kiosk does not have and offers no code for "not known": the ethnic
+//! group (`ethnicGroupCode/item`, only the 56 nationalities), the occupation
+//! (`asEmployee/occupationCode`), the contact's relation (`personalRelationship/code`), the
+//! insurance (`coveredPartyOf/.../beneficiary/code`), and the birth date of a patient whose
+//! document does not give it (`birthTime`, a passport). Those carry HL7's
+//! `nullFlavor="UNK"`, which the schema does not declare: making a fact up to please it would
+//! put a false ethnicity or insurance into the patient's record. A site whose platform
+//! insists agrees its defaults with the hospital (and the code here changes with it).
 
 mod message;
 mod reply;

@@ -203,6 +203,12 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_order_mark_is_read_past() {
+        let root = parse("\u{feff}<?xml version=\"1.0\"?><r/>".as_bytes()).unwrap();
+        assert_eq!(root.name, "r");
+    }
+
+    #[test]
     fn depth_and_shape_are_bounded() {
         let deep = "<a>".repeat(100) + &"</a>".repeat(100);
         assert!(parse(deep.as_bytes()).unwrap_err().contains("nested"));
