@@ -12,12 +12,12 @@ mod resource;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue};
 
 pub use answer::{SYSTEM, check_fhir_id, read_answer};
-pub use resource::{CREDENTIAL_SYSTEM_URI, V2_0203, gender, if_none_exist, patient_json};
+use resource::{if_none_exist, patient_json};
 
 use crate::error::HisError;
 use crate::patient::{HisPatient, PatientNumber, Sent};
 use crate::settings::{Connection, FhirSettings};
-use crate::transport::{Repeat, Transport};
+use crate::transport::{Answer, Repeat, Transport};
 use crate::{BoxFuture, Hospital};
 
 const FHIR_JSON: &str = "application/fhir+json";
@@ -87,9 +87,6 @@ impl FhirHospital {
         let status = answer.status.as_u16();
         tracing::debug!(system = SYSTEM, status, "conditional create answered");
         let bodiless = answer.body.iter().all(u8::is_ascii_whitespace);
-        if !bodiless && let Some(kind) = &answer.content_type {
-            check_json(kind)?;
-        }
         if matches!(status, 200 | 201) && bodiless {
             let location = answer.location.as_deref().ok_or_else(|| {
                 HisError::malformed(SYSTEM, "body", "is empty and there is no Location header")
@@ -102,12 +99,9 @@ impl FhirHospital {
                     client.get(&url).header(ACCEPT, FHIR_JSON)
                 })
                 .await?;
-            if let Some(kind) = &read.content_type {
-                check_json(kind)?;
-            }
-            return read_answer(read.status.as_u16(), &read.body, &self.settings, id_number);
+            return read_checked(&read, &self.settings, id_number);
         }
-        read_answer(status, &answer.body, &self.settings, id_number)
+        read_checked(&answer, &self.settings, id_number)
     }
 }
 
@@ -134,6 +128,22 @@ impl Hospital for FhirHospital {
             Sent::Phone,
         ]
     }
+}
+
+/// [`read_answer`], after checking that a Patient answer (200, 201) is JSON. Any other
+/// status is read whatever its type: a proxy's HTML error page is still its status.
+fn read_checked(
+    answer: &Answer,
+    settings: &FhirSettings,
+    id_number: &str,
+) -> Result<PatientNumber, HisError> {
+    let status = answer.status.as_u16();
+    if matches!(status, 200 | 201)
+        && let Some(kind) = &answer.content_type
+    {
+        check_json(kind)?;
+    }
+    read_answer(status, &answer.body, settings, id_number)
 }
 
 /// A FHIR JSON answer (`application/fhir+json`, or `application/json` from older servers); an

@@ -233,3 +233,21 @@ async fn an_answer_that_is_not_json_names_its_content_type() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn a_proxys_error_page_is_the_status_not_an_unreadable_answer() {
+    let (base, _) = stub(vec![response(
+        "502 Bad Gateway",
+        "Content-Type: text/html\r\n",
+        "<html>bad gateway</html>",
+    )])
+    .await;
+    let err = register(&base).await.unwrap_err();
+    assert_eq!(
+        err,
+        HisError::Status {
+            system: SYSTEM,
+            status: 502
+        }
+    );
+}
