@@ -252,9 +252,20 @@ async fn a_conditional_create_that_timed_out_is_sent_again() {
 
 /// Sends `body` to the sandbox's create with `If-None-Exist` for the ID number `id`.
 async fn post(sb: &SandboxHandle, content_type: &str, id: &str, body: &Value) -> (u16, Value) {
+    post_accepting(sb, content_type, "application/fhir+json", id, body).await
+}
+
+async fn post_accepting(
+    sb: &SandboxHandle,
+    content_type: &str,
+    accept: &str,
+    id: &str,
+    body: &Value,
+) -> (u16, Value) {
     let answer = reqwest::Client::new()
         .post(format!("{}/Patient", url(sb, "fhir")))
         .header("Content-Type", content_type)
+        .header("Accept", accept)
         .header(
             "If-None-Exist",
             format!("identifier=urn%3Aoid%3A2.16.156.10011.1.3%7C{id}"),
@@ -326,6 +337,15 @@ async fn the_server_refuses_what_fhir_does_not_allow_naming_the_element() {
     let (status, outcome) = post(&sb, "application/json", ID, &good).await;
     assert_eq!(status, 400);
     assert_eq!(outcome["issue"][0]["code"], "not-supported");
+    let (status, _) = post_accepting(
+        &sb,
+        "application/fhir+json",
+        "application/fhir+xml",
+        ID,
+        &good,
+    )
+    .await;
+    assert_eq!(status, 406);
     // The condition must search the Patient's own identifier.
     let (status, _) = post(&sb, "application/fhir+json", "320106199203040029", &good).await;
     assert_eq!(status, 400);

@@ -181,6 +181,14 @@ async fn create(
         Ok(a) => a,
         Err(response) => return response,
     };
+    if !accepts_json(&headers) {
+        return outcome(
+            StatusCode::NOT_ACCEPTABLE,
+            "not-supported",
+            None,
+            "Accept must allow application/fhir+json: this server answers nothing else",
+        );
+    }
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -296,6 +304,23 @@ async fn create(
         response.headers_mut().insert(header::LOCATION, location);
     }
     response
+}
+
+/// `Accept` absent (FHIR: the server's default, JSON here) or allowing FHIR JSON.
+fn accepts_json(headers: &HeaderMap) -> bool {
+    let Some(accept) = headers.get(header::ACCEPT) else {
+        return true;
+    };
+    let Ok(accept) = accept.to_str() else {
+        return false;
+    };
+    accept.split(',').any(|range| {
+        let media = range.split(';').next().unwrap_or_default().trim();
+        matches!(
+            media,
+            FHIR_JSON | "application/json" | "application/*" | "*/*"
+        )
+    })
 }
 
 fn new_record(patient: &Checked, id_number: &str) -> NewPatient {
