@@ -26,10 +26,10 @@ use facekiosk_bridge::{Bridge, ServerConfig};
 use crate::face_app::{FaceAppOptions, SimFaceSdk, Terminals};
 use crate::faults::Target;
 use crate::front::{ConnHandle, ResetListener};
+use crate::hospital::{self, Hospital};
 use crate::material::Material;
 use crate::options::Options;
 use crate::world::{NewSession, SessionRequest, World, random_hex};
-use crate::hospital::{self, Hospital};
 use crate::{admin, apimch, kiosk, payapp, personas};
 
 /// Sets `Date` from the sandbox's clock and `Request-ID` on api.mch answers, and logs the

@@ -186,8 +186,10 @@ pub async fn begin(
         })
         .sum();
     if latency > 0 {
-        tokio::time::sleep(Duration::from_millis(latency.min(crate::faults::MAX_LATENCY_MS)))
-            .await;
+        tokio::time::sleep(Duration::from_millis(
+            latency.min(crate::faults::MAX_LATENCY_MS),
+        ))
+        .await;
     }
     let mut altered = Altered::default();
     for fault in faults {
@@ -259,7 +261,10 @@ async fn add_fault(State(h): State<Arc<Hospital>>, body: Bytes) -> Response {
         return problem(StatusCode::BAD_REQUEST, "status: from 400 to 599");
     }
     if fault.times == Some(0) {
-        return problem(StatusCode::BAD_REQUEST, "times: at least 1 (or absent: until cleared)");
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "times: at least 1 (or absent: until cleared)",
+        );
     }
     h.add_fault(fault);
     StatusCode::NO_CONTENT.into_response()
@@ -290,10 +295,7 @@ struct ReceivedQuery {
     endpoint: Option<Endpoint>,
 }
 
-async fn received(
-    State(h): State<Arc<Hospital>>,
-    Query(q): Query<ReceivedQuery>,
-) -> Json<Value> {
+async fn received(State(h): State<Arc<Hospital>>, Query(q): Query<ReceivedQuery>) -> Json<Value> {
     Json(json!(h.received(q.endpoint)))
 }
 
