@@ -120,7 +120,7 @@ pub fn his_settings(base_url: &str, adapter: &SandboxAdapter) -> HisSettings {
             identifier_system: FhirSettings::DEFAULT_IDENTIFIER_SYSTEM.into(),
             patient_number_system: Some(crate::hospital::PATIENT_NUMBER_SYSTEM.into()),
         }),
-        SandboxAdapter::Wst846 { soap } => AdapterSettings::Wst846(Wst846Settings {
+        SandboxAdapter::Wst846 { soap } => AdapterSettings::Wst846(Box::new(Wst846Settings {
             url: format!("{base_url}/his/wst846"),
             soap_version: *soap,
             sender_id: "ZZJ-0001".into(),
@@ -130,7 +130,9 @@ pub fn his_settings(base_url: &str, adapter: &SandboxAdapter) -> HisSettings {
             register: true,
             patient_number_prefix: "ZZJ01-".into(),
             oids: Wst846Oids::default(),
-        }),
+            agreed: Default::default(),
+            birth_date_required: false,
+        })),
         SandboxAdapter::Vendor { site, profile } => AdapterSettings::Http(VendorSettings {
             url: format!("{base_url}/his/vendor/{site}"),
             profile: profile.clone(),

@@ -32,6 +32,8 @@ fn settings(sb: &SandboxHandle, version: SoapVersion, register: bool) -> Wst846S
         register,
         patient_number_prefix: "ZZJ01-".into(),
         oids: Wst846Oids::default(),
+        agreed: Default::default(),
+        birth_date_required: false,
     }
 }
 
@@ -42,7 +44,7 @@ fn hospital_with(
     retries: u32,
 ) -> Arc<dyn Hospital> {
     let settings = HisSettings {
-        adapter: AdapterSettings::Wst846(settings(sb, version, register)),
+        adapter: AdapterSettings::Wst846(Box::new(settings(sb, version, register))),
         patient_number_visible: None,
         connection: Connection {
             request_timeout: Duration::from_secs(1),
@@ -518,4 +520,38 @@ async fn the_platform_checks_a_registration_strictly() {
         body.contains("DUPLICATE") && body.contains("重复注册"),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn a_platform_that_requires_a_birth_date_gets_no_registration_without_one() {
+    let sb = common::start().await;
+    let mut s = settings(&sb, SoapVersion::V1_2, true);
+    s.birth_date_required = true;
+    let h = facekiosk_his::connect(&HisSettings {
+        adapter: AdapterSettings::Wst846(Box::new(s)),
+        patient_number_visible: None,
+        connection: Connection::default(),
+    })
+    .unwrap()
+    .unwrap();
+    // A passport gives no date of birth: the window registers the holder.
+    let err = hand_off(&h, &sb, "passport").await.unwrap_err();
+    assert_eq!(err.code().as_str(), "HIS_UNSENDABLE");
+    assert!(err.to_string().contains("birth_date_required"), "{err}");
+    assert_no_pii(&sb, &err.to_string());
+    assert_eq!(
+        calls(&sb, "PatientInfoQuery"),
+        1,
+        "the platform was asked first"
+    );
+    assert_eq!(calls(&sb, "PatientInfoRegister"), 0);
+    // Known to the platform already, the holder is found all the same.
+    window(&sb, "passport", "W-000777");
+    assert_eq!(
+        hand_off(&h, &sb, "passport").await.unwrap().as_str(),
+        "W-000777"
+    );
+    // A resident ID gives the date: registered as usual.
+    hand_off(&h, &sb, "zhang-san").await.unwrap();
+    assert_eq!(calls(&sb, "PatientInfoRegister"), 1);
 }

@@ -49,7 +49,7 @@ async fn a_new_patient_is_verified_with_one_call_to_wechat_and_nothing_is_left()
         .iter()
         .map(|p| p.number.clone())
         .collect::<Vec<_>>();
-    assert_eq!(hospital, [patient_ref.clone()]);
+    assert_eq!(hospital, std::slice::from_ref(patient_ref));
     let after = d.sandbox().hits(Target::Facemch) + d.sandbox().hits(Target::Authinfo);
     assert_eq!(after - before, 1, "a warm session makes one call to WeChat");
 

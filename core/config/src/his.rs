@@ -6,8 +6,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use facekiosk_his::settings::{
-    AdapterSettings, Auth, Connection, FhirSettings, HisSettings, SoapVersion, VendorSettings,
-    Wst846Oids, Wst846Settings,
+    AdapterSettings, AgreedCode, AgreedCodes, Auth, Connection, FhirSettings, HisSettings,
+    SoapVersion, VendorSettings, Wst846Oids, Wst846Settings,
 };
 
 use super::reader::{Problems, Section};
@@ -41,6 +41,11 @@ const WST846: &[&str] = &[
     "id_number_root",
     "organization_id_root",
     "author_id_root",
+    "agreed_ethnic_group",
+    "agreed_occupation",
+    "agreed_relationship",
+    "agreed_insurance_type",
+    "birth_date_required",
 ];
 const HTTP: &[&str] = &["url", "profile"];
 
@@ -76,7 +81,9 @@ pub(super) fn read_his(root: &toml::Table, base: &Path, p: &mut Problems) -> His
     his.connection = read_connection(&s, base, p);
     his.adapter = match adapter.as_str() {
         "fhir" => read_fhir(&s, p).map_or(AdapterSettings::Local, AdapterSettings::Fhir),
-        "wst846" => read_wst846(&s, p).map_or(AdapterSettings::Local, AdapterSettings::Wst846),
+        "wst846" => read_wst846(&s, p).map_or(AdapterSettings::Local, |w| {
+            AdapterSettings::Wst846(Box::new(w))
+        }),
         "http" => read_http(&s, base, p).map_or(AdapterSettings::Local, AdapterSettings::Http),
         _ => AdapterSettings::Local,
     };
@@ -153,9 +160,16 @@ fn read_wst846(s: &Section, p: &mut Problems) -> Option<Wst846Settings> {
             None
         }
     };
+    // The message schema's device ids.
     let id = |key: &str, p: &mut Problems| {
         let v = s.required_string(key, p);
-        s.check(key, v, p, rules::max_chars(64))
+        s.check(key, v, p, |v| {
+            if (7..=36).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_graphic()) {
+                Ok(())
+            } else {
+                Err("must be 7 to 36 printable ASCII characters (the message's device id)".into())
+            }
+        })
     };
     let sender_id = id("sender_id", p);
     let receiver_id = id("receiver_id", p);
@@ -172,7 +186,7 @@ fn read_wst846(s: &Section, p: &mut Problems) -> Option<Wst846Settings> {
         "organization_name",
         organization_name,
         p,
-        rules::max_chars(128),
+        rules::max_chars(64),
     );
     let register = s.boolean("register", p).unwrap_or(false);
     let prefix = s.string("patient_number_prefix", p);
@@ -205,6 +219,19 @@ fn read_wst846(s: &Section, p: &mut Problems) -> Option<Wst846Settings> {
             *slot = v;
         }
     }
+    let mut agreed = AgreedCodes::default();
+    for (key, slot) in [
+        ("agreed_ethnic_group", &mut agreed.ethnic_group),
+        ("agreed_occupation", &mut agreed.occupation),
+        ("agreed_relationship", &mut agreed.relationship),
+        ("agreed_insurance_type", &mut agreed.insurance_type),
+    ] {
+        let v = s.string(key, p);
+        *slot = s
+            .check(key, v, p, |v| agreed_code(v).map(drop))
+            .and_then(|v| agreed_code(&v).ok());
+    }
+    let birth_date_required = s.boolean("birth_date_required", p).unwrap_or(false);
     Some(Wst846Settings {
         url: url?,
         soap_version: soap_version?,
@@ -215,6 +242,8 @@ fn read_wst846(s: &Section, p: &mut Problems) -> Option<Wst846Settings> {
         register,
         patient_number_prefix: prefix.unwrap_or_default(),
         oids,
+        agreed,
+        birth_date_required,
     })
 }
 
@@ -224,6 +253,29 @@ fn read_http(s: &Section, base: &Path, p: &mut Problems) -> Option<VendorSetting
     Some(VendorSettings {
         url: url?,
         profile: profile?,
+    })
+}
+
+/// `"90 其他"`: a code of the platform's table (letters and digits), a space, its name.
+fn agreed_code(v: &str) -> Result<AgreedCode, String> {
+    let rule = || {
+        "must be a code and its name as the platform's code table has them, like \"90 其他\""
+            .to_owned()
+    };
+    let (code, name) = v.trim().split_once(' ').ok_or_else(rule)?;
+    let (code, name) = (code.trim(), name.trim());
+    if code.is_empty()
+        || code.len() > 8
+        || !code.bytes().all(|b| b.is_ascii_alphanumeric())
+        || name.is_empty()
+        || name.chars().count() > 32
+        || name.chars().any(char::is_control)
+    {
+        return Err(rule());
+    }
+    Ok(AgreedCode {
+        code: code.to_owned(),
+        name: name.to_owned(),
     })
 }
 

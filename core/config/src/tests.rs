@@ -362,7 +362,7 @@ fn a_wst846_hand_off_reports_every_problem_at_once_by_name() {
         "adapter = \"wst846\"\nurl = \"http://10.0.0.5/hip\"\nsoap_version = \"2\"\n\
          organization_code = \"12345\"\norganization_name = \"人民医院\"\nregister = true\n\
          patient_id_root = \"not.an.oid\"\nbase_url = \"https://x\"\n\
-         client_certificate = \"kiosk.pem\"\n",
+         client_certificate = \"kiosk.pem\"\nagreed_ethnic_group = \"01\"\n",
     )
     .unwrap_err();
     let problems = rules_of(&err);
@@ -382,6 +382,7 @@ fn a_wst846_hand_off_reports_every_problem_at_once_by_name() {
     assert!(rule("his.patient_id_root").contains("OID"));
     assert!(rule("his.base_url").contains("not a field of adapter = \"wst846\""));
     assert!(rule("his.client_key").contains("client_certificate"));
+    assert!(rule("his.agreed_ethnic_group").contains("\"90 其他\""));
 }
 
 #[test]
@@ -389,10 +390,11 @@ fn a_wst846_hand_off_is_read_whole() {
     use facekiosk_his::settings::{AdapterSettings, SoapVersion};
     let c = with_his(
         "adapter = \"wst846\"\nurl = \"https://hip.example.cn/HIPService\"\n\
-         soap_version = \"1.1\"\nsender_id = \"ZZJ-0001\"\nreceiver_id = \"HIP\"\n\
+         soap_version = \"1.1\"\nsender_id = \"ZZJ-0001\"\nreceiver_id = \"HIP-0001\"\n\
          organization_code = \"12440300455755474X\"\norganization_name = \"人民医院\"\n\
          register = true\npatient_number_prefix = \"ZZJ01-\"\n\
-         id_number_root = \"2.16.156.10011.1.3\"\n",
+         id_number_root = \"2.16.156.10011.1.3\"\nagreed_occupation = \"90 其他\"\n\
+         birth_date_required = true\n",
     )
     .unwrap();
     let AdapterSettings::Wst846(w) = &c.his.adapter else {
@@ -402,6 +404,10 @@ fn a_wst846_hand_off_is_read_whole() {
     assert!(w.register);
     assert_eq!(w.patient_number_prefix, "ZZJ01-");
     assert_eq!(w.oids.patient_id, "2.16.156.10011.2.5.1.4");
+    let occupation = w.agreed.occupation.as_ref().unwrap();
+    assert_eq!((occupation.code.as_str(), occupation.name.as_str()), ("90", "其他"));
+    assert_eq!(w.agreed.ethnic_group, None, "not agreed: sent as not known");
+    assert!(w.birth_date_required);
 }
 
 #[test]

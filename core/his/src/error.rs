@@ -8,7 +8,10 @@ use serde::Serialize;
 pub enum HisError {
     /// No connection (refused, reset, DNS, TLS).
     #[error("{system}: cannot reach it ({detail})")]
-    Unreachable { system: &'static str, detail: String },
+    Unreachable {
+        system: &'static str,
+        detail: String,
+    },
     /// No answer within `[his] request_timeout_ms`.
     #[error("{system}: no answer within {ms} ms")]
     Timeout { system: &'static str, ms: u64 },
@@ -165,7 +168,12 @@ mod tests {
     fn a_code_from_outside_is_shown_only_when_it_is_a_code() {
         assert_eq!(safe_code(" E042 "), "E042");
         assert_eq!(safe_code("duplicate.patient-1"), "duplicate.patient-1");
-        for sentence in ["张三 已存在", "id 110105194912310020 exists", "", &"A".repeat(33)] {
+        for sentence in [
+            "张三 已存在",
+            "id 110105194912310020 exists",
+            "",
+            &"A".repeat(33),
+        ] {
             assert_eq!(safe_code(sentence), "(not shown)", "{sentence}");
         }
     }

@@ -4,7 +4,7 @@
 
 use facekiosk_pii::identity::validate;
 
-use crate::patient::{BirthDate, Sex};
+use crate::demographics::{BirthDate, Sex};
 
 /// What the number says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,8 +36,12 @@ pub fn read(number: &str) -> Result<Facts, Unreadable> {
             .iter()
             .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'))
     };
-    let birth_date = BirthDate::new(value(6..10) as u16, value(10..12) as u8, value(12..14) as u8)
-        .ok_or(Unreadable::BirthDate)?;
+    let birth_date = BirthDate::new(
+        value(6..10) as u16,
+        value(10..12) as u8,
+        value(12..14) as u8,
+    )
+    .ok_or(Unreadable::BirthDate)?;
     let sex = if value(16..17) % 2 == 1 {
         Sex::Male
     } else {
@@ -65,9 +69,15 @@ mod tests {
     #[test]
     fn the_standards_samples() {
         let f = read("11010519491231002X").unwrap();
-        assert_eq!((f.birth_date.iso(), f.sex), ("1949-12-31".into(), Sex::Female));
+        assert_eq!(
+            (f.birth_date.iso(), f.sex),
+            ("1949-12-31".into(), Sex::Female)
+        );
         let m = read("440524188001010014").unwrap();
-        assert_eq!((m.birth_date.iso(), m.sex), ("1880-01-01".into(), Sex::Male));
+        assert_eq!(
+            (m.birth_date.iso(), m.sex),
+            ("1880-01-01".into(), Sex::Male)
+        );
         assert_eq!(read("11010519491231002x").unwrap(), f);
     }
 
@@ -75,8 +85,14 @@ mod tests {
     fn a_wrong_number_says_why() {
         assert_eq!(read("110105194912310021"), Err(Unreadable::CheckCharacter));
         assert_eq!(read("1101051949123100"), Err(Unreadable::Shape));
-        assert_eq!(read(&with_check("11010519491331002")), Err(Unreadable::BirthDate));
-        assert_eq!(read(&with_check("11010520230229002")), Err(Unreadable::BirthDate));
+        assert_eq!(
+            read(&with_check("11010519491331002")),
+            Err(Unreadable::BirthDate)
+        );
+        assert_eq!(
+            read(&with_check("11010520230229002")),
+            Err(Unreadable::BirthDate)
+        );
     }
 
     proptest! {

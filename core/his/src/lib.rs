@@ -20,6 +20,7 @@
 //! the hospital's system echoed.
 
 pub mod codes;
+mod demographics;
 mod error;
 pub mod fhir;
 pub mod gb11643;
@@ -33,8 +34,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+pub use demographics::{BirthDate, Sex};
 pub use error::{HisError, HisErrorCode};
-pub use patient::{BirthDate, HisPatient, PatientNumber, Sent, Sex};
+pub use patient::{HisPatient, PatientNumber, Sent};
 pub use settings::{AdapterSettings, HisSettings};
 
 /// A boxed future that may cross threads (the same shape as the terminal's).
@@ -62,10 +64,9 @@ pub trait Hospital: Send + Sync + std::fmt::Debug {
 pub fn connect(settings: &HisSettings) -> Result<Option<Arc<dyn Hospital>>, HisError> {
     Ok(match &settings.adapter {
         AdapterSettings::Local => None,
-        AdapterSettings::Fhir(s) => Some(Arc::new(fhir::FhirHospital::new(
-            s,
-            &settings.connection,
-        )?)),
+        AdapterSettings::Fhir(s) => {
+            Some(Arc::new(fhir::FhirHospital::new(s, &settings.connection)?))
+        }
         AdapterSettings::Wst846(s) => Some(Arc::new(wst846::Wst846Hospital::new(
             s,
             &settings.connection,

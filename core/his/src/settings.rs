@@ -47,7 +47,8 @@ impl Default for HisSettings {
 pub enum AdapterSettings {
     Local,
     Fhir(FhirSettings),
-    Wst846(Wst846Settings),
+    // Boxed: by far the largest, and settings are read once.
+    Wst846(Box<Wst846Settings>),
     Http(VendorSettings),
 }
 
@@ -85,9 +86,14 @@ impl Default for Connection {
 pub enum Auth {
     None,
     /// `bearer_token_file`: `Authorization: Bearer <the file's one line>`.
-    Bearer { token_file: PathBuf },
+    Bearer {
+        token_file: PathBuf,
+    },
     /// `client_certificate` and `client_key` (PEM): mutual TLS.
-    ClientCertificate { certificate: PathBuf, key: PathBuf },
+    ClientCertificate {
+        certificate: PathBuf,
+        key: PathBuf,
+    },
 }
 
 /// `adapter = "fhir"`.
@@ -136,6 +142,32 @@ pub struct Wst846Settings {
     /// namespace, agreed with the hospital), e.g. `ZZJ01-`.
     pub patient_number_prefix: String,
     pub oids: Wst846Oids,
+    /// What the kiosk sends for the coded facts it does not collect, as agreed with the
+    /// hospital (the registration's schema demands a code for each); HL7's `nullFlavor="UNK"`
+    /// for those not agreed.
+    pub agreed: AgreedCodes,
+    /// `birth_date_required`: the platform refuses a registration without a date of birth,
+    /// so a patient whose document gives none (a passport) is not sent: the window registers
+    /// them. Otherwise the birth date is sent as `nullFlavor="UNK"`.
+    pub birth_date_required: bool,
+}
+
+/// A code and its display name, as the platform's code table has them (`"90 其他"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreedCode {
+    pub code: String,
+    pub name: String,
+}
+
+/// `agreed_ethnic_group`, `agreed_occupation`, `agreed_relationship`,
+/// `agreed_insurance_type`: each sent for every patient, whatever is true of them, so a
+/// hospital agrees them only where its platform refuses "not known".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AgreedCodes {
+    pub ethnic_group: Option<AgreedCode>,
+    pub occupation: Option<AgreedCode>,
+    pub relationship: Option<AgreedCode>,
+    pub insurance_type: Option<AgreedCode>,
 }
 
 /// The OIDs of the messages, the standard's (2020 evaluation dialect) by default.

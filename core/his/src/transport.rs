@@ -306,7 +306,10 @@ mod tests {
         assert!(check_url("url", "https://his.example.cn/api").is_ok());
         assert!(check_url("url", "http://127.0.0.1:8080/fhir").is_ok());
         let err = check_url("url", "http://his.example.cn/api").unwrap_err();
-        assert!(err.to_string().contains("[his] url must use https"), "{err}");
+        assert!(
+            err.to_string().contains("[his] url must use https"),
+            "{err}"
+        );
         let err = check_url("base_url", "https://u:p@his.example.cn").unwrap_err();
         assert!(err.to_string().contains("credentials"), "{err}");
         assert!(check_url("url", "ftp://his").is_err());

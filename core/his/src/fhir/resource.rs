@@ -9,7 +9,8 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::codes::Credential;
-use crate::patient::{HisPatient, Sex};
+use crate::demographics::Sex;
+use crate::patient::HisPatient;
 
 /// HL7 v2 table 0203 (identifier type) as FHIR names it.
 pub const V2_0203: &str = "http://terminology.hl7.org/CodeSystem/v2-0203";
@@ -181,7 +182,7 @@ fn escape(part: &str) -> String {
 mod tests {
     use super::*;
     use crate::codes::CREDENTIAL_CODE_SYSTEM;
-    use crate::patient::BirthDate;
+    use crate::demographics::BirthDate;
     use facekiosk_pii::identity::{CredentialNumber, CredentialType, Phone, RealName};
     use serde_json::Value;
 

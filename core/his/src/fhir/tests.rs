@@ -7,7 +7,7 @@ use tokio::net::TcpListener;
 
 use super::*;
 use crate::codes::Credential;
-use crate::patient::{BirthDate, Sex};
+use crate::demographics::{BirthDate, Sex};
 
 fn settings(base_url: &str) -> FhirSettings {
     FhirSettings {

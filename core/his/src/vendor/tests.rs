@@ -2,7 +2,7 @@ use facekiosk_pii::identity::{CredentialNumber, CredentialType, Phone, RealName}
 
 use super::*;
 use crate::codes::Credential;
-use crate::patient::{BirthDate, Sex};
+use crate::demographics::{BirthDate, Sex};
 
 const TIANRUI: &str = include_str!("../../../../assets/his-profiles/tianrui.toml");
 const ZZJ: &str = include_str!("../../../../assets/his-profiles/zzj.toml");

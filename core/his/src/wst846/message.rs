@@ -5,11 +5,10 @@
 //! The registration schema makes every node mandatory, also what a kiosk cannot know (the
 //! address, ethnicity, occupation, a contact, the insurance). Where the schema offers a code
 //! that says "not stated" (marital status 90) it is sent; an empty list where empty is allowed
-//! (address, telecom, other ids); HL7's `nullFlavor="UNK"` where the schema offers only codes
-//! that would state a fact about the patient (ethnic group, occupation, the contact's relation,
-//! insurance, and the birth date a passport does not give): the hospital's record must not
-//! hold a made-up ethnicity. Those nodes do not validate against that schema (see the report
-//! in `mod.rs`).
+//! (address, telecom, other ids). Where it offers only codes that would state a fact about the
+//! patient (ethnic group, occupation, the contact's relation, insurance), the code the hospital
+//! agreed in `[his] agreed_*`, else HL7's `nullFlavor="UNK"`, which that schema does not
+//! declare (see `mod.rs`).
 
 use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -19,7 +18,7 @@ use zeroize::Zeroizing;
 
 use crate::codes::{CREDENTIAL_CODE_SYSTEM, SEX_CODE_SYSTEM};
 use crate::patient::{HisPatient, PatientNumber};
-use crate::settings::Wst846Settings;
+use crate::settings::{AgreedCode, Wst846Settings};
 
 pub(crate) const HL7_NS: &str = "urn:hl7-org:v3";
 pub(crate) const QUERY: &str = "PRPA_IN201305UV02";
@@ -132,6 +131,31 @@ pub(crate) fn register(
         Some(d) => format!("<birthTime value=\"{}\"/>", d.compact()),
         None => "<birthTime nullFlavor=\"UNK\"/>".to_owned(),
     };
+    let a = &s.agreed;
+    let ethnic = coded(
+        "item",
+        a.ethnic_group.as_ref(),
+        "2.16.156.10011.2.3.3.3",
+        None,
+    );
+    let occupation = coded(
+        "occupationCode",
+        a.occupation.as_ref(),
+        "2.16.156.10011.2.3.3.7",
+        None,
+    );
+    let relationship = coded(
+        "code",
+        a.relationship.as_ref(),
+        "2.16.156.10011.2.3.1.34",
+        Some("家庭关系代码表"),
+    );
+    let insurance = coded(
+        "code",
+        a.insurance_type.as_ref(),
+        "2.16.156.10011.2.3.1.248",
+        Some("医疗保险类别代码表"),
+    );
     let _ = write!(
         m,
         "<controlActProcess classCode=\"CACT\" moodCode=\"EVN\"><subject typeCode=\"SUBJ\">\
@@ -151,10 +175,9 @@ pub(crate) fn register(
          <addr xsi:type=\"LIST_AD\"><item/></addr>\
          <maritalStatusCode code=\"90\" codeSystem=\"2.16.156.10011.2.3.3.5\">\
          <displayName value=\"未说明的婚姻状况\"/></maritalStatusCode>\
-         <ethnicGroupCode><item nullFlavor=\"UNK\" codeSystem=\"2.16.156.10011.2.3.3.3\"/>\
-         </ethnicGroupCode>\
+         <ethnicGroupCode>{ethnic}</ethnicGroupCode>\
          <asEmployee classCode=\"EMP\">\
-         <occupationCode nullFlavor=\"UNK\" codeSystem=\"2.16.156.10011.2.3.3.7\"/>\
+         {occupation}\
          <employerOrganization classCode=\"ORG\" determinerCode=\"INSTANCE\">\
          <name xsi:type=\"LIST_EN\"><item><part value=\"\"/></item></name>\
          <contactParty classCode=\"CON\"><telecom xsi:type=\"DSET_TEL\"><item/></telecom>\
@@ -164,8 +187,7 @@ pub(crate) fn register(
          <item root=\"{org_root}\" extension=\"{org_code}\"/></id></scopingOrganization>\
          </asOtherIDs>\
          <personalRelationship>\
-         <code nullFlavor=\"UNK\" codeSystem=\"2.16.156.10011.2.3.1.34\" \
-         codeSystemName=\"家庭关系代码表\"/>\
+         {relationship}\
          <telecom xsi:type=\"DSET_TEL\"><item/></telecom>\
          <relationshipHolder1 classCode=\"PSN\" determinerCode=\"INSTANCE\">\
          <name xsi:type=\"LIST_EN\"><item><part value=\"\"/></item></name>\
@@ -177,8 +199,7 @@ pub(crate) fn register(
          <contactParty classCode=\"CON\"/></providerOrganization>\
          <coveredPartyOf typeCode=\"COV\"><coverageRecord classCode=\"COV\" moodCode=\"EVN\">\
          <beneficiary typeCode=\"BEN\"><beneficiary classCode=\"MBR\">\
-         <code nullFlavor=\"UNK\" codeSystem=\"2.16.156.10011.2.3.1.248\" \
-         codeSystemName=\"医疗保险类别代码表\"/>\
+         {insurance}\
          </beneficiary></beneficiary></coverageRecord></coveredPartyOf>\
          </patient></subject1>\
          <author typeCode=\"AUT\"><assignedEntity classCode=\"ASSIGNED\">\
@@ -204,6 +225,27 @@ pub(crate) fn register(
         sender = escape(s.sender_id.as_str()),
     );
     m
+}
+
+/// A coded element the kiosk has no fact for: the code the hospital agreed, or HL7's "not
+/// known".
+fn coded(
+    element: &str,
+    agreed: Option<&AgreedCode>,
+    system: &str,
+    system_name: Option<&str>,
+) -> String {
+    let named = system_name
+        .map(|n| format!(" codeSystemName=\"{n}\""))
+        .unwrap_or_default();
+    match agreed {
+        Some(c) => format!(
+            "<{element} code=\"{}\" codeSystem=\"{system}\"{named}><displayName value=\"{}\"/></{element}>",
+            escape(c.code.as_str()),
+            escape(c.name.as_str())
+        ),
+        None => format!("<{element} nullFlavor=\"UNK\" codeSystem=\"{system}\"{named}/>"),
+    }
 }
 
 fn header(m: &mut String, s: &Wst846Settings, stamp: &Stamp, interaction: &str) {

@@ -9,15 +9,14 @@
 //! sent again: the next try's query finds the patient when it did.
 //!
 //! Against the schemas in `tests/schemas/` (the 2020 evaluation dialect's, as published by a
-//! third party): the query validates; the registration validates except where the schema
-//! demands a coded fact the kiosk does not have and offers no code for "not known": the ethnic
-//! group (`ethnicGroupCode/item`, only the 56 nationalities), the occupation
-//! (`asEmployee/occupationCode`), the contact's relation (`personalRelationship/code`), the
-//! insurance (`coveredPartyOf/.../beneficiary/code`), and the birth date of a patient whose
-//! document does not give it (`birthTime`, a passport). Those carry HL7's
-//! `nullFlavor="UNK"`, which the schema does not declare: making a fact up to please it would
-//! put a false ethnicity or insurance into the patient's record. A site whose platform
-//! insists agrees its defaults with the hospital (and the code here changes with it).
+//! third party): the query validates; the registration validates once the hospital has agreed
+//! what the kiosk sends for the coded facts it does not collect and the schema offers no "not
+//! known" for: the ethnic group (`ethnicGroupCode/item`, only the 56 nationalities), the
+//! occupation, the contact's relation and the insurance (`[his] agreed_*`), and whether a
+//! patient without a birth date (a passport) is sent at all (`birth_date_required`). The kiosk
+//! does not choose those values: made up, they would put a false ethnicity or insurance into
+//! the patient's record. Not agreed, they go as HL7's `nullFlavor="UNK"`, which a platform
+//! that keeps to HL7 accepts and that strict schema does not.
 
 mod message;
 mod reply;
@@ -139,6 +138,14 @@ impl Hospital for Wst846Hospital {
             }
             if !self.settings.register {
                 return Err(HisError::NotRegistered { system: SYSTEM });
+            }
+            if self.settings.birth_date_required && patient.birth_date.is_none() {
+                return Err(HisError::Unsendable {
+                    system: SYSTEM,
+                    what: "the platform requires a date of birth, and this ID document gives \
+                           none (birth_date_required)"
+                        .into(),
+                });
             }
             let number = self.register(patient).await?;
             tracing::info!(system = SYSTEM, "registered a new patient at the platform");

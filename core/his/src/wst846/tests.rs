@@ -42,6 +42,8 @@ pub(super) fn settings() -> Wst846Settings {
         register: true,
         patient_number_prefix: "ZZJ01-".into(),
         oids: Wst846Oids::default(),
+        agreed: Default::default(),
+        birth_date_required: false,
     }
 }
 
@@ -414,4 +416,41 @@ fn write_messages_for_validation() {
         let q = message::query(&s, &Stamp::now(), id);
         std::fs::write(dir.join(format!("query-{i}.xml")), q.as_bytes()).unwrap();
     }
+}
+
+#[test]
+fn what_the_kiosk_does_not_collect_is_sent_as_agreed_or_as_not_known() {
+    use crate::settings::AgreedCode;
+    let identity = identity("阿卜杜·买买提", 1, "650102198502151518", None);
+    let patient = HisPatient::from_identity(&identity).unwrap();
+    let number = PatientNumber::parse("ZZJ01-0123456789").unwrap();
+    let mut s = settings();
+    let not_agreed = message::register(&s, &Stamp::now(), &patient, &number);
+    for element in [
+        "<item nullFlavor=\"UNK\" codeSystem=\"2.16.156.10011.2.3.3.3\"/>",
+        "<occupationCode nullFlavor=\"UNK\"",
+    ] {
+        assert!(
+            not_agreed.contains(element),
+            "{element} not in {}",
+            *not_agreed
+        );
+    }
+    s.agreed.occupation = Some(AgreedCode {
+        code: "90".into(),
+        name: "其他".into(),
+    });
+    s.agreed.insurance_type = Some(AgreedCode {
+        code: "99".into(),
+        name: "其他".into(),
+    });
+    let agreed = message::register(&s, &Stamp::now(), &patient, &number);
+    assert!(agreed.contains(
+        "<occupationCode code=\"90\" codeSystem=\"2.16.156.10011.2.3.3.7\"><displayName value=\"其他\"/></occupationCode>"
+    ));
+    assert!(agreed.contains(
+        "<code code=\"99\" codeSystem=\"2.16.156.10011.2.3.1.248\" codeSystemName=\"医疗保险类别代码表\"><displayName value=\"其他\"/></code>"
+    ));
+    // Not agreed stays not known: the kiosk makes no ethnicity up.
+    assert!(agreed.contains("<item nullFlavor=\"UNK\" codeSystem=\"2.16.156.10011.2.3.3.3\"/>"));
 }

@@ -29,7 +29,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::patient::{Sent, Sex};
+use crate::demographics::Sex;
+use crate::patient::Sent;
 
 mod read;
 
