@@ -6,20 +6,15 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::his::{identity, persona_ids, url};
+use common::his::{assert_no_pii, fault, hand_off, logs, persona_ids, records, url};
 use facekiosk_his::settings::{Connection, FhirSettings};
-use facekiosk_his::{AdapterSettings, HisError, HisPatient, HisSettings, Hospital, PatientNumber};
+use facekiosk_his::{AdapterSettings, HisError, HisSettings, Hospital};
 use facekiosk_sandbox::SandboxHandle;
 use facekiosk_sandbox::hospital::registry::NewPatient;
-use facekiosk_sandbox::hospital::{Endpoint, HisFault, HisFaultKind, HospitalPatient};
-use facekiosk_testkit::logs::Logs;
+use facekiosk_sandbox::hospital::{Endpoint, HisFaultKind};
 use serde_json::{Value, json};
 
 const NUMBER_SYSTEM: &str = "urn:oid:2.16.156.10011.2.5.1.4";
-
-fn logs() -> Logs {
-    facekiosk_testkit::logs::capture()
-}
 
 fn hospital_with(
     sb: &SandboxHandle,
@@ -46,50 +41,6 @@ fn hospital_with(
 
 fn hospital(sb: &SandboxHandle) -> Arc<dyn Hospital> {
     hospital_with(sb, None, 0)
-}
-
-async fn hand_off(
-    h: &Arc<dyn Hospital>,
-    sb: &SandboxHandle,
-    persona: &str,
-) -> Result<PatientNumber, HisError> {
-    let id = identity(sb, persona);
-    let patient = HisPatient::from_identity(&id)?;
-    h.find_or_register(&patient).await
-}
-
-fn records(sb: &SandboxHandle, persona: &str) -> Vec<HospitalPatient> {
-    let p = sb.world().persona(persona).unwrap();
-    sb.hospital()
-        .registry
-        .lock()
-        .unwrap()
-        .find(&p.credential_id)
-        .into_iter()
-        .cloned()
-        .collect()
-}
-
-fn fault(sb: &SandboxHandle, kind: HisFaultKind) {
-    sb.hospital().add_fault(HisFault {
-        endpoint: Some(Endpoint::Fhir),
-        kind,
-        times: Some(1),
-    });
-}
-
-/// Neither `text` nor the captured logs hold any persona's name or ID number.
-fn assert_no_pii(sb: &SandboxHandle, text: &str) {
-    let logs = logs().contents();
-    for p in sb.world().personas() {
-        for secret in [&p.name, &p.credential_id] {
-            assert!(!text.contains(secret.as_str()), "{text}");
-            assert!(
-                !logs.contains(secret.as_str()),
-                "a log line holds personal data"
-            );
-        }
-    }
 }
 
 #[tokio::test]
@@ -211,7 +162,7 @@ async fn each_fault_gives_its_code_and_no_personal_data() {
     ];
     for (kind, code) in cases {
         sb.hospital().reset();
-        fault(&sb, kind.clone());
+        fault(&sb, Endpoint::Fhir, kind.clone());
         let err = hand_off(&h, &sb, "rare-char").await.unwrap_err();
         assert_eq!(err.code().as_str(), code, "{kind:?}: {err}");
         assert_no_pii(&sb, &err.to_string());
@@ -229,7 +180,7 @@ async fn each_fault_gives_its_code_and_no_personal_data() {
 async fn a_503_is_retried_and_registers_once() {
     let sb = common::start().await;
     let h = hospital_with(&sb, None, 1);
-    fault(&sb, HisFaultKind::Status { status: 503 });
+    fault(&sb, Endpoint::Fhir, HisFaultKind::Status { status: 503 });
     let number = hand_off(&h, &sb, "minor").await.unwrap();
     assert_eq!(sb.hospital().received(Some(Endpoint::Fhir)).len(), 2);
     let kept = records(&sb, "minor");
@@ -241,7 +192,7 @@ async fn a_503_is_retried_and_registers_once() {
 async fn a_conditional_create_that_timed_out_is_sent_again() {
     let sb = common::start().await;
     let h = hospital_with(&sb, None, 1);
-    fault(&sb, HisFaultKind::Slow { latency_ms: 1500 });
+    fault(&sb, Endpoint::Fhir, HisFaultKind::Slow { latency_ms: 1500 });
     let number = hand_off(&h, &sb, "with-phone").await.unwrap();
     // The first create may still be on its way: whenever it lands, its If-None-Exist finds
     // this record (the search and the add are one step under the registry's lock).

@@ -8,20 +8,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::his::{identity, persona_ids, url};
+use common::his::{assert_no_pii, fault, hand_off, logs, persona_ids, records, url};
 use facekiosk_his::settings::{Connection, VendorSettings};
-use facekiosk_his::{AdapterSettings, HisError, HisPatient, HisSettings, Hospital, PatientNumber};
+use facekiosk_his::{AdapterSettings, HisSettings, Hospital};
 use facekiosk_sandbox::SandboxHandle;
 use facekiosk_sandbox::hospital::registry::NewPatient;
-use facekiosk_sandbox::hospital::{Endpoint, HisFault, HisFaultKind, HospitalPatient};
-use facekiosk_testkit::logs::Logs;
+use facekiosk_sandbox::hospital::{Endpoint, HisFault, HisFaultKind};
 use serde_json::{Value, json};
 
 const SITES: [&str; 2] = ["tianrui", "zzj"];
-
-fn logs() -> Logs {
-    facekiosk_testkit::logs::capture()
-}
 
 fn profile_path(site: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../assets/his-profiles/{site}.toml"))
@@ -52,50 +47,6 @@ fn hospital_with(
 
 fn hospital(sb: &SandboxHandle, site: &str) -> Arc<dyn Hospital> {
     hospital_with(sb, site, profile_path(site), 0)
-}
-
-async fn hand_off(
-    h: &Arc<dyn Hospital>,
-    sb: &SandboxHandle,
-    persona: &str,
-) -> Result<PatientNumber, HisError> {
-    let id = identity(sb, persona);
-    let patient = HisPatient::from_identity(&id)?;
-    h.find_or_register(&patient).await
-}
-
-fn records(sb: &SandboxHandle, persona: &str) -> Vec<HospitalPatient> {
-    let p = sb.world().persona(persona).unwrap();
-    sb.hospital()
-        .registry
-        .lock()
-        .unwrap()
-        .find(&p.credential_id)
-        .into_iter()
-        .cloned()
-        .collect()
-}
-
-fn fault(sb: &SandboxHandle, kind: HisFaultKind) {
-    sb.hospital().add_fault(HisFault {
-        endpoint: Some(Endpoint::Vendor),
-        kind,
-        times: Some(1),
-    });
-}
-
-/// Neither `text` nor the captured logs hold any persona's name or ID number.
-fn assert_no_pii(sb: &SandboxHandle, text: &str) {
-    let logs = logs().contents();
-    for p in sb.world().personas() {
-        for secret in [&p.name, &p.credential_id] {
-            assert!(!text.contains(secret.as_str()), "{text}");
-            assert!(
-                !logs.contains(secret.as_str()),
-                "a log line holds personal data"
-            );
-        }
-    }
 }
 
 #[tokio::test]
@@ -195,7 +146,7 @@ async fn each_fault_gives_its_code_and_no_personal_data() {
         ];
         for (kind, code) in cases {
             sb.hospital().reset();
-            fault(&sb, kind.clone());
+            fault(&sb, Endpoint::Vendor, kind.clone());
             let err = hand_off(&h, &sb, "rare-char").await.unwrap_err();
             assert_eq!(err.code().as_str(), code, "{site} {kind:?}: {err}");
             assert_no_pii(&sb, &err.to_string());
@@ -233,7 +184,7 @@ async fn each_fault_gives_its_code_and_no_personal_data() {
 async fn a_query_after_a_503_is_retried_and_registers_once() {
     let sb = common::start().await;
     let h = hospital_with(&sb, "zzj", profile_path("zzj"), 1);
-    fault(&sb, HisFaultKind::Status { status: 503 });
+    fault(&sb, Endpoint::Vendor, HisFaultKind::Status { status: 503 });
     let number = hand_off(&h, &sb, "minor").await.unwrap();
     let trades: Vec<String> = sb
         .hospital()
@@ -257,7 +208,11 @@ async fn a_create_that_may_have_arrived_is_not_sent_again() {
     let sb = common::start().await;
     let h = hospital_with(&sb, "zzj", profile_path("zzj"), 3);
     // The query is held back until the 503 meant for the create is in place.
-    fault(&sb, HisFaultKind::Slow { latency_ms: 400 });
+    fault(
+        &sb,
+        Endpoint::Vendor,
+        HisFaultKind::Slow { latency_ms: 400 },
+    );
     let admin = format!("{}/sandbox/hospital/faults", sb.base_url);
     let watcher = tokio::spawn({
         let hospital = sb.hospital().clone();
@@ -298,7 +253,11 @@ async fn a_create_that_may_have_arrived_is_not_sent_again() {
 async fn an_idempotent_create_that_timed_out_is_sent_again_and_not_duplicated() {
     let sb = common::start().await;
     let h = hospital_with(&sb, "tianrui", profile_path("tianrui"), 1);
-    fault(&sb, HisFaultKind::Slow { latency_ms: 1500 });
+    fault(
+        &sb,
+        Endpoint::Vendor,
+        HisFaultKind::Slow { latency_ms: 1500 },
+    );
     let number = hand_off(&h, &sb, "with-phone").await.unwrap();
     assert_eq!(sb.hospital().received(Some(Endpoint::Vendor)).len(), 2);
     let kept = records(&sb, "with-phone");

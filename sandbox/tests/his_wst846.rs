@@ -7,19 +7,14 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::his::{identity, persona_ids, url};
+use common::his::{assert_no_pii, fault, hand_off, identity, logs, persona_ids, records, url};
 use facekiosk_his::settings::{Connection, SoapVersion, Wst846Oids, Wst846Settings};
-use facekiosk_his::{AdapterSettings, HisError, HisPatient, HisSettings, Hospital, PatientNumber};
+use facekiosk_his::{AdapterSettings, HisPatient, HisSettings, Hospital};
 use facekiosk_sandbox::SandboxHandle;
 use facekiosk_sandbox::hospital::registry::NewPatient;
-use facekiosk_sandbox::hospital::{Endpoint, HisFault, HisFaultKind, HospitalPatient};
-use facekiosk_testkit::logs::Logs;
+use facekiosk_sandbox::hospital::{Endpoint, HisFaultKind};
 
 const VERSIONS: [SoapVersion; 2] = [SoapVersion::V1_1, SoapVersion::V1_2];
-
-fn logs() -> Logs {
-    facekiosk_testkit::logs::capture()
-}
 
 fn settings(sb: &SandboxHandle, version: SoapVersion, register: bool) -> Wst846Settings {
     Wst846Settings {
@@ -57,28 +52,6 @@ fn hospital_with(
         .expect("wst846 is an adapter")
 }
 
-async fn hand_off(
-    h: &Arc<dyn Hospital>,
-    sb: &SandboxHandle,
-    persona: &str,
-) -> Result<PatientNumber, HisError> {
-    let id = identity(sb, persona);
-    let patient = HisPatient::from_identity(&id)?;
-    h.find_or_register(&patient).await
-}
-
-fn records(sb: &SandboxHandle, persona: &str) -> Vec<HospitalPatient> {
-    let p = sb.world().persona(persona).unwrap();
-    sb.hospital()
-        .registry
-        .lock()
-        .unwrap()
-        .find(&p.credential_id)
-        .into_iter()
-        .cloned()
-        .collect()
-}
-
 /// How many calls of `action` the platform received.
 fn calls(sb: &SandboxHandle, action: &str) -> usize {
     sb.hospital()
@@ -86,28 +59,6 @@ fn calls(sb: &SandboxHandle, action: &str) -> usize {
         .iter()
         .filter(|r| r.body.contains(&format!("<action>{action}</action>")))
         .count()
-}
-
-fn fault(sb: &SandboxHandle, kind: HisFaultKind) {
-    sb.hospital().add_fault(HisFault {
-        endpoint: Some(Endpoint::Wst846),
-        kind,
-        times: Some(1),
-    });
-}
-
-/// Neither `text` nor the captured logs hold any persona's name or ID number.
-fn assert_no_pii(sb: &SandboxHandle, text: &str) {
-    let logs = logs().contents();
-    for p in sb.world().personas() {
-        for secret in [&p.name, &p.credential_id] {
-            assert!(!text.contains(secret.as_str()), "{text}");
-            assert!(
-                !logs.contains(secret.as_str()),
-                "a log line holds personal data"
-            );
-        }
-    }
 }
 
 #[tokio::test]
@@ -257,7 +208,7 @@ async fn each_fault_gives_its_code_and_no_personal_data() {
         let h = hospital_with(&sb, version, true, 0);
         for (kind, code) in cases.clone() {
             sb.hospital().reset();
-            fault(&sb, kind.clone());
+            fault(&sb, Endpoint::Wst846, kind.clone());
             let err = hand_off(&h, &sb, "uyghur-name").await.unwrap_err();
             assert_eq!(err.code().as_str(), code, "{version:?} {kind:?}: {err}");
             assert_no_pii(&sb, &err.to_string());
@@ -277,7 +228,7 @@ async fn each_fault_gives_its_code_and_no_personal_data() {
 async fn a_503_on_the_query_is_retried_and_registers_once() {
     let sb = common::start().await;
     let h = hospital_with(&sb, SoapVersion::V1_1, true, 1);
-    fault(&sb, HisFaultKind::Status { status: 503 });
+    fault(&sb, Endpoint::Wst846, HisFaultKind::Status { status: 503 });
     let number = hand_off(&h, &sb, "with-phone").await.unwrap();
     assert_eq!(calls(&sb, "PatientInfoQuery"), 2);
     assert_eq!(calls(&sb, "PatientInfoRegister"), 1);
