@@ -37,3 +37,25 @@ def test_sandbox_5xx_offers_retry_and_recovers(kiosk):
     assert "*" in k.value("[data-masked-name]")
     assert k.value("[data-patient-ref]")
     k.back_to_idle()
+
+
+def test_a_hospital_system_that_refuses_ends_on_its_screen_with_the_alternatives(kiosk):
+    """The hospital's system answers and does not register the patient: the failed screen
+    says so in plain words, with the alternatives and the codes for staff, and offers no
+    "try again" (the window can register them); nothing is shown of who they are."""
+    k = kiosk
+    k.admin("POST", "/sandbox/hospital/faults", {"kind": "refuse"})
+    try:
+        k.start_to_face_scan()
+        k.persona("zhang-san")
+        k.wait_screen("waitingConfirmation")
+        k.wechat("confirm")
+        k.wait_screen("failed")
+        assert k.value("[data-failure-code]") == "HAND_OVER_REFUSED"
+        assert k.value("[data-failure-detail]") == "HIS_REFUSED"
+        assert not k.has_action("retry"), "the window, not another try, can register them"
+        text = k.text()
+        assert "张" not in text and "110105198806120036" not in text
+    finally:
+        k.admin("DELETE", "/sandbox/hospital/faults")
+    k.back_to_idle()
