@@ -9,7 +9,10 @@ message that hospital received is then checked by tools nobody here wrote:
   and the npm package `fhir` (code bindings, such as Patient.gender's value set, which
   fhir.resources does not check);
 - HL7 V3 (WS/T 846.2): the PyPI package xmlschema against the part-2 XSDs in
-  core/his/tests/schemas/.
+  core/his/tests/schemas/;
+- the vendor interfaces of the example site profiles: jsonschema and xmlschema against the
+  schemas in tests/validators/, written from the vendors' public field sets (not from the
+  profiles).
 
 A deliberately broken message of each kind must fail them, so these checks can fail.
 
@@ -25,6 +28,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import jsonschema
 import pytest
 import xmlschema
 from fhir.resources.R4B.patient import Patient
@@ -51,6 +55,18 @@ ADAPTERS = {
 adapter = "fhir"
 base_url = "{base}/his/fhir"
 patient_number_system = "urn:oid:2.16.156.10011.2.5.1.4"
+""",
+    "http-tianrui": """
+[his]
+adapter = "http"
+url = "{base}/his/vendor/tianrui"
+profile = "{profiles}/tianrui.toml"
+""",
+    "http-zzj": """
+[his]
+adapter = "http"
+url = "{base}/his/vendor/zzj"
+profile = "{profiles}/zzj.toml"
 """,
     "wst846": """
 [his]
@@ -93,7 +109,11 @@ def play(hospital, tmp_path, adapter, persona, soap="1.2"):
     """Plays `persona` through the whole session with `[his]` pointing at `hospital`; what
     the CLI printed."""
     config = tmp_path / f"{adapter}.toml"
-    config.write_text(ADAPTERS[adapter].format(base=hospital.base_url, soap=soap))
+    config.write_text(
+        ADAPTERS[adapter].format(
+            base=hospital.base_url, soap=soap, profiles=ROOT / "assets/his-profiles"
+        )
+    )
     run = subprocess.run(
         cli_command()
         + ["demo", "--config", str(config), "--persona", persona]
@@ -265,3 +285,40 @@ def test_the_xsd_validator_refuses_a_broken_registration(hospital, tmp_path):
     broken, cuts = re.subn(r"<providerOrganization\b.*?</providerOrganization>", "", registration)
     assert cuts == 1
     assert any("providerOrganization" in p or "coveredPartyOf" in p for p in v3_problems(broken))
+
+
+# --- vendor self-service interfaces (the example site profiles) ---------------------------
+
+TIANRUI = json.loads((VALIDATORS / "tianrui-register.schema.json").read_text(encoding="utf-8"))
+ZZJ = xmlschema.XMLSchema(str(VALIDATORS / "zzj-request.xsd"))
+
+
+def vendor_problems(site, body):
+    if site == "tianrui":
+        validator = jsonschema.Draft202012Validator(TIANRUI)
+        return [e.message for e in validator.iter_errors(json.loads(body))]
+    return [str(e.reason) for e in ZZJ.iter_errors(body)]
+
+
+@pytest.mark.parametrize("site", ["tianrui", "zzj"])
+def test_vendor_requests_match_the_sites_published_fields(hospital, tmp_path, site):
+    hospital.admin("POST", "/sandbox/hospital/reset")
+    numbers = {p: register(hospital, tmp_path, f"http-{site}", p) for p in PERSONAS}
+    assert register(hospital, tmp_path, f"http-{site}", "minor") == numbers["minor"]
+
+    bodies = [r["body"] for r in received(hospital, "vendor") if r["target"].endswith(site)]
+    # 天瑞 has only the (idempotent) create; the other site is asked first, then told.
+    assert len(bodies) == (len(PERSONAS) + 1 if site == "tianrui" else 2 * len(PERSONAS) + 1)
+    for body in bodies:
+        assert vendor_problems(site, body) == [], body
+    names = {p["name"] for p in hospital.admin("GET", "/sandbox/hospital/patients")}
+    assert names == set(PERSONAS.values())
+
+    # The standard's sex code where the site wants its own is caught.
+    if site == "tianrui":
+        broken = json.loads(bodies[0])
+        broken["sex"] = "1"
+        assert vendor_problems(site, json.dumps(broken)) != []
+    else:
+        create = next(b for b in bodies if "GETPATRECORD" in b)
+        assert vendor_problems(site, create.replace("<SEX>", "<SEX>M", 1)) != []
