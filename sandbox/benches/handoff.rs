@@ -20,7 +20,12 @@ use facekiosk_sandbox::{Sandbox, StartOptions};
 
 /// A patient with a resident ID number of its own (`n` picks the number, check digit right).
 fn patient(n: u32) -> Identity {
-    let body = format!("1101051988{:02}{:02}{:03}", 1 + n % 12, 1 + n % 28, n % 1000);
+    let body = format!(
+        "1101051988{:02}{:02}{:03}",
+        1 + n % 12,
+        1 + n % 28,
+        n % 1000
+    );
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     let sum: u32 = body
         .bytes()
@@ -35,8 +40,7 @@ fn patient(n: u32) -> Identity {
         real_name: Some(RealNameInfo {
             name: RealName::parse("𠮷雅婷".into()).unwrap(),
             credential_type: CredentialType::ResidentId,
-            credential_number: CredentialNumber::parse(CredentialType::ResidentId, number)
-                .unwrap(),
+            credential_number: CredentialNumber::parse(CredentialType::ResidentId, number).unwrap(),
         }),
         phone: None,
     }

@@ -405,7 +405,10 @@ fn a_wst846_hand_off_is_read_whole() {
     assert_eq!(w.patient_number_prefix, "ZZJ01-");
     assert_eq!(w.oids.patient_id, "2.16.156.10011.2.5.1.4");
     let occupation = w.agreed.occupation.as_ref().unwrap();
-    assert_eq!((occupation.code.as_str(), occupation.name.as_str()), ("90", "其他"));
+    assert_eq!(
+        (occupation.code.as_str(), occupation.name.as_str()),
+        ("90", "其他")
+    );
     assert_eq!(w.agreed.ethnic_group, None, "not agreed: sent as not known");
     assert!(w.birth_date_required);
 }
