@@ -1,26 +1,57 @@
-//! Logs to stderr, and a panic hook that never prints the panic's message: a message may
-//! have been formatted from personal data, and this process handles names and ID numbers.
+//! Logs to stderr (the journal, under systemd) and to size-rotated files in the log folder
+//! ([`file`]), and a panic hook that never prints the panic's message: a message may have been
+//! formatted from personal data, and this process handles names and ID numbers.
 //!
 //! Our crates log at what `RUST_LOG` asks (default `info`); every other crate at `warn` at
 //! most, whatever `RUST_LOG` says: reqwest's and hyper's debug lines carry request URLs, and
 //! the facemch URL carries the patient's face_sid. Crates that log through the `log` facade
 //! are bridged into the same filter.
 
+mod file;
+
 use std::io::IsTerminal;
+use std::path::PathBuf;
 
 use tracing::{Level, Metadata};
 use tracing_subscriber::filter::{EnvFilter, FilterFn, filter_fn};
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::prelude::*;
+use tracing_subscriber::registry::LookupSpan;
 
 /// The prefix every crate of ours has (`facekiosk_session`, `facekiosk_app`, ...).
 const OURS: &str = "facekiosk";
 
+/// Where the package puts the kiosk's logs.
+const INSTALLED_LOG_DIR: &str = "/var/log/facekiosk";
+
+/// The log folder: `$FACEKIOSK_LOG_DIR`, else the installed kiosk's when it exists; none for a
+/// developer's run or a test (stderr only).
+fn log_dir() -> Option<PathBuf> {
+    match std::env::var_os("FACEKIOSK_LOG_DIR") {
+        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
+        _ => Some(PathBuf::from(INSTALLED_LOG_DIR)).filter(|d| d.is_dir()),
+    }
+}
+
 pub fn init() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let ansi = std::io::stderr().is_terminal();
+    let file = log_dir().and_then(|dir| match file::RotatingFile::open(&dir) {
+        Ok(file) => Some(file),
+        Err(e) => {
+            // No subscriber yet: say it where a technician starting the app sees it.
+            eprintln!("facekiosk: cannot write logs to {}: {e}", dir.display());
+            None
+        }
+    });
     // Err only when a subscriber is already set (a second call): keep that one.
-    let _ = subscriber(filter, std::io::stderr, ansi).try_init();
+    let _ = subscriber(filter, std::io::stderr, ansi)
+        .with(file.map(|f| {
+            tracing_subscriber::fmt::layer()
+                .with_writer(f)
+                .with_ansi(false)
+        }))
+        .try_init();
     std::panic::set_hook(Box::new(|info| {
         let location = info
             .location()
@@ -40,7 +71,7 @@ fn subscriber<W>(
     filter: EnvFilter,
     writer: W,
     ansi: bool,
-) -> impl tracing::Subscriber + Send + Sync + 'static
+) -> impl tracing::Subscriber + for<'l> LookupSpan<'l> + Send + Sync + 'static
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
