@@ -1,0 +1,127 @@
+//! facekiosk-diagnostics: one self-check of a kiosk, for two faces (the technician's
+//! `facekiosk-cli doctor` and, later, the staff-mode screen). [`run`] reads the configuration
+//! file and checks, in order, what a kiosk needs: the configuration, the key files, the clock
+//! against WeChat's, each WeChat endpoint, the face terminal, the patient records and the disk.
+//!
+//! Every [`Check`] is plain language with numbers, and never holds personal data or a secret:
+//! details name files, fields, hosts and times, never a file's content.
+
+mod clock;
+mod config;
+mod disk;
+mod endpoint;
+mod keys;
+mod records;
+mod terminal;
+
+use std::path::Path;
+use std::time::Duration;
+
+use facekiosk_session::Settings;
+use serde::Serialize;
+
+/// How a check came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Warn,
+    Fail,
+}
+
+/// One check: a stable id, its verdict, what was found and, when something is wrong, what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub id: &'static str,
+    pub status: Status,
+    pub detail: String,
+    pub action: Option<String>,
+}
+
+impl Check {
+    pub fn ok(id: &'static str, detail: impl Into<String>) -> Check {
+        Check {
+            id,
+            status: Status::Ok,
+            detail: detail.into(),
+            action: None,
+        }
+    }
+
+    pub fn warn(id: &'static str, detail: impl Into<String>, action: impl Into<String>) -> Check {
+        Check {
+            id,
+            status: Status::Warn,
+            detail: detail.into(),
+            action: Some(action.into()),
+        }
+    }
+
+    pub fn fail(id: &'static str, detail: impl Into<String>, action: impl Into<String>) -> Check {
+        Check {
+            id,
+            status: Status::Fail,
+            detail: detail.into(),
+            action: Some(action.into()),
+        }
+    }
+}
+
+/// Every check, in the order they ran.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub checks: Vec<Check>,
+}
+
+impl Report {
+    /// True when any check failed (the CLI's exit status 1).
+    pub fn has_failures(&self) -> bool {
+        self.checks.iter().any(|c| c.status == Status::Fail)
+    }
+
+    /// The checks with this id.
+    pub fn find(&self, id: &str) -> Vec<&Check> {
+        self.checks.iter().filter(|c| c.id == id).collect()
+    }
+}
+
+/// How the checks behave.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The longest any one network step (DNS, connect, TLS, an answer, the bridge) may take.
+    pub timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Reads the configuration at `config` and runs every check. A configuration that does not
+/// load is the only check: nothing else can be checked without it.
+pub async fn run(config: &Path, options: &Options) -> Report {
+    match config::check(config) {
+        Ok((check, settings)) => {
+            let mut checks = vec![check];
+            checks.extend(run_settings(&settings, options).await);
+            Report { checks }
+        }
+        Err(check) => Report {
+            checks: vec![check],
+        },
+    }
+}
+
+/// The checks after the configuration, for settings already loaded (the app has them).
+pub async fn run_settings(settings: &Settings, options: &Options) -> Vec<Check> {
+    let mut checks = keys::check(&settings.wxpay.keys);
+    checks.push(clock::check(&settings.wxpay, options).await);
+    checks.extend(endpoint::check(&settings.wxpay, options).await);
+    checks.extend(terminal::check(&settings.terminal, options).await);
+    checks.push(records::check(&settings.kiosk.records));
+    checks.push(disk::check(&settings.kiosk.records).await);
+    checks
+}
