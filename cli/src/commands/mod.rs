@@ -10,6 +10,7 @@ mod keys;
 mod pair;
 mod remote;
 mod sign;
+mod staff;
 mod verify;
 
 use std::path::PathBuf;
@@ -47,6 +48,9 @@ enum Command {
     /// Pair the face terminal's bridge app with this kiosk: make the kiosk's pairing key
     /// (once, mode 600) and hand it to the bridge app through adb's standard input.
     PairTerminal(pair::PairTerminal),
+    /// Staff mode accounts: add, reset a PIN, remove, list (files beside the configuration).
+    #[command(subcommand)]
+    Staff(staff::Staff),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -59,6 +63,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Query(c) => c.run(),
         Command::Demo(c) => c.run(),
         Command::PairTerminal(c) => c.run(),
+        Command::Staff(c) => c.run(),
     }
 }
 
