@@ -1,6 +1,7 @@
 //! The command tree. Each subcommand lives in its own file.
 
 mod decrypt;
+mod doctor;
 #[cfg(feature = "demo")]
 mod demo;
 #[cfg(not(feature = "demo"))]
@@ -48,6 +49,9 @@ enum Command {
     /// Pair the face terminal's bridge app with this kiosk: make the kiosk's pairing key
     /// (once, mode 600) and hand it to the bridge app through adb's standard input.
     PairTerminal(pair::PairTerminal),
+    /// Check the whole kiosk: configuration, keys, clock, WeChat endpoints, terminal,
+    /// records, disk. Exit status 1 when any check fails.
+    Doctor(doctor::Doctor),
     /// Staff mode accounts: add, reset a PIN, remove, list (files beside the configuration).
     #[command(subcommand)]
     Staff(staff::Staff),
@@ -63,6 +67,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Query(c) => c.run(),
         Command::Demo(c) => c.run(),
         Command::PairTerminal(c) => c.run(),
+        Command::Doctor(c) => c.run(),
         Command::Staff(c) => c.run(),
     }
 }
