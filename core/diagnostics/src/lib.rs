@@ -1,7 +1,7 @@
 //! facekiosk-diagnostics: one self-check of a kiosk, for two faces (the technician's
 //! `facekiosk-cli doctor` and, later, the staff-mode screen). [`run`] reads the configuration
 //! file and checks, in order, what a kiosk needs: the configuration, the key files, the clock
-//! against WeChat's, each WeChat endpoint, the face terminal, the patient records and the disk.
+//! against WeChat's, each WeChat endpoint, the face terminal, the patient records, the disk and the hospital's system.
 //!
 //! Every [`Check`] is plain language with numbers, and never holds personal data or a secret:
 //! details name files, fields, hosts and times, never a file's content.
@@ -10,6 +10,7 @@ mod clock;
 mod config;
 mod disk;
 mod endpoint;
+mod his;
 mod keys;
 mod records;
 mod terminal;
@@ -123,5 +124,6 @@ pub async fn run_settings(settings: &Settings, options: &Options) -> Vec<Check> 
     checks.extend(terminal::check(&settings.terminal, options).await);
     checks.push(records::check(&settings.kiosk.records));
     checks.push(disk::check(&settings.kiosk.records).await);
+    checks.push(his::check(&settings.his, options).await);
     checks
 }

@@ -70,6 +70,7 @@ async fn a_healthy_world_is_all_ok() {
         "terminal.bridge",
         "records",
         "disk",
+        "his",
     ] {
         assert!(!report.find(id).is_empty(), "no {id} in {report:#?}");
     }
