@@ -31,19 +31,10 @@ pub fn check(path: &Path) -> Result<(Check, Settings), Check> {
                 "correct each field named, then run doctor again",
             ))
         }
-        // toml quotes the offending line, which may hold a password: only its position is kept.
-        Err(ConfigError::Syntax(message)) => Err(Check::fail(
-            ID,
-            format!(
-                "{} is not valid TOML ({})",
-                path.display(),
-                message.lines().next().unwrap_or("").trim()
-            ),
-            "correct the line named",
-        )),
+        // facekiosk-config keeps the line's text (a password, perhaps) out of its messages.
         Err(e) => Err(Check::fail(
             ID,
-            e.to_string(),
+            format!("{}: {e}", path.display()),
             "make the configuration file readable TOML",
         )),
     }

@@ -182,3 +182,69 @@ async fn the_report_holds_no_personal_data_and_no_secret() {
 fn toml_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
+
+/// A loopback port nothing listens on.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_an_adb_server_the_terminal_fails_with_an_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::start(StartOptions::new(dir.path()).keys_dir(keys_dir()))
+        .await
+        .unwrap();
+    let config = &sandbox.paths.kiosk_config;
+    // `[terminal]` is the file's last section: no `direct`, an adb port nobody serves.
+    let text = std::fs::read_to_string(config).unwrap();
+    std::fs::write(config, format!("{text}adb_port = {}\n", closed_port())).unwrap();
+    let report = doctor(config).await;
+    let adb = only(&report, "terminal.adb");
+    assert_eq!(adb.status, Status::Fail, "{adb:#?}");
+    assert!(adb.action.as_deref().unwrap().contains("adb start-server"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_proxy_the_endpoints_go_through_it() {
+    let w = world().await;
+    let port = closed_port();
+    let text = std::fs::read_to_string(w.config()).unwrap();
+    std::fs::write(
+        w.config(),
+        format!("{text}\n[proxy]\nurl = \"http://127.0.0.1:{port}\"\n"),
+    )
+    .unwrap();
+    let report = doctor(w.config()).await;
+    let payapp = only(&report, "endpoint.payapp");
+    assert_eq!(payapp.status, Status::Fail, "{payapp:#?}");
+    assert!(
+        payapp
+            .detail
+            .contains(&format!("through the proxy 127.0.0.1:{port}")),
+        "{payapp:#?}"
+    );
+    assert!(payapp.action.as_deref().unwrap().contains("proxy"));
+}
+
+#[tokio::test]
+async fn a_broken_configuration_is_the_only_check_and_keeps_its_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kiosk.toml");
+    // Not TOML: the parser's message quotes the line, password and all.
+    std::fs::write(&config, "[proxy]\npassword = \"hunter2\n").unwrap();
+    let report = doctor(&config).await;
+    assert_eq!(report.checks.len(), 1, "{report:#?}");
+    assert_eq!(report.checks[0].id, "config");
+    assert_eq!(report.checks[0].status, Status::Fail);
+    assert!(report.checks[0].detail.contains("line 2"), "{report:#?}");
+    assert!(!serde_json::to_string(&report).unwrap().contains("hunter2"));
+
+    std::fs::write(&config, "[merchant]\nappid = \"\"\n").unwrap();
+    let report = doctor(&config).await;
+    let detail = &report.checks[0].detail;
+    // Every problem, each by its field.
+    for field in ["merchant.mch_id", "store", "device", "keys"] {
+        assert!(detail.contains(field), "{field} not in {detail}");
+    }
+}
