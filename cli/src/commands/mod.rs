@@ -1,12 +1,12 @@
 //! The command tree. Each subcommand lives in its own file.
 
 mod decrypt;
-mod doctor;
 #[cfg(feature = "demo")]
 mod demo;
 #[cfg(not(feature = "demo"))]
 #[path = "no_demo.rs"]
 mod demo;
+mod doctor;
 mod keys;
 mod pair;
 mod remote;
