@@ -15,7 +15,8 @@ use facekiosk_terminal::{
 use crate::{Check, Options};
 
 const PLUG_IN: &str = "check that the terminal is powered and its USB cable plugged in (try \
-                       another port or cable), then run doctor again";
+                       another port or cable) and that the bridge app runs on it, then run \
+                       doctor again";
 
 pub async fn check(settings: &TerminalSettings, options: &Options) -> Vec<Check> {
     match settings.target() {
@@ -105,6 +106,10 @@ async fn adb(target: &AdbTarget, settings: &TerminalSettings, options: &Options)
         Ok(Ok(port)) => {
             let addr = SocketAddr::from(([127, 0, 0, 1], port));
             checks.push(bridge(addr, settings, options).await);
+            // Ours only: the kiosk's link keeps its own forward. A failure here leaves one
+            // stale port, which adb drops with the device.
+            let local = format!("tcp:{port}");
+            let _ = tokio::time::timeout(options.timeout, host.kill_forward(&serial, &local)).await;
         }
         Ok(Err(e)) => checks.push(Check::fail(
             "terminal.bridge",
