@@ -12,7 +12,7 @@ use facekiosk_wxpay::settings::Keys;
 use crate::Check;
 
 /// A certificate closer than this to its end is a warning: renewing takes days.
-const WARN_DAYS: i64 = 30;
+const WARN_DAYS: u64 = 30;
 
 pub fn check(keys: &Keys) -> Vec<Check> {
     let mut checks = vec![apiv2_key(&keys.apiv2_key_file)];
@@ -161,32 +161,32 @@ fn merchant_certificate(keys: &Keys, key: Option<&PrivateKey>) -> Check {
     validity(ID, path, &cert)
 }
 
-/// Whole days from `now` to `to`, negative when `to` is past.
-fn days_between(now: SystemTime, to: SystemTime) -> i64 {
-    let secs = match to.duration_since(now) {
-        Ok(d) => d.as_secs() as i64,
-        Err(e) => -(e.duration().as_secs() as i64),
-    };
-    secs.div_euclid(Duration::from_secs(86_400).as_secs() as i64)
+/// Whole days in `d` (a part of a day left off: "1 day left" until the last 24 hours).
+fn whole_days(d: Duration) -> u64 {
+    d.as_secs() / 86_400
 }
 
 fn validity(id: &'static str, path: &Path, cert: &Certificate) -> Check {
     let now = SystemTime::now();
-    let days = days_between(now, cert.not_after);
     let what = format!("{} (serial {})", path.display(), cert.serial);
     if now < cert.not_before {
-        Check::fail(
+        return Check::fail(
             id,
             format!("{what} is not valid yet"),
             "check the kiosk's clock, or use the current certificate",
-        )
-    } else if days < 0 {
-        Check::fail(
-            id,
-            format!("{what} expired {} days ago", -days),
-            "renew the certificate on the merchant platform",
-        )
-    } else if days < WARN_DAYS {
+        );
+    }
+    let days = match cert.not_after.duration_since(now) {
+        Ok(left) => whole_days(left),
+        Err(past) => {
+            return Check::fail(
+                id,
+                format!("{what} expired {} days ago", whole_days(past.duration())),
+                "renew the certificate on the merchant platform",
+            );
+        }
+    };
+    if days < WARN_DAYS {
         Check::warn(
             id,
             format!("{what} is valid, {days} days left"),
@@ -194,5 +194,53 @@ fn validity(id: &'static str, path: &Path, cert: &Certificate) -> Check {
         )
     } else {
         Check::ok(id, format!("{what} is valid, {days} days left"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Status;
+
+    fn cert_ending_in(secs_from_now: i64) -> Certificate {
+        let now = SystemTime::now();
+        let shift = Duration::from_secs(secs_from_now.unsigned_abs());
+        Certificate {
+            serial: "3A6F".into(),
+            subject: "CN=test".into(),
+            not_before: now - Duration::from_secs(365 * 86_400),
+            not_after: if secs_from_now >= 0 {
+                now + shift
+            } else {
+                now - shift
+            },
+            public_key: PrivateKey::generate().public_key(),
+        }
+    }
+
+    #[test]
+    fn days_left_decide_the_verdict() {
+        let path = Path::new("apiclient_cert.pem");
+        let soon = validity(
+            "keys.merchant_certificate",
+            path,
+            &cert_ending_in(10 * 86_400 + 60),
+        );
+        assert_eq!(soon.status, Status::Warn, "{soon:#?}");
+        assert!(soon.detail.contains("10 days left"), "{soon:#?}");
+        let fine = validity(
+            "keys.merchant_certificate",
+            path,
+            &cert_ending_in(90 * 86_400 + 60),
+        );
+        assert_eq!(fine.status, Status::Ok, "{fine:#?}");
+        assert!(fine.detail.contains("90 days left"), "{fine:#?}");
+        let gone = validity(
+            "keys.merchant_certificate",
+            path,
+            &cert_ending_in(-3 * 86_400 - 60),
+        );
+        assert_eq!(gone.status, Status::Fail, "{gone:#?}");
+        assert!(gone.detail.contains("expired 3 days ago"), "{gone:#?}");
     }
 }

@@ -248,3 +248,22 @@ async fn a_broken_configuration_is_the_only_check_and_keeps_its_secrets() {
         assert!(detail.contains(field), "{field} not in {detail}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_private_key_that_is_not_the_certificates_fails() {
+    let w = world().await;
+    let m = w.sandbox.material();
+    let text = std::fs::read_to_string(w.config()).unwrap();
+    let (ours, other) = (m.merchant.key_path(), m.sub_merchant.key_path());
+    let quoted = |p: &Path| toml_string(&p.display().to_string());
+    assert!(text.contains(&quoted(&ours)));
+    std::fs::write(w.config(), text.replace(&quoted(&ours), &quoted(&other))).unwrap();
+
+    let report = doctor(w.config()).await;
+    let cert = only(&report, "keys.merchant_certificate");
+    assert_eq!(cert.status, Status::Fail, "{cert:#?}");
+    assert!(
+        cert.detail.contains("is not the certificate of"),
+        "{cert:#?}"
+    );
+}
