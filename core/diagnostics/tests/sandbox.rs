@@ -90,6 +90,9 @@ async fn a_healthy_world_is_all_ok() {
             .detail
             .contains("round trip")
     );
+    let records = only(&report, "records");
+    assert!(records.detail.contains("integrity ok"), "{records:#?}");
+    assert!(records.detail.contains("0 patient link(s)"), "{records:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -266,4 +269,15 @@ async fn a_private_key_that_is_not_the_certificates_fails() {
         cert.detail.contains("is not the certificate of"),
         "{cert:#?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_that_are_not_a_database_fail() {
+    let w = world().await;
+    let settings = facekiosk_config::load(w.config()).unwrap();
+    std::fs::write(&settings.kiosk.records, vec![0x5a; 8192]).unwrap();
+    let report = doctor(w.config()).await;
+    let records = only(&report, "records");
+    assert_eq!(records.status, Status::Fail, "{records:#?}");
+    assert!(records.action.as_deref().unwrap().contains("backup"));
 }
