@@ -3,7 +3,7 @@
 //! answers a call. A terminal reached directly (the simulated one) skips adb.
 
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use facekiosk_bridge_protocol::{Method, Params};
 use facekiosk_terminal::adb::{AdbHost, DeviceState};
@@ -158,11 +158,7 @@ async fn bridge(addr: SocketAddr, settings: &TerminalSettings, options: &Options
     let hello = client.hello().clone();
     let started = Instant::now();
     let round_trip = client
-        .call(
-            Method::GetVersion,
-            Params::new(),
-            Duration::from_millis(options.timeout.as_millis() as u64),
-        )
+        .call(Method::GetVersion, Params::new(), options.timeout)
         .await;
     drop(client);
     let rt_ms = started.elapsed().as_millis();
