@@ -320,6 +320,28 @@ impl Records {
         Ok(true)
     }
 
+    /// Removes every link to `patient`, the number shown on the patient's screen (the
+    /// erasure the consent text promises, asked for at the window, where staff have the
+    /// number and not the openid); how many links there were. Gone from the disk as with
+    /// [`Records::forget_patient`], and the reference retired.
+    pub fn forget_reference(&self, patient: &PatientRef) -> Result<u64, RecordsError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let removed = tx.execute(
+            "DELETE FROM patient_link WHERE patient_ref = ?1",
+            params![patient.as_str()],
+        )?;
+        if removed > 0 {
+            tx.execute(
+                "INSERT OR IGNORE INTO retired_ref (ref_mac) VALUES (?1)",
+                params![self.ref_mac(patient.as_str())],
+            )?;
+        }
+        tx.commit()?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(removed as u64)
+    }
+
     /// How many patients are linked.
     pub fn patient_count(&self) -> Result<u64, RecordsError> {
         Ok(self
@@ -382,13 +404,24 @@ impl Records {
 
     /// Every receipt, oldest first.
     pub fn receipts(&self) -> Result<Vec<ConsentReceipt>, RecordsError> {
+        self.receipts_between(i64::MIN, i64::MAX)
+    }
+
+    /// The receipts shown from `from` (included) to `to` (excluded), unix seconds, oldest
+    /// first: what staff export for a date range.
+    pub fn receipts_between(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<ConsentReceipt>, RecordsError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT session_id, consent_version, consent_language, consent_sha256, shown_at,
                     decided_at, decision, outcome
-             FROM consent_receipt ORDER BY shown_at, rowid",
+             FROM consent_receipt WHERE shown_at >= ?1 AND shown_at < ?2
+             ORDER BY shown_at, rowid",
         )?;
-        let rows = stmt.query_map([], |row| {
+        let rows = stmt.query_map(params![from, to], |row| {
             let decision: String = row.get(6)?;
             Ok(ConsentReceipt {
                 session_id: row.get(0)?,
@@ -408,6 +441,19 @@ impl Records {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Deletes the receipts shown before `cutoff` (unix seconds), the retention the hospital
+    /// set; how many. A receipt still `pending` (its session running) is kept whatever its
+    /// age.
+    pub fn purge_receipts_before(&self, cutoff: i64) -> Result<u64, RecordsError> {
+        let conn = self.conn();
+        let purged = conn.execute(
+            "DELETE FROM consent_receipt WHERE shown_at < ?1 AND outcome != 'pending'",
+            params![cutoff],
+        )?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(purged as u64)
     }
 }
 

@@ -376,3 +376,58 @@ fn looking_a_patient_up_writes_nothing() {
         .unwrap();
     assert_eq!(records.find_patient(&openid).unwrap(), Some(patient));
 }
+
+#[test]
+fn staff_forget_a_patient_by_the_number_on_their_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.sqlite");
+    let records = Records::open(&path).unwrap();
+    let openid = WechatId::new("o-window-erasure");
+    let number = PatientRef::new("2026000042");
+    records.link_patient(&openid, &number).unwrap();
+    records
+        .link_patient(
+            &WechatId::new("o-someone-else"),
+            &PatientRef::new("2026000043"),
+        )
+        .unwrap();
+    assert_eq!(records.forget_reference(&number).unwrap(), 1);
+    // Not welcomed back any more; the other patient is.
+    assert_eq!(records.find_patient(&openid).unwrap(), None);
+    assert_eq!(records.patient_count().unwrap(), 1);
+    assert_eq!(records.forget_reference(&number).unwrap(), 0);
+    // Gone from the files too.
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(
+            !bytes.windows(10).any(|w| w == b"2026000042"),
+            "the forgotten number is still on disk"
+        );
+    }
+}
+
+#[test]
+fn receipts_are_exported_by_date_range_and_purged_after_retention() {
+    let records = Records::in_memory().unwrap();
+    for (id, shown_at, outcome) in [
+        ("old", 1_000, "verified"),
+        ("old-running", 1_500, "pending"),
+        ("mid", 2_000, "refused"),
+        ("new", 3_000, "verified"),
+    ] {
+        let mut r = receipt(id);
+        r.shown_at = shown_at;
+        records.open_receipt(&r).unwrap();
+        if outcome != "pending" {
+            records.finish(id, outcome).unwrap();
+        }
+    }
+    let ids = |rs: Vec<ConsentReceipt>| rs.into_iter().map(|r| r.session_id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(records.receipts_between(1_500, 3_000).unwrap()),
+        ["old-running", "mid"]
+    );
+    assert_eq!(records.purge_receipts_before(2_500).unwrap(), 2);
+    // A receipt whose session still runs is kept whatever its age.
+    assert_eq!(ids(records.receipts().unwrap()), ["old-running", "new"]);
+}
