@@ -2,11 +2,12 @@
 //! Every field has the default a hospital would start with, except two that production
 //! requires of `[terminal]`: `serial` (another phone plugged in must not be taken for the
 //! terminal) and `pairing_key_file` (the key the terminal's bridge must prove; read here, from a
-//! file only its owner may read).
+//! file only its owner may read). `[terminal.face_app]` is read by [`face_app`].
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::face_app;
 use super::reader::{Problems, Section};
 use facekiosk_session::{KioskSettings, Language};
 use facekiosk_terminal::{Pairing, TerminalSettings};
@@ -95,11 +96,17 @@ pub(super) fn read_terminal(
             "face_scan_timeout_secs",
             "confirm_timeout_secs",
             "call_timeout_secs",
+            "face_app",
         ],
         p,
     );
     let mut t = TerminalSettings {
         serial: s.string("serial", p).filter(|v| !v.is_empty()),
+        face_app: face_app::read_face_app(
+            root.get("terminal").and_then(toml::Value::as_table),
+            base,
+            p,
+        ),
         ..TerminalSettings::default()
     };
     if t.serial.is_none() && require == Require::Production {

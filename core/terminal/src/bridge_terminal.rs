@@ -11,7 +11,9 @@ use zeroize::Zeroize;
 
 use super::link::{LinkOptions, TerminalLink, TerminalTarget};
 use super::outcome::{FaceCode, Reply};
-use super::request::{AuthRequest, CallTimeouts, FaceCodeRequest, InitOptions, QuitFaceAuth};
+use super::request::{
+    AuthRequest, CallTimeouts, FaceCodeRequest, FaceScreen, InitOptions, QuitFaceAuth,
+};
 use super::sdk_rules::{Attempts, SdkRules, Step};
 use super::{BoxFuture, FaceTerminal, LinkStatus, TerminalError, TerminalResult, Transport};
 use facekiosk_pii::Secret;
@@ -21,6 +23,8 @@ use facekiosk_pii::Secret;
 pub struct TerminalOptions {
     /// The `initWxpayface` Map.
     pub init: InitOptions,
+    /// Where every face scan's UI is drawn, unless the request says.
+    pub face_screen: FaceScreen,
     /// Our timeout of each call.
     pub timeouts: CallTimeouts,
     /// The retry rules.
@@ -34,6 +38,7 @@ impl Default for TerminalOptions {
     fn default() -> Self {
         TerminalOptions {
             init: InitOptions::default(),
+            face_screen: FaceScreen::default(),
             timeouts: CallTimeouts::default(),
             rules: SdkRules::default(),
             stop_after_cut_off: true,
@@ -303,9 +308,11 @@ impl<T: Transport> FaceTerminal for BridgeTerminal<T> {
         &'a self,
         request: &'a FaceCodeRequest,
     ) -> BoxFuture<'a, TerminalResult<FaceCode>> {
+        let mut params = request.to_params();
+        self.options.face_screen.fill(&mut params);
         Box::pin(self.sdk_call(
             Method::GetWxpayfaceCode,
-            request.to_params(),
+            params,
             patient_time(
                 self.options.timeouts.face_code,
                 request.patient_time_percent,

@@ -45,11 +45,11 @@ pub use facekiosk_bridge_protocol::PairingKey;
 pub use link::{LinkOptions, TerminalLink, TerminalTarget};
 pub use outcome::{ErrCode, FaceCode, Outcome, RawResult, Reply, ReturnCode, UnderageState};
 pub use request::{
-    AuthRequest, CallTimeouts, FaceCodeRequest, FaceProxy, InitOptions, PerformMode, ProxyKind,
-    QuitFaceAuth,
+    AuthRequest, CallTimeouts, FaceCodeRequest, FaceProxy, FaceScreen, InitOptions, PerformMode,
+    ProxyKind, QuitFaceAuth, ScreenIndex,
 };
 pub use sdk_rules::SdkRules;
-pub use settings::TerminalSettings;
+pub use settings::{FaceAppSettings, TerminalSettings};
 pub use status::{BridgeInfo, LinkState, LinkStatus};
 
 pub use facekiosk_bridge_protocol::Event as TerminalEvent;

@@ -10,7 +10,7 @@ use facekiosk_pii::Secret;
 
 /// The `initWxpayface` Map: the proxy the face app should use, and its performance mode.
 /// Empty options call the overload without a Map.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InitOptions {
     /// The proxy, if the terminal reaches WeChat through one.
     pub proxy: Option<FaceProxy>,
@@ -19,7 +19,7 @@ pub struct InitOptions {
 }
 
 /// A proxy for the face app (`ip`, `port`, `user`, `passwd`, `proxy_type`, `tcp_port`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FaceProxy {
     /// `ip`.
     pub host: String,
@@ -156,6 +156,69 @@ impl FaceCodeRequest {
             }
         }
         p
+    }
+}
+
+/// Where the face app draws its face UI on the terminal (`screen_index`, `overlay_option` of
+/// `getWxpayfaceCode`). A property of the terminal's hardware, not of the patient's request, so
+/// it comes with the terminal's settings; a request that sets its own wins.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FaceScreen {
+    /// `screen_index`.
+    pub screen_index: Option<ScreenIndex>,
+    /// `overlay_option`: "1" when true, "0" when false.
+    pub overlay_option: Option<bool>,
+}
+
+/// `screen_index`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScreenIndex {
+    /// "0": the default screen.
+    Default,
+    /// "1": the secondary screen.
+    Secondary,
+    /// "2": chosen by the face app.
+    Auto,
+    /// "3": the presentation screen.
+    Presentation,
+}
+
+impl ScreenIndex {
+    /// The documented number (0..=3), as configured and as sent.
+    pub fn from_number(n: u8) -> Option<ScreenIndex> {
+        [
+            Self::Default,
+            Self::Secondary,
+            Self::Auto,
+            Self::Presentation,
+        ]
+        .get(usize::from(n))
+        .copied()
+    }
+
+    fn param(self) -> &'static str {
+        match self {
+            Self::Default => "0",
+            Self::Secondary => "1",
+            Self::Auto => "2",
+            Self::Presentation => "3",
+        }
+    }
+}
+
+impl FaceScreen {
+    /// Adds the keys a face-code Map does not already carry.
+    pub fn fill(&self, params: &mut Params) {
+        if let Some(index) = self.screen_index {
+            params
+                .entry("screen_index".into())
+                .or_insert_with(|| index.param().into());
+        }
+        if let Some(overlay) = self.overlay_option {
+            params
+                .entry("overlay_option".into())
+                .or_insert_with(|| if overlay { "1" } else { "0" }.into());
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! `[terminal]`: how the face terminal is reached, and how long its calls may take.
+//! `[terminal]`: how the face terminal is reached, how long its calls may take, and how its
+//! face app is set up.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -6,7 +7,7 @@ use std::time::Duration;
 
 use crate::bridge_client::Pairing;
 use crate::link::{AdbProgram, AdbTarget};
-use crate::{CallTimeouts, LinkOptions, TerminalOptions, TerminalTarget};
+use crate::{CallTimeouts, FaceScreen, InitOptions, LinkOptions, TerminalOptions, TerminalTarget};
 
 /// `[terminal]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +31,18 @@ pub struct TerminalSettings {
     pub confirm_timeout: Duration,
     /// Every other SDK call.
     pub call_timeout: Duration,
+    /// `[terminal.face_app]`: how the WeChat face app is set up on this terminal.
+    pub face_app: FaceAppSettings,
+}
+
+/// `[terminal.face_app]`: what the face app is told at init (its proxy, its performance mode)
+/// and where it draws the face UI. All of it the face app's defaults when absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FaceAppSettings {
+    /// The `initWxpayface` Map.
+    pub init: InitOptions,
+    /// `screen_index` and `overlay_option` of every face scan.
+    pub screen: FaceScreen,
 }
 
 impl Default for TerminalSettings {
@@ -43,6 +56,7 @@ impl Default for TerminalSettings {
             face_scan_timeout: Duration::from_secs(90),
             confirm_timeout: Duration::from_secs(120),
             call_timeout: Duration::from_secs(15),
+            face_app: FaceAppSettings::default(),
         }
     }
 }
@@ -68,9 +82,11 @@ impl TerminalSettings {
         options
     }
 
-    /// The SDK call timeouts.
+    /// How the SDK is called: the face app's init Map and screen, and the call timeouts.
     pub fn options(&self) -> TerminalOptions {
         TerminalOptions {
+            init: self.face_app.init.clone(),
+            face_screen: self.face_app.screen.clone(),
             timeouts: CallTimeouts {
                 init: self.call_timeout,
                 rawdata: self.call_timeout,
