@@ -5,8 +5,10 @@
 import { button, h } from "./dom";
 import { DEFAULT_LANGUAGE, otherLanguage, translator, type Translate } from "./i18n";
 import { asAppError, type Ipc, type RefusalCode } from "./ipc";
+import { isStaffChord, TapCounter } from "./staff/corner";
+import { StaffMode } from "./staff/mode";
 import { updateTerminalStatus } from "./terminal";
-import type { AppInfo, DemoPersona, Intent, Language, SessionView, TerminalStatus } from "./types";
+import type { AppInfo, DemoPersona, Intent, Language, SessionView, SuspensionView, TerminalStatus } from "./types";
 import type { Ctx, Rendered } from "./screens/types";
 import * as consent from "./screens/consent";
 import * as faceScan from "./screens/faceScan";
@@ -17,6 +19,7 @@ import * as misconfigured from "./screens/misconfigured";
 import * as preparing from "./screens/preparing";
 import * as refusal from "./screens/refusal";
 import * as success from "./screens/success";
+import * as suspended from "./screens/suspended";
 import * as unavailable from "./screens/unavailable";
 import * as waitingConfirmation from "./screens/waitingConfirmation";
 import * as welcomeBack from "./screens/welcomeBack";
@@ -48,6 +51,9 @@ export class App {
   private overlay: { el: HTMLElement; seconds: HTMLElement; extend: HTMLElement } | null = null;
   private firstScreenSeen = false;
   private readonly cleanups: Array<() => void> = [];
+  /** While open, its screens replace the patient's and no intent is sent. */
+  private readonly staff: StaffMode;
+  private readonly taps = new TapCounter();
 
   constructor(
     private readonly root: HTMLElement,
@@ -57,6 +63,13 @@ export class App {
     const onKeyDown = (event: KeyboardEvent) => this.onKeyDown(event);
     root.ownerDocument.addEventListener("keydown", onKeyDown);
     this.cleanups.push(() => root.ownerDocument.removeEventListener("keydown", onKeyDown));
+    this.staff = new StaffMode(ipc.staff, {
+      render: () => this.render(),
+      closed: () => this.afterStaff(),
+      refreshInfo: () => this.refreshInfo(),
+      suspension: () => this.suspension(),
+    }, root.ownerDocument);
+    this.cleanups.push(() => this.staff.cancel());
   }
 
   /** Subscribes to the events, then asks for the current state. */
@@ -89,6 +102,8 @@ export class App {
         console.warn("facekiosk-ui: no demo personas:", asAppError(error).code);
       }
     }
+    // The screens reloaded while staff were in: back to their home, not to the patient screens.
+    await this.checkStaff();
     this.render();
   }
 
@@ -114,6 +129,7 @@ export class App {
 
   /** Sends an intent; a second identical one while the first is in flight is a double tap. */
   private send(intent: Intent): void {
+    if (this.staff.isOpen) return;
     this.call(JSON.stringify(intent), intent.type, () => this.ipc.sendIntent(intent));
   }
 
@@ -122,13 +138,73 @@ export class App {
     if (this.inFlight.has(key)) return;
     this.inFlight.add(key);
     fn()
-      .catch((error) => console.warn(`facekiosk-ui: ${what} refused:`, asAppError(error).code))
+      .catch((error) => {
+        const code = String(asAppError(error).code);
+        console.warn(`facekiosk-ui: ${what} refused:`, code);
+        // Someone else (the CLI, another screen) changed what this one believes.
+        if (code === "KIOSK_SUSPENDED") void this.refreshInfo();
+        if (code === "STAFF_MODE_OPEN") void this.checkStaff();
+      })
       .finally(() => this.inFlight.delete(key));
+  }
+
+  // ---- the staff mode -----------------------------------------------------------------------
+
+  /** Offered on the screens without a patient: idle, misconfigured, out of service. */
+  private staffOffered(): boolean {
+    return !this.staff.isOpen && ["idle", "misconfigured", "suspended"].includes(this.screenName);
+  }
+
+  private openStaff(): void {
+    if (!this.staffOffered()) return;
+    // The staff screens keep the language shown, and switch it without the session.
+    this.localLanguage = this.language();
+    this.staff.open();
+  }
+
+  private async checkStaff(): Promise<void> {
+    try {
+      const who = await this.ipc.staff.status();
+      if (who && !this.staff.isOpen) {
+        this.localLanguage = this.language();
+        this.staff.reopen(who);
+      }
+    } catch (error) {
+      console.warn("facekiosk-ui: staff_status refused:", asAppError(error).code);
+    }
+  }
+
+  /** Back to the patient screens, as they are now: a save may have rebuilt the kiosk (its
+   *  views then count from the start again, so this one is taken whatever its `seq`). */
+  private afterStaff(): void {
+    this.render();
+    void Promise.allSettled([this.refreshInfo(), this.ipc.sessionView()]).then(([, view]) => {
+      if (view.status === "fulfilled" && !this.staff.isOpen) {
+        this.view = view.value;
+        this.viewError = null;
+        this.render();
+      }
+    });
+  }
+
+  private async refreshInfo(): Promise<void> {
+    try {
+      this.info = await this.ipc.appInfo();
+      this.infoError = null;
+    } catch (error) {
+      console.warn("facekiosk-ui: app_info refused:", asAppError(error).code);
+    }
+    this.render();
+  }
+
+  private suspension(): SuspensionView | null {
+    // PROVISIONAL until AppInfo's generated binding has `suspension`.
+    return (this.info as (AppInfo & { suspension?: SuspensionView | null }) | null)?.suspension ?? null;
   }
 
   private switchLanguage(): void {
     const language = otherLanguage(this.language());
-    if (this.view && !this.sessionless()) {
+    if (this.view && !this.sessionless() && !this.staff.isOpen) {
       this.send({ type: "setLanguage", language });
     } else {
       this.localLanguage = language;
@@ -137,6 +213,11 @@ export class App {
   }
 
   private onKeyDown(event: KeyboardEvent): void {
+    if (this.staff.isOpen) return this.staff.key(event);
+    if (isStaffChord(event) && this.staffOffered()) {
+      event.preventDefault();
+      return this.openStaff();
+    }
     if (event.key !== "Escape" || event.repeat) return;
     const intent: Intent | null = this.overlay ? { type: "extend" } : (this.rendered?.escape ?? null);
     if (!intent) return;
@@ -158,7 +239,7 @@ export class App {
   }
 
   private language(): Language {
-    return this.view && !this.sessionless() ? this.view.language : this.localLanguage;
+    return this.view && !this.sessionless() && !this.staff.isOpen ? this.view.language : this.localLanguage;
   }
 
   private translate(): Translate {
@@ -168,7 +249,8 @@ export class App {
   private ctx(t: Translate): Ctx {
     return {
       t,
-      elder: this.view?.elder ?? false,
+      // Elder mode is the patient's: the staff screens keep their ordinary size.
+      elder: !this.staff.isOpen && (this.view?.elder ?? false),
       info: this.info,
       demo: this.info?.mode === "demo",
       personas: this.personas,
@@ -178,12 +260,26 @@ export class App {
         this.call(`demo_present_face:${persona}`, "demo_present_face", () => this.ipc.demoPresentFace(persona)),
       wechatScreen: (confirm) =>
         this.call(`demo_wechat_screen:${confirm}`, "demo_wechat_screen", () => this.ipc.demoWechatScreen(confirm)),
+      staffTap: () => {
+        if (this.taps.tap()) this.openStaff();
+      },
     };
   }
 
   /** Which screen to show, and everything its rendering depends on (but the countdown). */
   private pick(ctx: Ctx): { name: string; key: string; render: () => Rendered } {
     const base = [this.language(), ctx.elder, this.info?.mode, this.info?.storeName];
+    const staffScreen = this.staff.screen;
+    if (staffScreen) {
+      const key = JSON.stringify([base, "staff", this.staff.revision]);
+      return { name: staffScreen.name, key, render: () => staffScreen.render(ctx.t) };
+    }
+    // Out of service replaces the screens without a patient; a patient's session under way ends
+    // as usual first.
+    const suspension = this.suspension();
+    if (suspension && (this.info?.mode === "misconfigured" || this.view?.screen.name === "idle")) {
+      return { name: "suspended", key: JSON.stringify([base, suspension]), render: () => suspended.render(suspension, ctx) };
+    }
     if (this.info?.mode === "misconfigured") {
       const problems = this.info.problems;
       return { name: "misconfigured", key: JSON.stringify([base, problems]), render: () => misconfigured.render(problems, ctx) };
@@ -223,7 +319,7 @@ export class App {
       this.screenName = picked.name;
       this.overlay = null;
       this.rendered = picked.render();
-      this.mount(t, ctx, this.rendered);
+      this.mount(t, ctx, this.rendered, picked.name);
       this.syncDocument(t, ctx.elder, picked.name);
       if (screenChanged) this.announce(this.rendered.title);
       this.focus(refocus);
@@ -235,7 +331,7 @@ export class App {
     this.syncOverlay(t);
   }
 
-  private mount(t: Translate, ctx: Ctx, rendered: Rendered): void {
+  private mount(t: Translate, ctx: Ctx, rendered: Rendered, name: string): void {
     // The visible name in the language it switches to, what it does in this one: each part
     // carries its own lang (an aria-label cannot, and must contain the visible words anyway).
     const language = button(
@@ -257,7 +353,7 @@ export class App {
         language,
       ),
     );
-    this.main = h("main", { class: "stage", attrs: { "aria-labelledby": "screen-title" } }, rendered.content);
+    this.main = h("main", { class: "stage", attrs: { "aria-labelledby": "screen-title", "data-screen": name } }, rendered.content);
     this.root.replaceChildren(header, this.main);
   }
 
@@ -340,7 +436,10 @@ export class App {
   private focus(selector: string | null): void {
     const again = selector ? this.root.querySelector<HTMLElement>(selector) : null;
     const target =
-      again ?? this.rendered?.primary ?? this.main?.querySelector<HTMLElement>("button, [tabindex]") ?? null;
+      again ??
+      this.rendered?.primary ??
+      this.main?.querySelector<HTMLElement>("button:not(#staff-corner), [tabindex]:not(#staff-corner)") ??
+      null;
     target?.focus();
   }
 }

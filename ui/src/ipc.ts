@@ -6,7 +6,10 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { COMMANDS, EVENTS, type Commands, type Events } from "./bindings/ipc";
-import type { AppError, AppErrorCode, AppInfo, DemoPersona, Intent, SessionView, TerminalStatus } from "./types";
+import type {
+  AppError, AppErrorCode, AppInfo, AuditLine, ChangeView, DemoPersona, Edit, Entry, FieldView, Intent, Preview, Report,
+  SessionView, StaffView, SuspensionView, TerminalStatus,
+} from "./types";
 
 export { COMMANDS, EVENTS };
 export type { UnlistenFn };
@@ -40,7 +43,49 @@ export interface Ipc {
   uiReady(): Promise<void>;
   onView(handler: (view: SessionView) => void): Promise<UnlistenFn>;
   onTerminalStatus(handler: (status: TerminalStatus) => void): Promise<UnlistenFn>;
+  staff: StaffIpc;
 }
+
+/** The staff mode's commands (docs/ipc.md); each one but `staffEnter` and `staffStatus` rejects
+ *  STAFF_NOT_ENTERED once the staff mode has closed. */
+export interface StaffIpc {
+  enter(pin: string): Promise<Entry>;
+  status(): Promise<StaffView | null>;
+  touch(): Promise<void>;
+  leave(): Promise<void>;
+  settings(): Promise<FieldView[]>;
+  preview(edits: Edit[]): Promise<Preview>;
+  save(edits: Edit[]): Promise<ChangeView[]>;
+  suspend(zhCn: string, en: string): Promise<SuspensionView>;
+  resume(): Promise<boolean>;
+  /** How many links went (0: no such patient here). */
+  forget(number: string): Promise<number>;
+  audit(): Promise<AuditLine[]>;
+  diagnostics(): Promise<Report>;
+}
+
+// PROVISIONAL until the staff commands are in the generated list: then `call` replaces this.
+const staffCall = <T>(command: string, args?: Record<string, unknown>) => invoke<T>(command, args);
+
+const tauriStaff: StaffIpc = {
+  enter: (pin) => staffCall("staff_enter", { pin }),
+  status: () => staffCall("staff_status"),
+  touch: async () => {
+    await staffCall("staff_touch");
+  },
+  leave: async () => {
+    await staffCall("staff_leave");
+  },
+  settings: () => staffCall("staff_settings"),
+  preview: (edits) => staffCall("staff_preview", { edits }),
+  save: (edits) => staffCall("staff_save", { edits }),
+  suspend: (zhCn, en) => staffCall("staff_suspend", { zhCn, en }),
+  resume: () => staffCall("staff_resume"),
+  // A u64 on the Rust side; the JSON number it arrives as is well within a double.
+  forget: async (number) => Number(await staffCall<number>("staff_forget", { number })),
+  audit: () => staffCall("staff_audit"),
+  diagnostics: () => staffCall("staff_diagnostics"),
+};
 
 export const tauriIpc: Ipc = {
   appInfo: () => call("app_info"),
@@ -60,6 +105,7 @@ export const tauriIpc: Ipc = {
   },
   onView: (handler) => on(EVENTS.SESSION_VIEW, handler),
   onTerminalStatus: (handler) => on(EVENTS.TERMINAL_STATUS, handler),
+  staff: tauriStaff,
 };
 
 /** A command's refusal as the screens handle it: the app's `AppError` (its code one of the generated

@@ -2,6 +2,7 @@
 import { App } from "../src/app";
 import type { Ipc } from "../src/ipc";
 import type { AppInfo, ConsentDocument, DemoPersona, Intent, Language, Screen, SessionView, TerminalStatus } from "../src/types";
+import { FakeStaff, type Call } from "./staffFake";
 
 export const LANGUAGES: readonly Language[] = ["zh-CN", "en"];
 
@@ -71,11 +72,13 @@ export const PERSONAS: DemoPersona[] = [
   { id: "cancels", label: "在微信上取消" },
 ];
 
-export type Call = { cmd: string; arg?: unknown };
+export type { Call };
 
 /** A fake core: answers the commands from its fields and records every call. */
 export class FakeIpc implements Ipc {
   calls: Call[] = [];
+  /** The staff commands; they record into `calls` too. */
+  staff = new FakeStaff(this.calls);
   info: AppInfo = INFO.production;
   current: SessionView | Error = view(SCREENS.idle());
   personas: DemoPersona[] = PERSONAS;

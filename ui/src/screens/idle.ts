@@ -1,6 +1,7 @@
 // Idle: the big "start", what will happen, that a card works just as well; elder mode; the face
 // terminal's state (in words a patient may read too) and the version.
 import { button, h } from "../dom";
+import { staffCorner } from "../staff/corner";
 import { terminalStatusElement } from "../terminal";
 import { intentButton, page, paragraph } from "./common";
 import type { Ctx, Rendered } from "./types";
@@ -43,6 +44,7 @@ export function render(ctx: Ctx): Rendered {
       terminalStatusElement(t, ctx.terminal),
       ctx.info ? h("span", { class: "version" }, t("idle.version", { version: ctx.info.version })) : null,
     ),
+    staffCorner(t, ctx.staffTap),
   );
   return { title: t("idle.title"), content, primary: start, escape: null };
 }

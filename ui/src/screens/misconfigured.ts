@@ -1,5 +1,6 @@
 // Misconfigured: the kiosk cannot serve; send the patient to staff and show staff what is wrong.
 import { h } from "../dom";
+import { staffCorner } from "../staff/corner";
 import { page, paragraph } from "./common";
 import type { Ctx, Rendered } from "./types";
 
@@ -21,5 +22,6 @@ export function render(problems: readonly string[], ctx: Ctx): Rendered {
     [],
     { tone: "warn" },
   );
+  content.append(staffCorner(t, ctx.staffTap));
   return { title: t("misconfigured.title"), content, primary: null, escape: null };
 }

@@ -13,6 +13,8 @@ export interface Ctx {
   send(intent: Intent): void;
   presentFace(persona: string): void;
   wechatScreen(confirm: boolean): void;
+  /** A tap on the staff corner (idle, misconfigured and out of service only). */
+  staffTap(): void;
 }
 
 /** A rendered screen. */

@@ -1,0 +1,85 @@
+// The technician's diagnostics: the checks take a while (the face device, WeChat), so the
+// screen says so first; then each check with what was found and what to do, and a summary.
+import { h } from "../dom";
+import type { MessageKey, Translate } from "../i18n";
+import type { Report } from "../types";
+import { refusalNotice, staffButton, staffPage } from "./frame";
+import type { Notice, Staff, StaffScreen } from "./types";
+
+const STATUSES = ["ok", "warn", "fail"] as const;
+
+export function diagnosticsScreen(staff: Staff): StaffScreen {
+  let report: Report | null = null;
+  let running = false;
+  let notice: Notice | null = null;
+
+  const run = async () => {
+    if (running) return;
+    running = true;
+    report = null;
+    notice = null;
+    staff.refresh(screen);
+    const outcome = await staff.run(screen, (ipc) => ipc.diagnostics());
+    running = false;
+    if (!outcome) return;
+    if (outcome.ok) report = outcome.value;
+    else notice = refusalNotice(outcome.error);
+    staff.refresh(screen);
+  };
+
+  const statusText = (t: Translate, status: string) =>
+    (STATUSES as readonly string[]).includes(status) ? t(`staff.diagnostics.status.${status}` as MessageKey) : status;
+
+  const results = (t: Translate, r: Report): HTMLElement[] => {
+    const count = (s: string) => r.checks.filter((c) => c.status === s).length;
+    return [
+      h(
+        "p",
+        { class: "lead staff-summary", attrs: { "data-diagnostics-summary": true } },
+        t("staff.diagnostics.summary", { ok: count("ok"), warn: count("warn"), fail: count("fail") }),
+      ),
+      h(
+        "ul",
+        { class: "staff-checks" },
+        ...r.checks.map((c) =>
+          h(
+            "li",
+            { class: `staff-check status-${c.status}`, attrs: { "data-check-id": c.id, "data-status": c.status } },
+            h("span", { class: "staff-status" }, statusText(t, c.status)),
+            h("code", { class: "staff-check-id" }, c.id),
+            h("span", { class: "staff-check-detail" }, c.detail),
+            c.action
+              ? h("span", { class: "staff-check-action" }, h("strong", {}, t("staff.diagnostics.action")), " ", c.action)
+              : null,
+          ),
+        ),
+      ),
+    ];
+  };
+
+  const screen: StaffScreen = {
+    name: "staffDiagnostics",
+    start() {
+      void run();
+    },
+    render(t) {
+      const body = running
+        ? [
+            h(
+              "div",
+              { class: "staff-progress", attrs: { "data-diagnostics-running": true, role: "status" } },
+              h("span", { class: "spinner", attrs: { "aria-hidden": "true" } }),
+              t("staff.diagnostics.running"),
+            ),
+          ]
+        : report
+          ? results(t, report)
+          : [];
+      const rerun = staffButton(t("staff.diagnostics.rerun"), () => void run(), "primary", { "data-action": "rerun" });
+      rerun.disabled = running;
+      const content = staffPage(staff, t, "staffDiagnostics", t("staff.diagnostics.title"), body, { notice, actions: [rerun] });
+      return { title: t("staff.diagnostics.title"), content, primary: running ? null : rerun, escape: null };
+    },
+  };
+  return screen;
+}
