@@ -36,6 +36,33 @@ describe("the IPC seam", () => {
     );
   });
 
+  it("calls the staff commands by their names, with the arguments by the names Tauri expects", async () => {
+    const calls: Array<[string, unknown]> = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return cmd === "staff_forget" ? 2 : null;
+    });
+    await tauriIpc.staff.enter("2468");
+    await tauriIpc.staff.status();
+    await tauriIpc.staff.touch();
+    await tauriIpc.staff.preview([{ key: "kiosk.name", value: "" }]);
+    await tauriIpc.staff.save([{ key: "kiosk.name", value: "x" }]);
+    await tauriIpc.staff.suspend("暂停", "Closed");
+    expect(await tauriIpc.staff.forget("P-1")).toBe(2);
+    await tauriIpc.staff.leave();
+    expect(calls).toEqual([
+      ["staff_enter", { pin: "2468" }],
+      ["staff_status", {}],
+      ["staff_touch", {}],
+      ["staff_preview", { edits: [{ key: "kiosk.name", value: "" }] }],
+      ["staff_save", { edits: [{ key: "kiosk.name", value: "x" }] }],
+      // Rust's `zh_cn` argument, as Tauri names it on this side.
+      ["staff_suspend", { zhCn: "暂停", en: "Closed" }],
+      ["staff_forget", { number: "P-1" }],
+      ["staff_leave", {}],
+    ]);
+  });
+
   it("delivers session://view and terminal://status payloads", async () => {
     expect(EVENTS).toEqual({ SESSION_VIEW: "session://view", TERMINAL_STATUS: "terminal://status" });
     mockIPC(() => null, { shouldMockEvents: true });
