@@ -139,7 +139,7 @@ export class App {
     this.inFlight.add(key);
     fn()
       .catch((error) => {
-        const code = String(asAppError(error).code);
+        const code = asAppError(error).code;
         console.warn(`facekiosk-ui: ${what} refused:`, code);
         // Someone else (the CLI, another screen) changed what this one believes.
         if (code === "KIOSK_SUSPENDED") void this.refreshInfo();
@@ -198,8 +198,7 @@ export class App {
   }
 
   private suspension(): SuspensionView | null {
-    // PROVISIONAL until AppInfo's generated binding has `suspension`.
-    return (this.info as (AppInfo & { suspension?: SuspensionView | null }) | null)?.suspension ?? null;
+    return this.info?.suspension ?? null;
   }
 
   private switchLanguage(): void {

@@ -64,27 +64,23 @@ export interface StaffIpc {
   diagnostics(): Promise<Report>;
 }
 
-// PROVISIONAL until the staff commands are in the generated list: then `call` replaces this.
-const staffCall = <T>(command: string, args?: Record<string, unknown>) => invoke<T>(command, args);
-
 const tauriStaff: StaffIpc = {
-  enter: (pin) => staffCall("staff_enter", { pin }),
-  status: () => staffCall("staff_status"),
+  enter: (pin) => call("staff_enter", { pin }),
+  status: () => call("staff_status"),
   touch: async () => {
-    await staffCall("staff_touch");
+    await call("staff_touch");
   },
   leave: async () => {
-    await staffCall("staff_leave");
+    await call("staff_leave");
   },
-  settings: () => staffCall("staff_settings"),
-  preview: (edits) => staffCall("staff_preview", { edits }),
-  save: (edits) => staffCall("staff_save", { edits }),
-  suspend: (zhCn, en) => staffCall("staff_suspend", { zhCn, en }),
-  resume: () => staffCall("staff_resume"),
-  // A u64 on the Rust side; the JSON number it arrives as is well within a double.
-  forget: async (number) => Number(await staffCall<number>("staff_forget", { number })),
-  audit: () => staffCall("staff_audit"),
-  diagnostics: () => staffCall("staff_diagnostics"),
+  settings: () => call("staff_settings"),
+  preview: (edits) => call("staff_preview", { edits }),
+  save: (edits) => call("staff_save", { edits }),
+  suspend: (zhCn, en) => call("staff_suspend", { zhCn, en }),
+  resume: () => call("staff_resume"),
+  forget: (number) => call("staff_forget", { number }),
+  audit: () => call("staff_audit"),
+  diagnostics: () => call("staff_diagnostics"),
 };
 
 export const tauriIpc: Ipc = {

@@ -18,19 +18,17 @@ export type { SessionErrorCode } from "./bindings/SessionErrorCode";
 export type { SessionView } from "./bindings/SessionView";
 export type { TerminalStatus } from "./bindings/TerminalStatus";
 
-// ---- the staff mode -------------------------------------------------------------------------
-// PROVISIONAL: written by hand from core/console and core/diagnostics until their generated
-// bindings land in src/bindings/ (then these become re-exports like the ones above).
-export type Role = "staff" | "technician";
-export type StaffView = { account: string; role: Role };
-export type Entry = ({ outcome: "granted" } & StaffView) | { outcome: "refused" } | { outcome: "locked"; remainingSecs: number };
-export type FieldView = { key: string; group: string; kind: string; choices: Array<string>; value: string | null; editable: boolean };
-export type Edit = { key: string; value: string };
-export type ChangeView = { key: string; old: string | null; new: string | null };
-export type FieldProblem = { field: string; rule: string };
-export type Preview = { changes: Array<ChangeView>; problems: Array<FieldProblem> };
-export type SuspensionView = { zhCn: string; en: string; since: string; by: string };
-export type AuditLine = { at: string; account: string; kind: string; detail: string | null };
-export type Status = "ok" | "warn" | "fail";
-export type Check = { id: string; status: Status; detail: string; action: string | null };
-export type Report = { checks: Array<Check> };
+// The staff mode's.
+export type { AuditLine } from "./bindings/AuditLine";
+export type { ChangeView } from "./bindings/ChangeView";
+export type { Check } from "./bindings/Check";
+export type { Edit } from "./bindings/Edit";
+export type { Entry } from "./bindings/Entry";
+export type { FieldProblem } from "./bindings/FieldProblem";
+export type { FieldView } from "./bindings/FieldView";
+export type { Preview } from "./bindings/Preview";
+export type { Report } from "./bindings/Report";
+export type { Role } from "./bindings/Role";
+export type { StaffView } from "./bindings/StaffView";
+export type { Status } from "./bindings/Status";
+export type { SuspensionView } from "./bindings/SuspensionView";

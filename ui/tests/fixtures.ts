@@ -55,14 +55,15 @@ export function view(screen: Screen, patch: Partial<SessionView> = {}): SessionV
 
 export const INFO: Record<AppInfo["mode"], AppInfo> = {
   production: { mode: "production", version: "0.1.0", storeName: "示例市第一人民医院", problems: [],
-    terminal: { state: "connected", detail: "connected to SIM-TERMINAL-1" } },
-  demo: { mode: "demo", version: "0.1.0", storeName: null, problems: [], terminal: null },
+    terminal: { state: "connected", detail: "connected to SIM-TERMINAL-1" }, suspension: null },
+  demo: { mode: "demo", version: "0.1.0", storeName: null, problems: [], terminal: null, suspension: null },
   misconfigured: {
     mode: "misconfigured",
     version: "0.1.0",
     storeName: null,
     problems: ["merchant.mch_id: required", "terminal.serial: must be set when several devices are attached"],
     terminal: null,
+    suspension: null,
   },
 };
 

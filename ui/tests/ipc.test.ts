@@ -13,7 +13,7 @@ describe("the IPC seam", () => {
     const calls: Array<[string, unknown]> = [];
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
-      if (cmd === "app_info") return { mode: "demo", version: "1", storeName: null, problems: [], terminal: null };
+      if (cmd === "app_info") return { mode: "demo", version: "1", storeName: null, problems: [], terminal: null, suspension: null };
       if (cmd === "demo_personas") return [{ id: "a", label: "A" }];
       return null;
     });
@@ -31,9 +31,12 @@ describe("the IPC seam", () => {
     expect(calls[2]![1]).toEqual({ intent: { type: "setLanguage", language: "en" } });
     expect(calls[4]![1]).toEqual({ persona: "a" });
     expect(calls[5]![1]).toEqual({ confirm: false });
-    expect(Object.values(COMMANDS).sort()).toEqual(
-      ["app_info", "demo_personas", "demo_present_face", "demo_wechat_screen", "session_intent", "session_view", "ui_ready"],
-    );
+    expect(Object.values(COMMANDS).sort()).toEqual([
+      "app_info", "demo_personas", "demo_present_face", "demo_wechat_screen", "session_intent", "session_view",
+      "staff_audit", "staff_bundle", "staff_bundle_targets", "staff_diagnostics", "staff_enter", "staff_forget",
+      "staff_leave", "staff_preview", "staff_resume", "staff_save", "staff_settings", "staff_status", "staff_suspend",
+      "staff_touch", "ui_ready",
+    ]);
   });
 
   it("calls the staff commands by their names, with the arguments by the names Tauri expects", async () => {

@@ -52,7 +52,7 @@ describe("the hidden entry", () => {
     expect(m.$$("[data-action]").map((b) => b.dataset.action)).toEqual(["language"]);
     tapCorner(m, 5);
     expect(shown(m)).toBe("staffPin");
-    m = await mount((ipc) => (ipc.info = { ...INFO.production, suspension: SUSPENDED } as typeof ipc.info));
+    m = await mount((ipc) => (ipc.info = { ...INFO.production, suspension: SUSPENDED }));
     chord();
     expect(shown(m)).toBe("staffPin");
   });

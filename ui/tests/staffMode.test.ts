@@ -2,7 +2,6 @@
 // the out-of-service screen for patients.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { dictionaries } from "../src/i18n";
-import type { AppInfo } from "../src/types";
 import { INFO, SCREENS, click, mount, view } from "./fixtures";
 import { Refuse, STAFF, SUSPENSION } from "./staffFake";
 import { chord, enterStaff, press, screenOf, settle, staffCalls } from "./staffHelpers";
@@ -95,7 +94,7 @@ describe("while the staff mode is open", () => {
 describe("out of service, for patients", () => {
   it.each(["zh-CN", "en"] as const)("replaces idle with the message in %s, the other language smaller", async (language) => {
     const m = await mount((ipc) => {
-      ipc.info = { ...INFO.production, suspension: SUSPENSION } as AppInfo;
+      ipc.info = { ...INFO.production, suspension: SUSPENSION };
       ipc.current = view(SCREENS.idle(), { language });
     });
     expect(screenOf(m)).toBe("suspended");
@@ -111,7 +110,7 @@ describe("out of service, for patients", () => {
 
   it("a patient's session under way finishes first", async () => {
     const m = await mount((ipc) => {
-      ipc.info = { ...INFO.production, suspension: SUSPENSION } as AppInfo;
+      ipc.info = { ...INFO.production, suspension: SUSPENSION };
       ipc.current = view(SCREENS.faceScan());
     });
     expect(screenOf(m)).toBe("faceScan");
@@ -122,7 +121,7 @@ describe("out of service, for patients", () => {
   it("a start refused as KIOSK_SUSPENDED asks app_info again", async () => {
     const m = await mount();
     m.ipc.sendIntent = async () => Promise.reject({ code: "KIOSK_SUSPENDED", message: "" });
-    m.ipc.info = { ...INFO.production, suspension: SUSPENSION } as AppInfo;
+    m.ipc.info = { ...INFO.production, suspension: SUSPENSION };
     click(m.$("[data-action='start']"));
     await settle();
     expect(screenOf(m)).toBe("suspended");

@@ -1,7 +1,6 @@
 // The staff screens against a fake core: what staff see and what reaches the core.
 import { describe, expect, it } from "vitest";
 import { dictionaries } from "../src/i18n";
-import type { AppInfo } from "../src/types";
 import { INFO, click } from "./fixtures";
 import { FIELDS, REPORT, Refuse, SUSPENSION, TECHNICIAN } from "./staffFake";
 import { enterStaff, screenOf, settle, staffCalls } from "./staffHelpers";
@@ -165,7 +164,7 @@ describe("out of service", () => {
     expect(m.$<HTMLTextAreaElement>("textarea[data-field='en']")?.value).toMatch(/out of service/);
     zhField.value = "系统维护中，请到人工窗口办理。";
     zhField.dispatchEvent(new Event("input"));
-    const suspendedInfo = { ...INFO.production, suspension: { ...SUSPENSION, zhCn: "系统维护中，请到人工窗口办理。" } } as AppInfo;
+    const suspendedInfo = { ...INFO.production, suspension: { ...SUSPENSION, zhCn: "系统维护中，请到人工窗口办理。" } };
     m.ipc.info = suspendedInfo;
     click(m.$("[data-action='suspend']"));
     await settle();
@@ -190,7 +189,7 @@ describe("out of service", () => {
   });
 
   it("resume: staff_resume, then home says so", async () => {
-    const m = await enterStaff((ipc) => (ipc.info = { ...INFO.production, suspension: SUSPENSION } as AppInfo));
+    const m = await enterStaff((ipc) => (ipc.info = { ...INFO.production, suspension: SUSPENSION }));
     click(m.$("[data-staff-nav='suspend']"));
     m.ipc.info = INFO.production;
     click(m.$("[data-action='resume']"));

@@ -5,4 +5,4 @@ import type { SessionErrorCode } from "./SessionErrorCode";
  * Every code a command can refuse with: this crate's own, and the session's refusals of an
  * intent (written as the session writes them).
  */
-export type AppErrorCode = "KIOSK_MISCONFIGURED" | "KIOSK_START_FAILED" | "NOT_DEMO_MODE" | "DEMO_ACTION_FAILED" | SessionErrorCode;
+export type AppErrorCode = "KIOSK_MISCONFIGURED" | "KIOSK_START_FAILED" | "NOT_DEMO_MODE" | "DEMO_ACTION_FAILED" | "KIOSK_SUSPENDED" | "PATIENT_SESSION_ACTIVE" | "STAFF_MODE_OPEN" | "STAFF_NOT_ENTERED" | "STAFF_FORBIDDEN" | "SETTINGS_INVALID" | "STAFF_ACTION_FAILED" | SessionErrorCode;

@@ -75,7 +75,7 @@ export function setNotice(line: HTMLElement, t: Translate, notice: Notice | null
 /** A refusal as staff read it: the core's message where it is written for them (it names a
  *  file or a field, never a patient), the code otherwise. */
 export function refusalNotice(error: Refusal): Notice {
-  const code = String(error.code);
+  const code = error.code;
   if (code === "STAFF_FORBIDDEN") return { kind: "error", key: "staff.forbidden" };
   if ((code === "STAFF_ACTION_FAILED" || code === "SETTINGS_INVALID") && error.message)
     return { kind: "error", key: "staff.error", vars: { message: error.message } };

@@ -104,7 +104,7 @@ export class StaffMode implements Staff {
     } catch (reason) {
       outcome = { ok: false, error: asAppError(reason) };
     }
-    if (!outcome.ok && String(outcome.error.code) === "STAFF_NOT_ENTERED") {
+    if (!outcome.ok && outcome.error.code === "STAFF_NOT_ENTERED") {
       this.close();
       return null;
     }

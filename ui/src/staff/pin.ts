@@ -77,8 +77,8 @@ export function pinScreen(staff: Staff): StaffScreen {
       const entry = outcome.value;
       if (entry.outcome === "granted") return staff.granted({ account: entry.account, role: entry.role });
       if (entry.outcome === "refused") notice = { kind: "refused", key: "staff.pin.refused" };
-      else lock(Number(entry.remainingSecs));
-    } else if (String(outcome.error.code) === "PATIENT_SESSION_ACTIVE") {
+      else lock(entry.remainingSecs);
+    } else if (outcome.error.code === "PATIENT_SESSION_ACTIVE") {
       notice = { kind: "busy", key: "staff.pin.busy" };
     } else {
       notice = refusalNotice(outcome.error);

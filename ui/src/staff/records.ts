@@ -35,7 +35,7 @@ export function recordsScreen(staff: Staff): StaffScreen {
     confirming = false;
     if (!outcome.ok) notice = refusalNotice(outcome.error);
     else {
-      const count = Number(outcome.value);
+      const count = outcome.value;
       notice =
         count > 0
           ? { kind: "forgotten", key: "staff.records.forgotten", vars: { number: asked, count } }

@@ -34,7 +34,7 @@ export function reviewScreen(staff: Staff, form: SettingsScreen, edits: Edit[], 
       await staff.infoChanged();
       return staff.home({ kind: "saved", key: "staff.home.saved", vars: { count: outcome.value.length } });
     }
-    if (String(outcome.error.code) === "SETTINGS_INVALID") {
+    if (outcome.error.code === "SETTINGS_INVALID") {
       form.showProblems(parseProblems(outcome.error.message));
       return staff.go(form);
     }
