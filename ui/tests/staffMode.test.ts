@@ -84,6 +84,30 @@ describe("while the staff mode is open", () => {
     expect(m.ipc.intents()).toEqual([]);
   });
 
+  it("a start refused as STAFF_MODE_OPEN: the staff home the core says is open", async () => {
+    const m = await mount();
+    m.ipc.sendIntent = async () => Promise.reject({ code: "STAFF_MODE_OPEN", message: "" });
+    m.ipc.staff.answers.status = STAFF;
+    click(m.$("[data-action='start']"));
+    await settle();
+    expect(screenOf(m)).toBe("staffHome");
+  });
+
+  it("in English, every staff screen is in English", async () => {
+    const m = await enterStaff((ipc) => (ipc.current = view(SCREENS.idle(), { language: "en" })));
+    for (const nav of ["settings", "suspend", "records", "audit"]) {
+      click(m.$(`[data-staff-nav='${nav}']`));
+      await settle();
+      expect(document.documentElement.lang).toBe("en");
+      // The data may be Chinese (a setting's value, the Chinese message's own field); the words are not.
+      const words = Array.from(m.root.querySelectorAll("h1, label, legend, button, th, p, span.staff-field-note"))
+        .filter((el) => !el.closest("[lang='zh-CN'], [data-action='language']"))
+        .map((el) => el.textContent ?? "");
+      expect(words.join(" "), nav).not.toMatch(/\p{Script=Han}/u);
+      click(m.$("[data-action='home']"));
+    }
+  });
+
   it("the screens reloaded with the staff mode open: back to the staff home", async () => {
     const m = await mount((ipc) => (ipc.staff.answers.status = STAFF));
     expect(screenOf(m)).toBe("staffHome");
