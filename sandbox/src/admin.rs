@@ -87,6 +87,7 @@ pub fn routes() -> Router<Arc<World>> {
         .route("/sandbox/sessions/{face_sid}/authorize", post(authorize))
         .route("/sandbox/sessions/{face_sid}/expire", post(expire))
         .route("/sandbox/authinfo/expire", post(expire_authinfos))
+        .route("/sandbox/authinfo/scopes", get(authinfo_scopes))
         .route(
             "/sandbox/faults",
             get(list_faults).post(add_fault).delete(clear_faults),
@@ -221,6 +222,12 @@ async fn expire(State(world): State<Arc<World>>, Path(face_sid): Path<String>) -
 async fn expire_authinfos(State(world): State<Arc<World>>) -> Json<Value> {
     world.expire_authinfos();
     Json(json!({"expired": true}))
+}
+
+/// The store, device and merchant each authinfo was requested for (a kiosk whose staff
+/// changed its store id is seen asking with the new one).
+async fn authinfo_scopes(State(world): State<Arc<World>>) -> Json<Vec<crate::world::Scope>> {
+    Json(world.grant_scopes())
 }
 
 async fn list_faults(State(world): State<Arc<World>>) -> Json<Vec<FaultRule>> {

@@ -12,7 +12,7 @@
 //! session benchmark.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,6 +28,7 @@ use crate::kiosk::{SandboxAdapter, his_settings};
 use crate::material::ids;
 use crate::options::Options;
 use crate::server::{Sandbox, SandboxHandle, SimTerminal, StartOptions};
+use crate::staff;
 
 /// How to start a demo.
 #[derive(Clone)]
@@ -103,6 +104,56 @@ pub struct Demo {
     kiosk: Kiosk,
     terminal: SimTerminal,
     sandbox: SandboxHandle,
+    rebuild: Rebuild,
+}
+
+/// What the demo swaps into the kiosk its file describes, kept to build it again.
+#[derive(Clone)]
+struct Rebuild {
+    kiosk: Option<KioskSettings>,
+    terminal: Option<TerminalSettings>,
+    wechat_timeouts: Option<Timeouts>,
+    his: HisSettings,
+    hand_over: Option<Arc<dyn HandOver>>,
+    records: PathBuf,
+}
+
+impl std::fmt::Debug for Rebuild {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rebuild")
+            .field("records", &self.records)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Rebuild {
+    fn kiosk(&self, sandbox: &SandboxHandle, terminal: &SimTerminal) -> Result<Kiosk> {
+        let path = &sandbox.paths.kiosk_config;
+        let mut settings: Settings = facekiosk_config::load(path)
+            .map_err(|e| anyhow::anyhow!("the demo's configuration {}: {e}", path.display()))?;
+        if let Some(kiosk) = &self.kiosk {
+            settings.kiosk = kiosk.clone();
+        }
+        if let Some(terminal) = &self.terminal {
+            settings.terminal = terminal.clone();
+        }
+        // The kiosk proves the key the simulated terminal's bridge was started with, whatever
+        // terminal settings the caller gave.
+        let key_file = sandbox.world().material.pairing_key_path();
+        let key = sandbox.world().material.pairing_key()?;
+        settings.terminal.pairing = Some(Pairing::new(key, key_file.display().to_string()));
+        if let Some(timeouts) = &self.wechat_timeouts {
+            settings.wxpay.timeouts = *timeouts;
+        }
+        settings.his = self.his.clone();
+        let parts = Parts {
+            terminal: Some(TerminalTarget::Direct(terminal.addr)),
+            records: Some(self.records.clone()),
+            hand_over: self.hand_over.clone(),
+            clock: None,
+        };
+        Ok(facekiosk_session::start(settings, parts)?)
+    }
 }
 
 impl Demo {
@@ -125,43 +176,43 @@ impl Demo {
                 ..FaceAppOptions::default()
             })
             .await?;
-        let path = &sandbox.paths.kiosk_config;
-        let mut settings: Settings = facekiosk_config::load(path)
-            .map_err(|e| anyhow::anyhow!("the demo's configuration {}: {e}", path.display()))?;
-        if let Some(kiosk) = options.kiosk {
-            settings.kiosk = kiosk;
-        }
-        if let Some(terminal) = options.terminal {
-            settings.terminal = terminal;
-        }
-        // The kiosk proves the key the simulated terminal's bridge was started with, whatever
-        // terminal settings the caller gave.
-        let key_file = sandbox.world().material.pairing_key_path();
-        let key = sandbox.world().material.pairing_key()?;
-        settings.terminal.pairing = Some(Pairing::new(key, key_file.display().to_string()));
-        if let Some(timeouts) = options.wechat_timeouts {
-            settings.wxpay.timeouts = timeouts;
-        }
-        settings.his = options
+        staff::seed_accounts(&sandbox.paths.kiosk_config).context("the demo's staff accounts")?;
+        let his = options
             .his
+            .clone()
             .unwrap_or_else(|| his_settings(&sandbox.base_url, &options.hospital));
-        let parts = Parts {
-            terminal: Some(TerminalTarget::Direct(terminal.addr)),
-            records: Some(
-                options
-                    .records
-                    .unwrap_or_else(|| options.data_dir.join("demo-records.sqlite")),
-            ),
+        let rebuild = Rebuild {
+            kiosk: options.kiosk,
+            terminal: options.terminal,
+            wechat_timeouts: options.wechat_timeouts,
+            his,
             hand_over: options.hand_over,
-            clock: None,
+            records: options
+                .records
+                .unwrap_or_else(|| options.data_dir.join("demo-records.sqlite")),
         };
-        let kiosk = facekiosk_session::start(settings, parts)?;
+        let kiosk = rebuild.kiosk(&sandbox, &terminal)?;
         seed_registered(&sandbox, kiosk.records()).context("the demo's patient records")?;
         Ok(Demo {
             kiosk,
             terminal,
             sandbox,
+            rebuild,
         })
+    }
+
+    /// The demo's configuration file: the sandbox's kiosk.toml in `data_dir`, which the staff
+    /// mode edits as it edits a hospital's.
+    pub fn config_path(data_dir: &Path) -> PathBuf {
+        data_dir.join(crate::server::KIOSK_CONFIG)
+    }
+
+    /// A new kiosk over the same sandbox and simulated terminal, from the configuration file
+    /// as it is now (after the staff mode changed it), with the demo's parts swapped in as at
+    /// the start. The caller shuts the running one down first: one kiosk talks to the
+    /// terminal at a time.
+    pub fn rebuild_kiosk(&self) -> Result<Kiosk> {
+        self.rebuild.kiosk(&self.sandbox, &self.terminal)
     }
 
     pub fn kiosk(&self) -> &Kiosk {
@@ -170,6 +221,12 @@ impl Demo {
 
     pub fn sandbox(&self) -> &SandboxHandle {
         &self.sandbox
+    }
+
+    /// Where the simulated terminal's bridge listens (the diagnostics go there, as the kiosk
+    /// does).
+    pub fn terminal_addr(&self) -> std::net::SocketAddr {
+        self.terminal.addr
     }
 
     pub fn terminal(&self) -> &SimTerminal {

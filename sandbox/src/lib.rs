@@ -34,6 +34,7 @@ pub mod payapp;
 pub mod personas;
 pub mod rawdata;
 pub mod server;
+pub mod staff;
 pub mod world;
 
 pub use face_app::{FaceAppOptions, PatientAction, SimFaceSdk};

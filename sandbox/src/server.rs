@@ -77,6 +77,9 @@ pub fn router(world: Arc<World>, terminals: Terminals, hospital: Arc<Hospital>) 
         .with_state(world)
 }
 
+/// The kiosk configuration the sandbox writes into its data dir (for the demo's kiosk).
+pub const KIOSK_CONFIG: &str = "kiosk.toml";
+
 /// How to start a sandbox.
 #[derive(Debug, Clone)]
 pub struct StartOptions {
@@ -179,7 +182,7 @@ impl Sandbox {
         let addr = listener.local_addr()?;
         let base_url = format!("http://{addr}");
         let paths = Paths {
-            kiosk_config: data_dir.join("kiosk.toml"),
+            kiosk_config: data_dir.join(KIOSK_CONFIG),
             kiosk_config_sp: data_dir.join("kiosk-sp.toml"),
             personas: personas_path,
             sandbox_config,

@@ -353,6 +353,15 @@ impl World {
         self.lock().grants.get(authinfo).cloned()
     }
 
+    /// What each authinfo granted so far is bound to (which store, which device), oldest
+    /// first: what a kiosk's requests said about itself.
+    pub fn grant_scopes(&self) -> Vec<Scope> {
+        let st = self.lock();
+        let mut grants: Vec<&Grant> = st.grants.values().collect();
+        grants.sort_by_key(|g| g.expires_at);
+        grants.into_iter().map(|g| g.scope.clone()).collect()
+    }
+
     /// Starts a face session for a persona.
     pub fn create_session(&self, req: SessionRequest) -> Result<NewSession, String> {
         let persona = self
@@ -432,6 +441,11 @@ impl World {
 
     pub fn session(&self, face_sid: &str) -> Option<FaceSession> {
         self.lock().sessions.get(face_sid).cloned()
+    }
+
+    /// The face_sid of every face session so far (tests look for them where they must not be).
+    pub fn face_sids(&self) -> Vec<String> {
+        self.lock().sessions.keys().cloned().collect()
     }
 
     /// What the patient's confirmation on WeChat's screen does.

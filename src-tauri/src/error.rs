@@ -27,6 +27,20 @@ pub enum AppErrorCode {
     NotDemoMode,
     /// The simulated terminal or WeChat refused a demo command.
     DemoActionFailed,
+    /// Out of service (set in the staff mode): no patient session starts.
+    KioskSuspended,
+    /// The staff mode opens only on the idle screen, not during a patient's session.
+    PatientSessionActive,
+    /// Staff are at the kiosk: no patient session starts until they leave.
+    StaffModeOpen,
+    /// The staff mode is closed (never entered, left, or a minute without a touch).
+    StaffNotEntered,
+    /// The role of whoever is in does not allow it.
+    StaffForbidden,
+    /// The settings did not validate: the message lists `field: rule`, one per problem.
+    SettingsInvalid,
+    /// A staff file, the configuration file or the records could not be used.
+    StaffActionFailed,
     /// The session did not take an intent.
     #[serde(untagged)]
     Session(SessionErrorCode),
@@ -78,6 +92,48 @@ impl AppError {
     /// The simulated terminal or WeChat refused a demo command.
     pub fn demo_action(message: impl Into<String>) -> AppError {
         AppError::new(AppErrorCode::DemoActionFailed, message)
+    }
+}
+
+impl AppError {
+    /// The staff entry during a patient's session.
+    pub fn patient_session() -> AppError {
+        AppError::new(
+            AppErrorCode::PatientSessionActive,
+            "a patient's session is running: the staff mode opens on the idle screen",
+        )
+    }
+
+    /// A session start while staff are at the kiosk.
+    pub fn staff_mode_open() -> AppError {
+        AppError::new(
+            AppErrorCode::StaffModeOpen,
+            "the staff mode is open: no patient session starts until staff leave it",
+        )
+    }
+
+    /// A session start while out of service.
+    pub fn suspended() -> AppError {
+        AppError::new(
+            AppErrorCode::KioskSuspended,
+            "the kiosk is out of service (staff mode: put it back in service)",
+        )
+    }
+}
+
+impl From<facekiosk_console::ConsoleError> for AppError {
+    fn from(error: facekiosk_console::ConsoleError) -> Self {
+        use facekiosk_console::ConsoleError as E;
+        let code = match &error {
+            E::NotEntered => AppErrorCode::StaffNotEntered,
+            E::Forbidden { .. } => AppErrorCode::StaffForbidden,
+            E::Invalid(_) => AppErrorCode::SettingsInvalid,
+            E::Staff(_) | E::Config { .. } | E::Records(_) => AppErrorCode::StaffActionFailed,
+        };
+        if code == AppErrorCode::StaffActionFailed {
+            tracing::error!("staff action failed: {error}");
+        }
+        AppError::new(code, error.to_string())
     }
 }
 

@@ -1,5 +1,5 @@
 //! The task that turns the kiosk's watches (its session view, its terminal link) into the
-//! events the screens listen to.
+//! events the screens listen to, following each kiosk the staff mode's changes build.
 
 use facekiosk_session::SessionView;
 use serde::Serialize;
@@ -12,18 +12,33 @@ use crate::state::AppState;
 /// Emits the kiosk's views and the terminal's status to the screens as they change, once the
 /// kiosk has started, however late (nothing to forward when it did not). Each event's current
 /// value goes out at once, whether or not a screen listens yet: `app_info` and `session_view`
-/// answer with the current ones.
+/// answer with the current ones. When the kiosk is rebuilt, the new one's values follow.
 pub fn forward<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
-        let Some(backend) = app.state::<AppState>().started_backend().await else {
-            return;
-        };
-        let Ok(kiosk) = backend.kiosk() else { return };
-        let views = kiosk.subscribe();
-        let status = kiosk.terminal_status();
-        let views = pump(app.clone(), views, SESSION_VIEW, SessionView::clone);
-        let status = pump(app, status, TERMINAL_STATUS, |s| TerminalStatus::from(s));
-        tokio::join!(views, status);
+        let mut backends = app.state::<AppState>().backends();
+        loop {
+            let backend = backends.borrow_and_update().clone();
+            if let Some(kiosk) = backend.as_ref().and_then(|b| b.kiosk().ok()) {
+                let views = pump(
+                    app.clone(),
+                    kiosk.subscribe(),
+                    SESSION_VIEW,
+                    SessionView::clone,
+                );
+                let status = pump(app.clone(), kiosk.terminal_status(), TERMINAL_STATUS, |s| {
+                    TerminalStatus::from(s)
+                });
+                tokio::select! {
+                    // Both watches closed: this kiosk is gone; wait for the next.
+                    _ = async { tokio::join!(views, status) } => {
+                        if backends.changed().await.is_err() { return }
+                    }
+                    changed = backends.changed() => if changed.is_err() { return },
+                }
+            } else if backends.changed().await.is_err() {
+                return;
+            }
+        }
     });
 }
 

@@ -131,7 +131,17 @@ impl Launch {
         }
     }
 
-    fn from_file(path: PathBuf) -> Launch {
+    /// The configuration file this kiosk runs from, and that its staff mode edits (the
+    /// demo's own, which the sandbox writes into its data dir).
+    pub fn config_path(&self) -> PathBuf {
+        match self {
+            #[cfg(feature = "demo")]
+            Launch::Demo(demo) => facekiosk_sandbox::demo::Demo::config_path(&demo.data_dir),
+            Launch::Production { path, .. } | Launch::Misconfigured { path, .. } => path.clone(),
+        }
+    }
+
+    pub(crate) fn from_file(path: PathBuf) -> Launch {
         match facekiosk_config::load(&path) {
             Ok(config) => Launch::Production {
                 config: Box::new(config),

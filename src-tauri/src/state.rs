@@ -4,10 +4,12 @@
 //! production wiring take a while, and the window should not wait for them. Commands wait for
 //! the start instead (`AppState::backend`), for a bounded time.
 
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use facekiosk_console::{Console, SuspensionView};
 #[cfg(feature = "demo")]
 use facekiosk_sandbox::demo::{Demo, DemoOptions};
 use facekiosk_session::{Kiosk, Parts};
@@ -32,6 +34,8 @@ pub struct AppInfo {
     pub problems: Vec<String>,
     /// The face terminal's link as of this call (later changes arrive as events).
     pub terminal: Option<crate::events::TerminalStatus>,
+    /// Out of service (set in the staff mode): the patients' screen shows this message.
+    pub suspension: Option<SuspensionView>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -58,8 +62,12 @@ pub struct Backend {
 
 #[derive(Debug)]
 enum Engine {
+    /// The demo, and its kiosk once the staff mode rebuilt it (else the demo's first one).
     #[cfg(feature = "demo")]
-    Demo(Box<Demo>),
+    Demo {
+        demo: Arc<Demo>,
+        rebuilt: Option<Kiosk>,
+    },
     Production(Kiosk),
     Misconfigured,
 }
@@ -68,16 +76,26 @@ impl Backend {
     pub fn kiosk(&self) -> Result<&Kiosk, AppError> {
         match &self.engine {
             #[cfg(feature = "demo")]
-            Engine::Demo(demo) => Ok(demo.kiosk()),
+            Engine::Demo { demo, rebuilt } => Ok(rebuilt.as_ref().unwrap_or(demo.kiosk())),
             Engine::Production(kiosk) => Ok(kiosk),
             Engine::Misconfigured => Err(AppError::misconfigured()),
+        }
+    }
+
+    /// Where the kiosk reaches its terminal's bridge directly (the demo's simulated
+    /// terminal), for the diagnostics; `None` when adb finds it, as the file says.
+    pub fn terminal_direct(&self) -> Option<std::net::SocketAddr> {
+        match &self.engine {
+            #[cfg(feature = "demo")]
+            Engine::Demo { demo, .. } => Some(demo.terminal_addr()),
+            _ => None,
         }
     }
 
     #[cfg(feature = "demo")]
     pub fn demo(&self) -> Result<&Demo, AppError> {
         match &self.engine {
-            Engine::Demo(demo) => Ok(demo),
+            Engine::Demo { demo, .. } => Ok(demo),
             _ => Err(AppError::not_demo()),
         }
     }
@@ -146,7 +164,10 @@ async fn start_demo(launch: DemoLaunch) -> Backend {
                     Some(facekiosk_sandbox::material::ids::STORE_NAME.to_owned()),
                     Vec::new(),
                 ),
-                engine: Engine::Demo(Box::new(demo)),
+                engine: Engine::Demo {
+                    demo: Arc::new(demo),
+                    rebuilt: None,
+                },
             }
         }
         // The demo's own files (keys, records) are the only things that can be wrong here.
@@ -165,7 +186,50 @@ fn info(mode: AppMode, store_name: Option<String>, problems: Vec<String>) -> App
         store_name,
         problems,
         terminal: None,
+        suspension: None,
     }
+}
+
+impl Backend {
+    /// Ends this kiosk's session task (and its hold on the terminal) before another one is
+    /// built from the same file.
+    async fn shut_down(&self) {
+        if let Ok(kiosk) = self.kiosk() {
+            kiosk.shutdown().await;
+        }
+    }
+
+    /// A kiosk built again from the configuration file at `path`, as it is now.
+    async fn rebuild(&self, path: &Path) -> Backend {
+        self.shut_down().await;
+        match &self.engine {
+            #[cfg(feature = "demo")]
+            Engine::Demo { demo, .. } => match demo.rebuild_kiosk() {
+                Ok(kiosk) => {
+                    let store_name = demo_store_name(path);
+                    Backend {
+                        info: info(AppMode::Demo, store_name, Vec::new()),
+                        engine: Engine::Demo {
+                            demo: demo.clone(),
+                            rebuilt: Some(kiosk),
+                        },
+                    }
+                }
+                Err(error) => {
+                    tracing::error!("the demo's kiosk cannot start again: {error:#}");
+                    Backend::misconfigured(vec![format!("{}: {error}", path.display())])
+                }
+            },
+            _ => Backend::start(Launch::from_file(path.to_path_buf())).await,
+        }
+    }
+}
+
+#[cfg(feature = "demo")]
+fn demo_store_name(path: &Path) -> Option<String> {
+    facekiosk_config::load(path)
+        .ok()
+        .map(|settings| settings.wxpay.store.store_name)
 }
 
 type Ready = Option<Arc<Backend>>;
@@ -180,8 +244,15 @@ pub const START_TIMEOUT: Duration = Duration::from_secs(60);
 #[derive(Debug)]
 pub struct AppState {
     backend: watch::Receiver<Ready>,
+    /// Sends the started kiosk, and each one the staff mode's changes rebuild.
+    replace: watch::Sender<Ready>,
     /// What to start, until the app's setup starts it.
-    pending: Mutex<Option<(Launch, watch::Sender<Ready>)>>,
+    pending: Mutex<Option<Launch>>,
+    /// The configuration file the kiosk runs from (the demo's own, in its data dir).
+    config: PathBuf,
+    console: Arc<Console>,
+    /// One rebuild at a time.
+    rebuilding: tokio::sync::Mutex<()>,
     start_timeout: Duration,
     /// Set by `start`: when waiting for it ends.
     deadline: OnceLock<Instant>,
@@ -192,10 +263,15 @@ pub struct AppState {
 impl AppState {
     /// `started` is when the process started.
     pub fn new(launch: Launch, started: Instant) -> AppState {
-        let (tx, backend) = watch::channel(None);
+        let (replace, backend) = watch::channel(None);
+        let config = launch.config_path();
         AppState {
             backend,
-            pending: Mutex::new(Some((launch, tx))),
+            replace,
+            pending: Mutex::new(Some(launch)),
+            console: Arc::new(Console::new(&config)),
+            config,
+            rebuilding: tokio::sync::Mutex::new(()),
             start_timeout: START_TIMEOUT,
             deadline: OnceLock::new(),
             started,
@@ -217,7 +293,8 @@ impl AppState {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take();
-        if let Some((launch, tx)) = pending {
+        if let Some(launch) = pending {
+            let tx = self.replace.clone();
             let deadline = *self
                 .deadline
                 .get_or_init(|| Instant::now() + self.start_timeout);
@@ -263,6 +340,28 @@ impl AppState {
         let mut rx = self.backend.clone();
         let ready = rx.wait_for(Option::is_some).await.ok()?;
         ready.clone()
+    }
+
+    /// The staff mode.
+    pub fn console(&self) -> &Arc<Console> {
+        &self.console
+    }
+
+    /// Builds the kiosk again from its configuration file (the staff mode saved a change):
+    /// the running one is shut down first, and the screens follow the new one. A file that no
+    /// longer starts a kiosk gives the "not set up" screen with its problems, as at a start.
+    pub async fn rebuild(&self) -> Result<(), AppError> {
+        let _one = self.rebuilding.lock().await;
+        let old = self.backend().await?;
+        let new = old.rebuild(&self.config).await;
+        tracing::info!(mode = ?new.info.mode, "the kiosk was rebuilt from its configuration");
+        self.replace.send_replace(Some(Arc::new(new)));
+        Ok(())
+    }
+
+    /// The kiosk as it is now and each one that replaces it, for background work.
+    pub fn backends(&self) -> watch::Receiver<Ready> {
+        self.backend.clone()
     }
 
     /// When the process started.

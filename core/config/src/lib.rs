@@ -4,9 +4,9 @@
 //! ([`facekiosk_session::Settings`]: the WeChat client's, the session's, the terminal's). Every
 //! invalid field is reported at once, by name, with the rule it broke.
 
-mod face_app;
 /// Staff mode's settings editor.
 pub mod edit;
+mod face_app;
 mod his;
 mod kiosk;
 mod reader;

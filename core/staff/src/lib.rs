@@ -23,7 +23,8 @@
 //! | kiosk settings (consent texts, timeouts, language) | yes | yes |
 //! | forget a patient, export receipts | yes | yes |
 //! | read and export the audit trail | yes | yes |
-//! | merchant settings (merchant, store and device ids, key paths, endpoints) | no | yes |
+//! | merchant settings (merchant, store and device ids, info_type) | yes | yes |
+//! | terminal and hospital hand-off settings | no | yes |
 //! | diagnostics (terminal, SDK, WeChat checks, log, support bundle) | no | yes |
 
 pub mod accounts;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 pub const INACTIVITY: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Staff,
@@ -29,10 +30,11 @@ impl Role {
         match permission {
             Permission::Suspend
             | Permission::ChangeKioskSettings
+            | Permission::ChangeMerchantSettings
             | Permission::ForgetPatient
             | Permission::ExportReceipts
             | Permission::ReadAudit => true,
-            Permission::ChangeMerchantSettings | Permission::Diagnostics => {
+            Permission::ChangeTerminalSettings | Permission::Diagnostics => {
                 self == Role::Technician
             }
         }
@@ -46,8 +48,10 @@ pub enum Permission {
     Suspend,
     /// Consent texts, timeouts, language.
     ChangeKioskSettings,
-    /// Merchant, store and device ids, key and certificate paths, endpoints.
+    /// The merchant, store and device ids: who this kiosk is to WeChat.
     ChangeMerchantSettings,
+    /// The face terminal and the hospital hand-off: how the kiosk reaches its parts.
+    ChangeTerminalSettings,
     /// Terminal link, SDK and WeChat checks, the log, the support bundle.
     Diagnostics,
     ForgetPatient,
@@ -121,17 +125,18 @@ mod tests {
     }
 
     #[test]
-    fn only_a_technician_sees_diagnostics_and_changes_merchant_settings() {
+    fn only_a_technician_sees_diagnostics_and_changes_how_the_parts_are_reached() {
         let t0 = Instant::now();
         let staff = StaffSession::start("ana", Role::Staff, t0);
         let tech = StaffSession::start("bo", Role::Technician, t0);
-        for p in [Permission::Diagnostics, Permission::ChangeMerchantSettings] {
+        for p in [Permission::Diagnostics, Permission::ChangeTerminalSettings] {
             assert!(!staff.may(p, t0), "{p:?}");
             assert!(tech.may(p, t0), "{p:?}");
         }
         for p in [
             Permission::Suspend,
             Permission::ChangeKioskSettings,
+            Permission::ChangeMerchantSettings,
             Permission::ForgetPatient,
             Permission::ExportReceipts,
             Permission::ReadAudit,

@@ -8,6 +8,13 @@ use crate::state::{AppInfo, AppState};
 pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
     let backend = state.backend().await?;
     let mut info = backend.info.clone();
+    info.suspension = match state.console().suspension() {
+        Ok(suspension) => suspension,
+        Err(error) => {
+            tracing::error!("the out-of-service state cannot be read: {error}");
+            None
+        }
+    };
     // The status event may have been sent before the screens listened: the current one here.
     info.terminal = backend
         .kiosk()

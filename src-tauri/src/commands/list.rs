@@ -16,6 +16,20 @@ macro_rules! for_each_command {
             demo::demo_personas() -> Vec<DemoPersona>,
             demo::demo_present_face(persona: String) -> (),
             demo::demo_wechat_screen(confirm: bool) -> (),
+            staff::staff_enter(pin: String) -> Entry,
+            staff::staff_status() -> Option<StaffView>,
+            staff::staff_touch() -> (),
+            staff::staff_leave() -> (),
+            staff::staff_settings() -> Vec<FieldView>,
+            staff::staff_preview(edits: Vec<Edit>) -> Preview,
+            staff::staff_save(edits: Vec<Edit>) -> Vec<ChangeView>,
+            staff::staff_suspend(zh_cn: String, en: String) -> SuspensionView,
+            staff::staff_resume() -> bool,
+            staff::staff_forget(number: String) -> u32,
+            staff::staff_audit() -> Vec<AuditLine>,
+            staff::staff_diagnostics() -> Report,
+            staff::staff_bundle_targets() -> Vec<String>,
+            staff::staff_bundle(dir: String) -> String,
         }
     };
 }

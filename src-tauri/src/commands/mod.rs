@@ -7,7 +7,11 @@ pub mod demo;
 #[path = "no_demo.rs"]
 pub mod demo;
 pub mod session;
+pub mod staff;
 
+use facekiosk_console::settings::{ChangeView, Edit, FieldView, Preview};
+use facekiosk_console::{AuditLine, Entry, StaffView, SuspensionView};
+use facekiosk_diagnostics::Report;
 use facekiosk_session::{Intent, SessionView};
 use tauri::ipc::Invoke;
 use tauri::{Runtime, State};

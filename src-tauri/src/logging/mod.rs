@@ -21,16 +21,10 @@ use tracing_subscriber::registry::LookupSpan;
 /// The prefix every crate of ours has (`facekiosk_session`, `facekiosk_app`, ...).
 const OURS: &str = "facekiosk";
 
-/// Where the package puts the kiosk's logs.
-const INSTALLED_LOG_DIR: &str = "/var/log/facekiosk";
-
-/// The log folder: `$FACEKIOSK_LOG_DIR`, else the installed kiosk's when it exists; none for a
-/// developer's run or a test (stderr only).
+/// The log folder (the diagnostics' bundle reads the same one): none for a developer's run or
+/// a test (stderr only).
 fn log_dir() -> Option<PathBuf> {
-    match std::env::var_os("FACEKIOSK_LOG_DIR") {
-        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
-        _ => Some(PathBuf::from(INSTALLED_LOG_DIR)).filter(|d| d.is_dir()),
-    }
+    facekiosk_diagnostics::bundle::log_dir()
 }
 
 pub fn init() {

@@ -18,24 +18,36 @@ fn refused_by_acl(answer: &Result<Value, Value>) -> bool {
     matches!(answer, Err(Value::String(m)) if m.contains("not allowed"))
 }
 
-#[test]
-fn the_capability_grants_exactly_the_registered_commands() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/capabilities/kiosk.json");
+/// The permissions a capability file grants the main window.
+fn granted(file: &str) -> BTreeSet<String> {
+    let path = format!("{}/capabilities/{file}", env!("CARGO_MANIFEST_DIR"));
     let capability: Value =
         serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("JSON");
-    assert_eq!(capability["windows"], json!(["main"]));
-    let granted: BTreeSet<String> = capability["permissions"]
+    assert_eq!(capability["windows"], json!(["main"]), "{file}");
+    capability["permissions"]
         .as_array()
         .expect("a list of permission names")
         .iter()
         .map(|p| p.as_str().expect("a plain permission name").to_owned())
-        .collect();
+        .collect()
+}
+
+#[test]
+fn the_capabilities_grant_exactly_the_registered_commands() {
+    let kiosk = granted("kiosk.json");
+    let staff = granted("staff.json");
+    // The staff mode's capability is its commands and nothing else.
+    assert!(
+        staff.iter().all(|p| p.starts_with("allow-staff-")),
+        "{staff:?}"
+    );
+    assert!(kiosk.is_disjoint(&staff));
     let expected: BTreeSet<String> = COMMANDS
         .iter()
         .map(|c| format!("allow-{}", c.replace('_', "-")))
         .chain(EVENT_PERMISSIONS.map(String::from))
         .collect();
-    assert_eq!(granted, expected);
+    assert_eq!(&kiosk | &staff, expected);
 }
 
 #[test]

@@ -14,6 +14,9 @@ use facekiosk_app::commands::{COMMAND_SPECS, COMMANDS};
 use facekiosk_app::error::AppError;
 use facekiosk_app::events::{EVENTS, TerminalStatus};
 use facekiosk_app::state::{AppInfo, DemoPersona};
+use facekiosk_console::settings::{ChangeView, Edit, FieldView, Preview};
+use facekiosk_console::{AuditLine, Entry};
+use facekiosk_diagnostics::Report;
 use facekiosk_session::{Intent, SessionView};
 use ts_rs::TS;
 
@@ -30,6 +33,13 @@ fn export_all(dir: &Path) {
     AppError::export_all_to(dir).expect("AppError");
     TerminalStatus::export_all_to(dir).expect("TerminalStatus");
     DemoPersona::export_all_to(dir).expect("DemoPersona");
+    Entry::export_all_to(dir).expect("Entry");
+    FieldView::export_all_to(dir).expect("FieldView");
+    Edit::export_all_to(dir).expect("Edit");
+    Preview::export_all_to(dir).expect("Preview");
+    ChangeView::export_all_to(dir).expect("ChangeView");
+    AuditLine::export_all_to(dir).expect("AuditLine");
+    Report::export_all_to(dir).expect("Report");
 }
 
 /// Everything generated: file name -> contents.

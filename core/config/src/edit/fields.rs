@@ -79,7 +79,23 @@ pub const FIELDS: &[FieldSpec] = &[
     f("terminal.face_scan_timeout_secs", Terminal, Integer),
     f("terminal.confirm_timeout_secs", Terminal, Integer),
     f("terminal.call_timeout_secs", Terminal, Integer),
-    // terminal.face_app.* go here, once [terminal.face_app] is read.
+    // The face app's init options; its proxy password is a file, never typed at the kiosk.
+    f(
+        "terminal.face_app.perform_mode",
+        Terminal,
+        Choice(&["normal", "low"]),
+    ),
+    f("terminal.face_app.screen_index", Terminal, Integer),
+    f("terminal.face_app.overlay_option", Terminal, Integer),
+    f("terminal.face_app.proxy_host", Terminal, Text),
+    f("terminal.face_app.proxy_port", Terminal, Integer),
+    f(
+        "terminal.face_app.proxy_type",
+        Terminal,
+        Choice(&["http_tunnel", "socks5", "http"]),
+    ),
+    f("terminal.face_app.proxy_tcp_port", Terminal, Integer),
+    f("terminal.face_app.proxy_user", Terminal, Text),
     f("his.base_url", Hospital, Text),
     f("his.url", Hospital, Text),
     f("his.identifier_system", Hospital, Text),

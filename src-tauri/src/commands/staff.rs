@@ -1,0 +1,168 @@
+//! The staff mode's commands: each checks who is in (the console does) and calls it. A saved
+//! setting rebuilds the kiosk from its file.
+
+use facekiosk_console::settings::{ChangeView, Edit, FieldView, Preview};
+use facekiosk_console::{AuditLine, Entry, Now, StaffView, SuspensionView};
+use facekiosk_diagnostics::Report;
+use facekiosk_pii::Secret;
+use facekiosk_session::Screen;
+use tauri::State;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The PIN pad's OK. Refused while a patient's session is past the idle screen: staff wait
+/// for the patient (or for the session's own timeout).
+#[tauri::command]
+pub async fn staff_enter(pin: String, state: State<'_, AppState>) -> Result<Entry, AppError> {
+    let pin = Secret::new(pin);
+    if let Ok(backend) = state.backend().await
+        && let Ok(kiosk) = backend.kiosk()
+        && kiosk.view().screen != Screen::Idle
+    {
+        return Err(AppError::patient_session());
+    }
+    Ok(state.console().enter(&pin, Now::real())?)
+}
+
+/// Who is in, if the staff mode is open.
+#[tauri::command]
+pub async fn staff_status(state: State<'_, AppState>) -> Result<Option<StaffView>, AppError> {
+    Ok(state.console().current(Now::real()))
+}
+
+/// A touch on the staff screens: the staff mode stays open another minute.
+#[tauri::command]
+pub async fn staff_touch(state: State<'_, AppState>) -> Result<(), AppError> {
+    Ok(state.console().touch(Now::real())?)
+}
+
+#[tauri::command]
+pub async fn staff_leave(state: State<'_, AppState>) -> Result<(), AppError> {
+    state.console().leave();
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn staff_settings(state: State<'_, AppState>) -> Result<Vec<FieldView>, AppError> {
+    Ok(state.console().settings(Now::real())?)
+}
+
+/// What saving these edits would change, and every problem they have, without saving.
+#[tauri::command]
+pub async fn staff_preview(
+    edits: Vec<Edit>,
+    state: State<'_, AppState>,
+) -> Result<Preview, AppError> {
+    Ok(state.console().preview(&edits, Now::real())?)
+}
+
+/// Saves the edits into the configuration file and rebuilds the kiosk from it.
+#[tauri::command]
+pub async fn staff_save(
+    edits: Vec<Edit>,
+    state: State<'_, AppState>,
+) -> Result<Vec<ChangeView>, AppError> {
+    let changes = state.console().save(&edits, Now::real())?;
+    if !changes.is_empty() {
+        state.rebuild().await?;
+    }
+    Ok(changes)
+}
+
+#[tauri::command]
+pub async fn staff_suspend(
+    zh_cn: String,
+    en: String,
+    state: State<'_, AppState>,
+) -> Result<SuspensionView, AppError> {
+    Ok(state.console().suspend(&zh_cn, &en, Now::real())?)
+}
+
+#[tauri::command]
+pub async fn staff_resume(state: State<'_, AppState>) -> Result<bool, AppError> {
+    Ok(state.console().resume(Now::real())?)
+}
+
+/// Forgets the patient with this number (as their screen showed it); how many links went.
+#[tauri::command]
+pub async fn staff_forget(number: String, state: State<'_, AppState>) -> Result<u32, AppError> {
+    let backend = state.backend().await?;
+    let records = backend.kiosk()?.records();
+    let removed = state.console().forget(records, &number, Now::real())?;
+    // A number is linked to a patient or two (a second WeChat account), never billions.
+    Ok(u32::try_from(removed).unwrap_or(u32::MAX))
+}
+
+/// The audit trail, newest first.
+#[tauri::command]
+pub async fn staff_audit(state: State<'_, AppState>) -> Result<Vec<AuditLine>, AppError> {
+    Ok(state.console().audit_trail(Now::real())?)
+}
+
+/// The technician's diagnostics, over the file and the parts the running kiosk uses.
+#[tauri::command]
+pub async fn staff_diagnostics(state: State<'_, AppState>) -> Result<Report, AppError> {
+    let adjust = as_running(&state).await;
+    Ok(state.console().diagnostics(adjust, Now::real()).await?)
+}
+
+/// Where a bundle can go: each mounted USB stick (`/media/<user>/<label>`,
+/// `/run/media/<user>/<label>`), then the kiosk's own folder (beside its configuration).
+#[tauri::command]
+pub async fn staff_bundle_targets(state: State<'_, AppState>) -> Result<Vec<String>, AppError> {
+    state.console().touch(Now::real())?;
+    let mut targets: Vec<String> = Vec::new();
+    for root in ["/media", "/run/media"] {
+        for user in read_dirs(std::path::Path::new(root)) {
+            targets.extend(read_dirs(&user).iter().map(|d| d.display().to_string()));
+        }
+    }
+    if let Some(dir) = state.console().config_path().parent() {
+        targets.push(dir.display().to_string());
+    }
+    Ok(targets)
+}
+
+fn read_dirs(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut dirs: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// Writes the support bundle into `dir` (one of [`staff_bundle_targets`]); its folder.
+#[tauri::command]
+pub async fn staff_bundle(dir: String, state: State<'_, AppState>) -> Result<String, AppError> {
+    let adjust = as_running(&state).await;
+    let logs = facekiosk_diagnostics::bundle::log_dir();
+    let program = format!("facekiosk {}", env!("CARGO_PKG_VERSION"));
+    let written = state
+        .console()
+        .bundle(
+            std::path::Path::new(&dir),
+            logs.as_deref(),
+            adjust,
+            &program,
+            Now::real(),
+        )
+        .await?;
+    Ok(written.display().to_string())
+}
+
+/// The diagnostics check the parts where the running kiosk reaches them (the demo's simulated
+/// terminal is reached directly, not through adb as its file says).
+async fn as_running(state: &AppState) -> impl FnOnce(&mut facekiosk_session::Settings) + use<> {
+    let direct = state.backend().await.ok().and_then(|b| b.terminal_direct());
+    move |settings: &mut facekiosk_session::Settings| {
+        if let Some(addr) = direct {
+            settings.terminal.direct = Some(addr);
+        }
+    }
+}
