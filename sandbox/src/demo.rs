@@ -229,6 +229,11 @@ impl Demo {
         self.terminal.addr
     }
 
+    /// The patient records the demo's kiosk keeps (not where its file says).
+    pub fn records_path(&self) -> &Path {
+        &self.rebuild.records
+    }
+
     pub fn terminal(&self) -> &SimTerminal {
         &self.terminal
     }

@@ -82,13 +82,24 @@ impl Backend {
         }
     }
 
-    /// Where the kiosk reaches its terminal's bridge directly (the demo's simulated
-    /// terminal), for the diagnostics; `None` when adb finds it, as the file says.
-    pub fn terminal_direct(&self) -> Option<std::net::SocketAddr> {
-        match &self.engine {
-            #[cfg(feature = "demo")]
-            Engine::Demo { demo, .. } => Some(demo.terminal_addr()),
+    /// The settings as this kiosk runs them, for the diagnostics: the demo's kiosk reaches
+    /// its simulated terminal directly and keeps its records elsewhere than its file says; a
+    /// production kiosk runs as its file says.
+    pub fn as_running(&self) -> impl FnOnce(&mut facekiosk_session::Settings) + use<> {
+        #[cfg(feature = "demo")]
+        let parts = match &self.engine {
+            Engine::Demo { demo, .. } => {
+                Some((demo.terminal_addr(), demo.records_path().to_path_buf()))
+            }
             _ => None,
+        };
+        #[cfg(not(feature = "demo"))]
+        let parts: Option<(std::net::SocketAddr, PathBuf)> = None;
+        move |settings| {
+            if let Some((terminal, records)) = parts {
+                settings.terminal.direct = Some(terminal);
+                settings.kiosk.records = records;
+            }
         }
     }
 

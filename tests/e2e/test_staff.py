@@ -14,6 +14,15 @@ TECHNICIAN_PIN = "135790"
 WRONG_PIN = "111112"
 
 
+def shot(k: Kiosk, name: str) -> None:
+    """The screen from its top (the focus may have scrolled a long page to its button)."""
+    k.js(
+        "window.scrollTo(0, 0);"
+        "for (const el of document.querySelectorAll('*')) { if (el.scrollTop) el.scrollTop = 0; }"
+    )
+    k.shot(name)
+
+
 def open_pin_pad(k: Kiosk) -> None:
     """The hidden entry: five taps on the top-left corner."""
     for _ in range(5):
@@ -52,14 +61,14 @@ def suspend_and_leave(k: Kiosk) -> None:
     k.action("suspend")
     k.wait_screen("staffHome")
     leave(k, to="suspended")
-    k.shot("suspended")
+    shot(k, "suspended")
 
 
-def edit_settings(k: Kiosk, values: dict[str, str], shot: bool = False) -> None:
+def edit_settings(k: Kiosk, values: dict[str, str], with_shot: bool = False) -> None:
     k.click('[data-staff-nav="settings"]')
     k.wait_screen("staffSettings")
-    if shot:
-        k.shot("staffSettings")
+    if with_shot:
+        shot(k, "staffSettings")
     for key, value in values.items():
         field = k.find(f'[data-field="{key}"]')
         field.clear()
@@ -70,7 +79,7 @@ def edit_settings(k: Kiosk, values: dict[str, str], shot: bool = False) -> None:
 def test_a_wrong_pin_is_refused_and_repeated_ones_lock_the_entry(kiosk):
     k = kiosk
     open_pin_pad(k)
-    k.shot("staffPin")
+    shot(k, "staffPin")
     type_pin(k, WRONG_PIN)
     k.wait_until("the refusal", lambda: message_kind(k) == "refused")
     assert k.screen() == "staffPin"
@@ -88,7 +97,7 @@ def test_the_right_pin_opens_the_staff_mode_and_leaving_returns_to_the_patients(
     assert "demo-staff" in k.value("[data-staff-account]")
     # Hospital staff do not see the technician's diagnostics.
     assert not k.has('[data-staff-nav="diagnostics"]')
-    k.shot("staffHome")
+    shot(k, "staffHome")
     leave(k)
 
 
@@ -96,7 +105,7 @@ def test_changed_store_and_device_ids_are_what_the_next_session_tells_wechat(kio
     k = kiosk
     enter(k)
     edit_settings(
-        k, {"store.store_id": "STORE-E2E-7", "device.device_id": "KIOSK-E2E-7"}, shot=True
+        k, {"store.store_id": "STORE-E2E-7", "device.device_id": "KIOSK-E2E-7"}, with_shot=True
     )
     k.wait_screen("staffReview")
     assert k.has('[data-change="store.store_id"]')
@@ -124,7 +133,7 @@ def test_invalid_settings_are_shown_by_field_and_nothing_is_saved(kiosk):
         and k.has('[data-problem-for="kiosk.idle_timeout_secs"]'),
     )
     assert k.screen() == "staffSettings"
-    k.shot("staffSettingsProblems")
+    shot(k, "staffSettingsProblems")
     config = (k.data_dir / "kiosk.toml").read_text(encoding="utf-8")
     assert "S" * 40 not in config
 
@@ -161,7 +170,7 @@ def test_the_diagnostics_see_the_terminal_unplugged_and_plugged_back(kiosk):
 
     k.wait_until("the bridge check", lambda: status() is not None, timeout=40)
     assert status() == "ok", k.text()
-    k.shot("staffDiagnostics")
+    shot(k, "staffDiagnostics")
     k.admin("POST", "/sandbox/terminal/unplug")
     k.action("rerun")
     k.wait_until("the unplugged terminal to fail", lambda: status() == "fail", timeout=40)
@@ -195,25 +204,25 @@ def test_staff_screens_in_english(launch):
     """The zh-CN shots come from the tests above; these are the same screens in English."""
     k = launch(language="en")
     open_pin_pad(k)
-    k.shot("staffPin")
+    shot(k, "staffPin")
     type_pin(k, TECHNICIAN_PIN)
     k.wait_screen("staffHome")
-    k.shot("staffHome")
+    shot(k, "staffHome")
     k.click('[data-staff-nav="settings"]')
     k.wait_screen("staffSettings")
-    k.shot("staffSettings")
+    shot(k, "staffSettings")
     field = k.find('[data-field="store.store_id"]')
     field.clear()
     field.send_keys("S" * 40)
     k.action("review")
     k.wait_until("the problem", lambda: k.has('[data-problem-for="store.store_id"]'))
-    k.shot("staffSettingsProblems")
+    shot(k, "staffSettingsProblems")
     k.click('[data-action="home"]')
     k.wait_screen("staffHome")
     k.click('[data-staff-nav="diagnostics"]')
     k.wait_screen("staffDiagnostics")
     k.wait_until("the report", lambda: k.has('[data-check-id="config"]'), timeout=40)
-    k.shot("staffDiagnostics")
+    shot(k, "staffDiagnostics")
     k.click('[data-action="home"]')
     k.wait_screen("staffHome")
     suspend_and_leave(k)

@@ -140,10 +140,18 @@ impl StaffFiles {
         }
         let accounts = Accounts::load(&self.accounts())?;
         let Some(account) = accounts.verify(name, pin) else {
-            lockout.record_failure(wall)?;
+            let lock = lockout.record_failure(wall)?;
             audit.append(wall, refused_as, Action::EntryRefused { locked: false })?;
             tracing::info!(failures = lockout.failures(), "staff entry refused");
-            return Err(StaffError::WrongPin);
+            // The wrong PIN that starts a lock says so at once: whoever typed it should not
+            // find out by typing another.
+            return Err(if lock.is_zero() {
+                StaffError::WrongPin
+            } else {
+                StaffError::Locked {
+                    remaining_secs: lock.as_secs(),
+                }
+            });
         };
         lockout.record_success()?;
         audit.append(wall, &account.name, Action::EntryGranted)?;

@@ -148,10 +148,16 @@ fn the_entry_locks_after_wrong_pins_audits_each_try_and_reopens_with_the_right_p
         .add("ana", Role::Staff, &pin("480193"), at(0))
         .unwrap();
     let now = Instant::now();
-    for _ in 0..3 {
+    for _ in 0..2 {
         let wrong = files.enter(Some("ana"), &pin("000001"), at(0), now);
         assert!(matches!(wrong, Err(StaffError::WrongPin)), "{wrong:?}");
     }
+    // The third starts the lock, and says so.
+    let third = files.enter(Some("ana"), &pin("000001"), at(0), now);
+    assert!(
+        matches!(third, Err(StaffError::Locked { remaining_secs: 30 })),
+        "{third:?}"
+    );
     // Locked: even the right PIN is not checked.
     let locked = files.enter(Some("ana"), &pin("480193"), at(10), now);
     assert!(

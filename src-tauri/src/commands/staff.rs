@@ -156,13 +156,13 @@ pub async fn staff_bundle(dir: String, state: State<'_, AppState>) -> Result<Str
     Ok(written.display().to_string())
 }
 
-/// The diagnostics check the parts where the running kiosk reaches them (the demo's simulated
-/// terminal is reached directly, not through adb as its file says).
+/// The diagnostics check the parts where the running kiosk reaches them.
 async fn as_running(state: &AppState) -> impl FnOnce(&mut facekiosk_session::Settings) + use<> {
-    let direct = state.backend().await.ok().and_then(|b| b.terminal_direct());
+    let backend = state.backend().await.ok();
+    let adjust = backend.as_ref().map(|b| b.as_running());
     move |settings: &mut facekiosk_session::Settings| {
-        if let Some(addr) = direct {
-            settings.terminal.direct = Some(addr);
+        if let Some(adjust) = adjust {
+            adjust(settings);
         }
     }
 }
