@@ -680,3 +680,45 @@ async fn a_bug_ends_the_session_on_a_defined_screen_and_the_kiosk_serves_the_nex
     agree(d.kiosk()).await;
     on(d.kiosk(), "faceScan").await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn receipts_past_the_hospitals_retention_are_purged_after_a_session() {
+    let d = demo_with(|o| {
+        if let Some(kiosk) = o.kiosk.as_mut() {
+            kiosk.receipt_retention_days = Some(7);
+        }
+    })
+    .await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let old = |id: &str, days: i64| facekiosk_session::ConsentReceipt {
+        session_id: id.into(),
+        consent_version: "2026-11-25".into(),
+        consent_language: "zh-CN".into(),
+        consent_sha256: "ab".repeat(32),
+        shown_at: now - days * 86_400,
+        decided_at: None,
+        decision: Decision::Declined,
+        outcome: "refused".into(),
+    };
+    let records = d.kiosk().records();
+    records.open_receipt(&old("eight-days", 8)).unwrap();
+    records.open_receipt(&old("six-days", 6)).unwrap();
+    d.kiosk().send(Intent::Start).await.unwrap();
+    on(d.kiosk(), "consent").await;
+    d.kiosk().send(Intent::Decline).await.unwrap();
+    on(d.kiosk(), "refusal").await;
+    d.kiosk().send(Intent::Done).await.unwrap();
+    on(d.kiosk(), "idle").await;
+    let left: Vec<String> = records
+        .receipts()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.session_id)
+        .collect();
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(left.contains(&"six-days".to_owned()), "{left:?}");
+    assert!(!left.contains(&"eight-days".to_owned()), "{left:?}");
+}

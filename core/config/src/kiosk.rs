@@ -33,6 +33,7 @@ pub(super) fn read_kiosk(root: &toml::Table, base: &Path, p: &mut Problems) -> K
             "records",
             "consent_dir",
             "hand_over_timeout_secs",
+            "receipt_retention_days",
         ],
         p,
     );
@@ -55,6 +56,9 @@ pub(super) fn read_kiosk(root: &toml::Table, base: &Path, p: &mut Problems) -> K
     }
     if let Some(v) = s.integer("hand_over_timeout_secs", 2..=300, p) {
         k.hand_over_timeout = secs(v);
+    }
+    if let Some(v) = s.integer("receipt_retention_days", 1..=3650, p) {
+        k.receipt_retention_days = Some(v as u32);
     }
     if k.warning >= k.idle_timeout {
         p.add(

@@ -10,6 +10,7 @@
 //! so the tests drive the inactivity timeout without sleeping.
 
 mod entry;
+mod export;
 pub mod settings;
 mod views;
 
@@ -20,6 +21,7 @@ use std::time::{Instant, SystemTime};
 use facekiosk_staff::{AuditTrail, OutOfService, Permission, StaffError, StaffFiles, StaffSession};
 
 pub use entry::Entry;
+pub use export::ExportView;
 pub use views::{AuditLine, StaffView, SuspensionView};
 
 /// The two clocks a staff action needs: the wall clock for the audit trail, the monotonic one

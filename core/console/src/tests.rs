@@ -223,3 +223,57 @@ fn forgetting_a_patient_removes_their_link_and_is_audited_without_the_number() {
         ["entry_granted", "patient_forgotten", "patient_forgotten"]
     );
 }
+
+#[test]
+fn receipts_export_by_china_date_as_csv_and_bad_dates_are_named() {
+    let f = Fixture::new();
+    let records = facekiosk_session::Records::open(&f.dir.path().join("records.sqlite")).unwrap();
+    // 2026-12-01T23:30Z is 07:30 on 2 December in China: that day's.
+    let receipt = |id: &str, shown_at: i64| facekiosk_session::ConsentReceipt {
+        session_id: id.into(),
+        consent_version: "2026-12-02".into(),
+        consent_language: "zh-CN".into(),
+        consent_sha256: "ab".repeat(32),
+        shown_at,
+        decided_at: Some(shown_at + 5),
+        decision: facekiosk_session::Decision::Agreed,
+        outcome: "verified".into(),
+    };
+    records
+        .open_receipt(&receipt("s-1", 1_796_167_800))
+        .unwrap();
+    // Nine hours earlier is 22:30 on 1 December in China: not in the range.
+    records
+        .open_receipt(&receipt("s-0", 1_796_167_800 - 9 * 3600))
+        .unwrap();
+    let out = f.dir.path().join("usb");
+    std::fs::create_dir_all(&out).unwrap();
+    f.enter(STAFF_PIN, 0);
+    let export = f
+        .console
+        .export_receipts(&records, "2026-12-02", "2026-12-02", &out, f.at(1))
+        .unwrap();
+    assert_eq!(export.count, 1);
+    let csv = std::fs::read_to_string(&export.path).unwrap();
+    assert!(csv.starts_with("session_id,consent_version,"), "{csv}");
+    assert!(
+        csv.contains("s-1,2026-12-02,zh-CN,") && !csv.contains("s-0"),
+        "{csv}"
+    );
+    assert!(csv.contains(",agreed,verified"), "{csv}");
+    // The same range again does not overwrite the first file.
+    assert!(
+        f.console
+            .export_receipts(&records, "2026-12-02", "2026-12-02", &out, f.at(2))
+            .is_err()
+    );
+    let Err(ConsoleError::Invalid(problems)) =
+        f.console
+            .export_receipts(&records, "2026-02-30", "yesterday", &out, f.at(3))
+    else {
+        panic!("impossible dates were taken")
+    };
+    let fields: Vec<_> = problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, ["from", "to"]);
+    assert!(f.kinds(4).contains(&"receipts_exported".to_owned()));
+}

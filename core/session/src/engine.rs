@@ -133,7 +133,27 @@ impl Engine {
         if let Err(e) = self.deps.records.finish(&session_id, &ending.outcome()) {
             tracing::error!(error = %e, "cannot close the consent receipt");
         }
+        self.purge_old_receipts();
         ending
+    }
+
+    /// The hospital's retention (`kiosk.receipt_retention_days`), applied after each session:
+    /// a cheap delete, and a kiosk that serves patients never keeps a receipt much longer.
+    fn purge_old_receipts(&self) {
+        let Some(days) = self.deps.settings.receipt_retention_days else {
+            return;
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let cutoff = now - i64::from(days) * 86_400;
+        match self.deps.records.purge_receipts_before(cutoff) {
+            Ok(0) => {}
+            Ok(purged) => {
+                tracing::info!(purged, days, "consent receipts past their retention purged")
+            }
+            Err(e) => tracing::error!(error = %e, "cannot purge old consent receipts"),
+        }
     }
 
     async fn consent_then_flow(

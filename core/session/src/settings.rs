@@ -42,6 +42,9 @@ pub struct KioskSettings {
     /// How long the hand-over of a verified patient (the hospital's system) may take before
     /// the session fails with HAND_OVER_FAILED.
     pub hand_over_timeout: Duration,
+    /// Consent receipts older than this many days are purged (at the end of each session);
+    /// `None`: kept until staff export and remove them otherwise.
+    pub receipt_retention_days: Option<u32>,
 }
 
 impl KioskSettings {
@@ -55,6 +58,7 @@ impl KioskSettings {
             records: base.join("records.sqlite"),
             consent_dir: None,
             hand_over_timeout: Duration::from_secs(20),
+            receipt_retention_days: None,
         }
     }
 }

@@ -34,8 +34,54 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
     (y, m, d)
 }
 
+/// The days since 1970-01-01 of a `YYYY-MM-DD` date (from 1970 on), or `None` for anything
+/// else, impossible dates (`2026-02-30`) included.
+pub fn parse_date(text: &str) -> Option<u64> {
+    let mut parts = text.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (u64, u64, u64) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    if y < 1970 || !(1..=12).contains(&m) || d == 0 {
+        return None;
+    }
+    let days = days_from_civil(y, m, d);
+    // Round trip: 2026-02-30 comes back as 2026-03-02.
+    (civil_from_days(days) == (y, m, d)).then_some(days)
+}
+
+/// Howard Hinnant's civil-to-days algorithm, for dates on or after 1970-01-01.
+fn days_from_civil(y: u64, m: u64, d: u64) -> u64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dates_parse_to_their_day_and_impossible_ones_do_not() {
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        assert_eq!(parse_date("2000-02-29"), Some(11_016));
+        assert_eq!(parse_date("2026-12-02"), Some(20_789));
+        for bad in [
+            "2026-02-30",
+            "2025-02-29",
+            "2026-13-01",
+            "26-12-02",
+            "2026-12-2",
+            "x",
+            "2026-12-02-1",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+
     use std::time::Duration;
 
     use super::*;

@@ -2,7 +2,7 @@
 //! setting rebuilds the kiosk from its file.
 
 use facekiosk_console::settings::{ChangeView, Edit, FieldView, Preview};
-use facekiosk_console::{AuditLine, Entry, Now, StaffView, SuspensionView};
+use facekiosk_console::{AuditLine, Entry, ExportView, Now, StaffView, SuspensionView};
 use facekiosk_diagnostics::Report;
 use facekiosk_pii::Secret;
 use facekiosk_session::Screen;
@@ -165,4 +165,30 @@ async fn as_running(state: &AppState) -> impl FnOnce(&mut facekiosk_session::Set
             adjust(settings);
         }
     }
+}
+
+/// The consent receipts of a date range (`YYYY-MM-DD`, both included) as a CSV file in `dir`.
+#[tauri::command]
+pub async fn staff_export_receipts(
+    from: String,
+    to: String,
+    dir: String,
+    state: State<'_, AppState>,
+) -> Result<ExportView, AppError> {
+    let backend = state.backend().await?;
+    let records = backend.kiosk()?.records();
+    let dir = std::path::Path::new(&dir);
+    Ok(state
+        .console()
+        .export_receipts(records, &from, &to, dir, Now::real())?)
+}
+
+/// The audit trail, copied into `dir`.
+#[tauri::command]
+pub async fn staff_export_audit(
+    dir: String,
+    state: State<'_, AppState>,
+) -> Result<ExportView, AppError> {
+    let dir = std::path::Path::new(&dir);
+    Ok(state.console().export_audit_to(dir, Now::real())?)
 }

@@ -5,6 +5,7 @@ import type { ChangeView } from "./ChangeView";
 import type { DemoPersona } from "./DemoPersona";
 import type { Edit } from "./Edit";
 import type { Entry } from "./Entry";
+import type { ExportView } from "./ExportView";
 import type { FieldView } from "./FieldView";
 import type { Intent } from "./Intent";
 import type { Preview } from "./Preview";
@@ -40,6 +41,8 @@ export type Commands = {
   staff_diagnostics: { args: Record<never, never>, answer: Report },
   staff_bundle_targets: { args: Record<never, never>, answer: Array<string> },
   staff_bundle: { args: { dir: string }, answer: string },
+  staff_export_receipts: { args: { from: string, to: string, dir: string }, answer: ExportView },
+  staff_export_audit: { args: { dir: string }, answer: ExportView },
 };
 
 /**
@@ -67,6 +70,8 @@ export const COMMANDS = [
   "staff_diagnostics",
   "staff_bundle_targets",
   "staff_bundle",
+  "staff_export_receipts",
+  "staff_export_audit",
 ] as const satisfies ReadonlyArray<keyof Commands>;
 
 /**

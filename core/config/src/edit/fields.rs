@@ -73,6 +73,7 @@ pub const FIELDS: &[FieldSpec] = &[
     f("kiosk.warning_secs", Kiosk, Integer),
     f("kiosk.result_timeout_secs", Kiosk, Integer),
     f("kiosk.hand_over_timeout_secs", Kiosk, Integer),
+    f("kiosk.receipt_retention_days", Kiosk, Integer),
     f("kiosk.elder_time_factor", Kiosk, Number),
     f("kiosk.consent_dir", Kiosk, Text),
     f("terminal.serial", Terminal, Text),

@@ -1,0 +1,140 @@
+//! What staff take away on a USB stick: the consent receipts of a date range (CSV) and the
+//! audit trail. Neither holds personal data: a receipt names a random session id, the text
+//! shown and what was decided, never who.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use facekiosk_config::Problem;
+use facekiosk_staff::{Action, Permission};
+use serde::Serialize;
+
+use crate::{Console, ConsoleError, Now};
+
+/// The kiosks serve hospitals in China: a day is a day in China Standard Time (UTC+8), so a
+/// receipt of 07:00 in the morning belongs to that morning's date.
+const DAY_OFFSET_SECS: i64 = 8 * 3600;
+
+/// A file written for staff, and how many records it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ExportView {
+    pub path: String,
+    pub count: u32,
+}
+
+impl Console {
+    /// The receipts shown from `from` to `to` (both `YYYY-MM-DD`, both included) as
+    /// `consent-receipts-<from>-<to>.csv` in `dir`. Audited with the dates.
+    pub fn export_receipts(
+        &self,
+        records: &facekiosk_session::Records,
+        from: &str,
+        to: &str,
+        dir: &Path,
+        now: Now,
+    ) -> Result<ExportView, ConsoleError> {
+        let account = self.authorize(Permission::ExportReceipts, "export consent receipts", now)?;
+        let (start, end) = range(from, to)?;
+        let receipts = records
+            .receipts_between(start, end)
+            .map_err(|e| ConsoleError::Records(e.to_string()))?;
+        let path = dir.join(format!("consent-receipts-{from}-{to}.csv"));
+        let mut csv = String::from(
+            "session_id,consent_version,consent_language,consent_sha256,shown_at,decided_at,decision,outcome\n",
+        );
+        for r in &receipts {
+            let decision = serde_json::to_value(r.decision)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            let cells = [
+                r.session_id.clone(),
+                r.consent_version.clone(),
+                r.consent_language.clone(),
+                r.consent_sha256.clone(),
+                r.shown_at.to_string(),
+                r.decided_at.map(|t| t.to_string()).unwrap_or_default(),
+                decision,
+                r.outcome.clone(),
+            ];
+            let row: Vec<String> = cells.iter().map(|c| cell(c)).collect();
+            csv.push_str(&row.join(","));
+            csv.push('\n');
+        }
+        write_new(&path, csv.as_bytes())?;
+        self.audit().append(
+            now.wall,
+            &account,
+            Action::ReceiptsExported {
+                from: from.to_owned(),
+                to: to.to_owned(),
+            },
+        )?;
+        Ok(ExportView {
+            path: path.display().to_string(),
+            count: receipts.len() as u32,
+        })
+    }
+
+    /// The audit trail as `staff-audit-<unix time>.jsonl` in `dir`; audited.
+    pub fn export_audit_to(&self, dir: &Path, now: Now) -> Result<ExportView, ConsoleError> {
+        let secs = facekiosk_staff::time::unix_seconds(now.wall);
+        let path = dir.join(format!("staff-audit-{secs}.jsonl"));
+        let count = self.export_audit(&path, now)?;
+        Ok(ExportView {
+            path: path.display().to_string(),
+            count: count as u32,
+        })
+    }
+}
+
+/// Unix seconds from the start of `from` to the end of `to`, China Standard Time.
+fn range(from: &str, to: &str) -> Result<(i64, i64), ConsoleError> {
+    let day = |field: &str, text: &str| {
+        facekiosk_staff::time::parse_date(text).ok_or_else(|| Problem {
+            field: field.to_owned(),
+            rule: "must be a date as YYYY-MM-DD".to_owned(),
+        })
+    };
+    let (start, end) = match (day("from", from), day("to", to)) {
+        (Ok(start), Ok(end)) if start <= end => (start, end),
+        (Ok(_), Ok(_)) => {
+            return Err(ConsoleError::Invalid(vec![Problem {
+                field: "to".to_owned(),
+                rule: "must not be before from".to_owned(),
+            }]));
+        }
+        (a, b) => {
+            let problems = [a.err(), b.err()].into_iter().flatten().collect();
+            return Err(ConsoleError::Invalid(problems));
+        }
+    };
+    let secs = |days: u64| days as i64 * 86_400 - DAY_OFFSET_SECS;
+    Ok((secs(start), secs(end + 1)))
+}
+
+/// A CSV cell: quoted when it holds a separator, a quote or a line break.
+fn cell(value: &str) -> String {
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_owned()
+    }
+}
+
+/// A new file (never over another): an export does not silently replace an earlier one.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), ConsoleError> {
+    let failed = |e: std::io::Error| ConsoleError::Config {
+        path: PathBuf::from(path),
+        detail: format!("cannot be written: {e}"),
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(failed)?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(failed)
+}
