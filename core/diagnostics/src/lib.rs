@@ -1,7 +1,8 @@
 //! facekiosk-diagnostics: one self-check of a kiosk, for two faces (the technician's
 //! `facekiosk-cli doctor` and, later, the staff-mode screen). [`run`] reads the configuration
 //! file and checks, in order, what a kiosk needs: the configuration, the key files, the clock
-//! against WeChat's, each WeChat endpoint, the face terminal, the patient records, the disk and the hospital's system.
+//! against WeChat's, each WeChat endpoint, the face terminal, the patient records and the last
+//! failed sessions, the disk and the hospital's system.
 //!
 //! Every [`Check`] is plain language with numbers, and never holds personal data or a secret:
 //! details name files, fields, hosts and times, never a file's content.
@@ -11,6 +12,7 @@ mod clock;
 mod config;
 mod disk;
 mod endpoint;
+mod failures;
 mod his;
 mod keys;
 mod records;
@@ -138,6 +140,10 @@ pub async fn run_settings(settings: &Settings, options: &Options) -> Vec<Check> 
     checks.extend(endpoint::check(&settings.wxpay, options).await);
     checks.extend(terminal::check(&settings.terminal, options).await);
     checks.push(records::check(&settings.kiosk.records));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    checks.push(failures::check(&settings.kiosk.records, now));
     checks.push(disk::check(&settings.kiosk.records).await);
     checks.push(his::check(&settings.his, options).await);
     checks
