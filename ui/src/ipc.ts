@@ -10,9 +10,10 @@ import type {
   AppError, AppErrorCode, AppInfo, AuditLine, ChangeView, DemoPersona, Edit, Entry, FieldView, Intent, Preview, Report,
   SessionView, StaffView, SuspensionView, TerminalStatus,
 } from "./types";
+import type { ExportView } from "./bindings/ExportView";
 
 export { COMMANDS, EVENTS };
-export type { UnlistenFn };
+export type { ExportView, UnlistenFn };
 
 type Command = keyof Commands;
 type Args<C extends Command> = Commands[C]["args"];
@@ -62,6 +63,14 @@ export interface StaffIpc {
   forget(number: string): Promise<number>;
   audit(): Promise<AuditLine[]>;
   diagnostics(): Promise<Report>;
+  /** Folders a file can be written to: USB sticks first, the kiosk's own folder last; maybe none. */
+  bundleTargets(): Promise<string[]>;
+  /** Technician only: writes the support bundle into `dir` (up to ~10 s); answers its path. */
+  bundle(dir: string): Promise<string>;
+  /** The consent receipts shown from `from` to `to` (local `YYYY-MM-DD`, both included), as a CSV in `dir`. */
+  exportReceipts(from: string, to: string, dir: string): Promise<ExportView>;
+  /** The audit trail, copied into `dir`. */
+  exportAudit(dir: string): Promise<ExportView>;
 }
 
 const tauriStaff: StaffIpc = {
@@ -81,6 +90,10 @@ const tauriStaff: StaffIpc = {
   forget: (number) => call("staff_forget", { number }),
   audit: () => call("staff_audit"),
   diagnostics: () => call("staff_diagnostics"),
+  bundleTargets: () => call("staff_bundle_targets"),
+  bundle: (dir) => call("staff_bundle", { dir }),
+  exportReceipts: (from, to, dir) => call("staff_export_receipts", { from, to, dir }),
+  exportAudit: (dir) => call("staff_export_audit", { dir }),
 };
 
 export const tauriIpc: Ipc = {

@@ -33,7 +33,8 @@ describe("the IPC seam", () => {
     expect(calls[5]![1]).toEqual({ confirm: false });
     expect(Object.values(COMMANDS).sort()).toEqual([
       "app_info", "demo_personas", "demo_present_face", "demo_wechat_screen", "session_intent", "session_view",
-      "staff_audit", "staff_bundle", "staff_bundle_targets", "staff_diagnostics", "staff_enter", "staff_forget",
+      "staff_audit", "staff_bundle", "staff_bundle_targets", "staff_diagnostics", "staff_enter", "staff_export_audit",
+      "staff_export_receipts", "staff_forget",
       "staff_leave", "staff_preview", "staff_resume", "staff_save", "staff_settings", "staff_status", "staff_suspend",
       "staff_touch", "ui_ready",
     ]);
@@ -43,6 +44,9 @@ describe("the IPC seam", () => {
     const calls: Array<[string, unknown]> = [];
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
+      if (cmd === "staff_bundle_targets") return ["/media/usb0"];
+      if (cmd === "staff_bundle") return "/media/usb0/facekiosk-support";
+      if (cmd.startsWith("staff_export_")) return { path: "/media/usb0/out", count: 4 };
       return cmd === "staff_forget" ? 2 : null;
     });
     await tauriIpc.staff.enter("2468");
@@ -52,6 +56,10 @@ describe("the IPC seam", () => {
     await tauriIpc.staff.save([{ key: "kiosk.name", value: "x" }]);
     await tauriIpc.staff.suspend("暂停", "Closed");
     expect(await tauriIpc.staff.forget("P-1")).toBe(2);
+    expect(await tauriIpc.staff.bundleTargets()).toEqual(["/media/usb0"]);
+    expect(await tauriIpc.staff.bundle("/media/usb0")).toBe("/media/usb0/facekiosk-support");
+    expect(await tauriIpc.staff.exportReceipts("2026-12-01", "2026-12-02", "/media/usb0")).toEqual({ path: "/media/usb0/out", count: 4 });
+    await tauriIpc.staff.exportAudit("/media/usb0");
     await tauriIpc.staff.leave();
     expect(calls).toEqual([
       ["staff_enter", { pin: "2468" }],
@@ -62,6 +70,10 @@ describe("the IPC seam", () => {
       // Rust's `zh_cn` argument, as Tauri names it on this side.
       ["staff_suspend", { zhCn: "暂停", en: "Closed" }],
       ["staff_forget", { number: "P-1" }],
+      ["staff_bundle_targets", {}],
+      ["staff_bundle", { dir: "/media/usb0" }],
+      ["staff_export_receipts", { from: "2026-12-01", to: "2026-12-02", dir: "/media/usb0" }],
+      ["staff_export_audit", { dir: "/media/usb0" }],
       ["staff_leave", {}],
     ]);
   });

@@ -1,6 +1,6 @@
 // A fake core for the staff commands: answers from `answers` (a value, a function of the
 // argument, or a refusal), records every call in the shared list.
-import type { StaffIpc } from "../src/ipc";
+import type { ExportView, StaffIpc } from "../src/ipc";
 import type { AuditLine, Entry, FieldView, Preview, Report, StaffView, SuspensionView } from "../src/types";
 
 export type Call = { cmd: string; arg?: unknown };
@@ -45,6 +45,9 @@ export const SUSPENSION: SuspensionView = {
   by: "wang.nurse",
 };
 
+/** A USB stick, then the kiosk's own folder (the core lists its own last). */
+export const TARGETS = ["/media/usb-KINGSTON", "/var/lib/facekiosk/exports"];
+
 type Answer<A, T> = T | Refuse | ((arg: A) => T | Refuse | Promise<T>);
 
 export interface Answers {
@@ -60,6 +63,10 @@ export interface Answers {
   diagnostics: Answer<void, Report>;
   touch: Answer<void, void>;
   leave: Answer<void, void>;
+  bundle_targets: Answer<void, string[]>;
+  bundle: Answer<unknown, string>;
+  export_receipts: Answer<unknown, ExportView>;
+  export_audit: Answer<unknown, ExportView>;
 }
 
 export class FakeStaff implements StaffIpc {
@@ -76,6 +83,10 @@ export class FakeStaff implements StaffIpc {
     diagnostics: REPORT,
     touch: undefined,
     leave: undefined,
+    bundle_targets: TARGETS,
+    bundle: (arg) => `${(arg as { dir: string }).dir}/facekiosk-support-20261202-0830`,
+    export_receipts: (arg) => ({ path: `${(arg as { dir: string }).dir}/consent-receipts.csv`, count: 12 }),
+    export_audit: (arg) => ({ path: `${(arg as { dir: string }).dir}/staff-audit.jsonl`, count: 3 }),
   };
 
   constructor(private readonly calls: Call[]) {}
@@ -101,4 +112,8 @@ export class FakeStaff implements StaffIpc {
   forget = (number: string) => this.answer("forget", { number });
   audit = () => this.answer("audit");
   diagnostics = () => this.answer("diagnostics");
+  bundleTargets = () => this.answer("bundle_targets");
+  bundle = (dir: string) => this.answer("bundle", { dir });
+  exportReceipts = (from: string, to: string, dir: string) => this.answer("export_receipts", { from, to, dir });
+  exportAudit = (dir: string) => this.answer("export_audit", { dir });
 }

@@ -1,9 +1,11 @@
-// The audit trail, newest first: when (local time), who, what (in words), and the detail.
+// The audit trail, newest first: when (local time), who, what (in words), and the detail. The
+// export sits above the table: the trail can be long.
 import { h } from "../dom";
 import type { MessageKey, Translate } from "../i18n";
 import type { AuditLine } from "../types";
-import { load, loadingLine, staffPage } from "./frame";
+import { load, loadingLine, staffButton, staffPage } from "./frame";
 import { localTime } from "./suspend";
+import { TargetChooser } from "./targets";
 import type { Notice, Staff, StaffScreen } from "./types";
 
 export const AUDIT_KINDS = [
@@ -18,6 +20,26 @@ const kindText = (t: Translate, kind: string): string =>
 export function auditScreen(staff: Staff): StaffScreen {
   let lines: AuditLine[] | null = null;
   let notice: Notice | null = null;
+  let loaded = false;
+  const targets = new TargetChooser(staff, (n) => (notice = n), "audit-target");
+
+  const exportAudit = () =>
+    targets.write(screen, (ipc, dir) => ipc.exportAudit(dir), ({ count, path }) => ({
+      kind: "exported",
+      key: "staff.audit.exported",
+      vars: { count, path },
+    }));
+
+  const exportSection = (t: Translate) => {
+    const go = staffButton(t("staff.audit.export"), () => void exportAudit(), "primary", { "data-action": "export-audit" });
+    go.disabled = !targets.ready;
+    return h(
+      "section",
+      { class: "staff-section", attrs: { "data-section": "export-audit" } },
+      targets.render(t, screen),
+      h("div", { class: "actions" }, go),
+    );
+  };
 
   const table = (t: Translate, rows: AuditLine[]) =>
     rows.length === 0
@@ -49,14 +71,16 @@ export function auditScreen(staff: Staff): StaffScreen {
   const screen: StaffScreen = {
     name: "staffAudit",
     start() {
+      targets.load(screen);
       load(staff, screen, (ipc) => ipc.audit(), (value, refused) => {
         lines = value;
-        notice = refused;
+        if (refused) notice = refused;
+        loaded = true;
       });
     },
     render(t) {
-      const body = lines ? table(t, lines) : notice ? null : loadingLine(t);
-      const content = staffPage(staff, t, "staffAudit", t("staff.audit.title"), [body], { notice });
+      const body = lines ? table(t, lines) : loaded ? null : loadingLine(t);
+      const content = staffPage(staff, t, "staffAudit", t("staff.audit.title"), [exportSection(t), body], { notice });
       return { title: t("staff.audit.title"), content, primary: null, escape: null };
     },
   };

@@ -1,9 +1,12 @@
 // The technician's diagnostics: the checks take a while (the face device, WeChat), so the
 // screen says so first; then each check with what was found and what to do, and a summary.
+// Below them, the support bundle: a folder for technical support, written where the technician
+// chooses (a USB stick, usually).
 import { h } from "../dom";
 import type { MessageKey, Translate } from "../i18n";
 import type { Report } from "../types";
 import { refusalNotice, staffButton, staffPage } from "./frame";
+import { TargetChooser } from "./targets";
 import type { Notice, Staff, StaffScreen } from "./types";
 
 const STATUSES = ["ok", "warn", "fail"] as const;
@@ -12,6 +15,36 @@ export function diagnosticsScreen(staff: Staff): StaffScreen {
   let report: Report | null = null;
   let running = false;
   let notice: Notice | null = null;
+  const targets = new TargetChooser(staff, (n) => (notice = n), "bundle-target");
+
+  const writeBundle = () =>
+    targets.write(screen, (ipc, dir) => ipc.bundle(dir), (path) => ({
+      kind: "bundle-written",
+      key: "staff.diagnostics.bundleWritten",
+      vars: { path },
+    }));
+
+  const progress = (t: Translate, attr: string, key: MessageKey) =>
+    h(
+      "div",
+      { class: "staff-progress", attrs: { [attr]: true, role: "status" } },
+      h("span", { class: "spinner", attrs: { "aria-hidden": "true" } }),
+      t(key),
+    );
+
+  const bundleSection = (t: Translate) => {
+    const go = staffButton(t("staff.diagnostics.bundle"), () => void writeBundle(), "primary", { "data-action": "bundle" });
+    go.disabled = !targets.ready;
+    return h(
+      "section",
+      { class: "staff-section", attrs: { "data-section": "bundle", "aria-labelledby": "bundle-title" } },
+      h("h2", { class: "staff-section-title", attrs: { id: "bundle-title" } }, t("staff.diagnostics.bundle")),
+      h("p", { class: "lead" }, t("staff.diagnostics.bundleLead")),
+      targets.render(t, screen),
+      targets.busy ? progress(t, "data-bundle-running", "staff.diagnostics.bundleRunning") : null,
+      h("div", { class: "actions" }, go),
+    );
+  };
 
   const run = async () => {
     if (running) return;
@@ -60,24 +93,20 @@ export function diagnosticsScreen(staff: Staff): StaffScreen {
   const screen: StaffScreen = {
     name: "staffDiagnostics",
     start() {
+      targets.load(screen);
       void run();
     },
     render(t) {
-      const body = running
-        ? [
-            h(
-              "div",
-              { class: "staff-progress", attrs: { "data-diagnostics-running": true, role: "status" } },
-              h("span", { class: "spinner", attrs: { "aria-hidden": "true" } }),
-              t("staff.diagnostics.running"),
-            ),
-          ]
+      const checks = running
+        ? [progress(t, "data-diagnostics-running", "staff.diagnostics.running")]
         : report
           ? results(t, report)
           : [];
       const rerun = staffButton(t("staff.diagnostics.rerun"), () => void run(), "primary", { "data-action": "rerun" });
       rerun.disabled = running;
-      const content = staffPage(staff, t, "staffDiagnostics", t("staff.diagnostics.title"), body, { notice, actions: [rerun] });
+      // "Run again" stays with the checks it runs, above the bundle.
+      const body = [...checks, h("div", { class: "actions" }, rerun), bundleSection(t)];
+      const content = staffPage(staff, t, "staffDiagnostics", t("staff.diagnostics.title"), body, { notice });
       return { title: t("staff.diagnostics.title"), content, primary: running ? null : rerun, escape: null };
     },
   };

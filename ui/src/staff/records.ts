@@ -1,7 +1,8 @@
 // Forget a patient by the number on their screen (what staff at the window have), after a
-// confirmation: it cannot be undone.
+// confirmation: it cannot be undone. Below it, the export of consent receipts.
 import { h } from "../dom";
 import { refusalNotice, staffButton, staffPage } from "./frame";
+import { ReceiptsExport } from "./receipts";
 import type { Notice, Staff, StaffScreen } from "./types";
 
 export function recordsScreen(staff: Staff): StaffScreen {
@@ -9,6 +10,7 @@ export function recordsScreen(staff: Staff): StaffScreen {
   let confirming = false;
   let notice: Notice | null = null;
   let busy = false;
+  const receipts = new ReceiptsExport(staff, (n) => (notice = n));
 
   const ask = () => {
     number = number.trim();
@@ -47,6 +49,9 @@ export function recordsScreen(staff: Staff): StaffScreen {
 
   const screen: StaffScreen = {
     name: "staffRecords",
+    start() {
+      receipts.targets.load(screen);
+    },
     render(t) {
       const field = h("input", {
         class: "staff-input",
@@ -60,7 +65,8 @@ export function recordsScreen(staff: Staff): StaffScreen {
           ask();
         }
       });
-      const body: Array<HTMLElement> = [
+      const forgetting: Array<HTMLElement> = [
+        h("h2", { class: "staff-section-title", attrs: { id: "forget-title" } }, t("staff.records.forgetTitle")),
         h("p", { class: "lead" }, t("staff.records.lead")),
         h(
           "div",
@@ -71,7 +77,7 @@ export function recordsScreen(staff: Staff): StaffScreen {
       ];
       let actions: HTMLButtonElement[];
       if (confirming) {
-        body.push(h("p", { class: "staff-confirm", attrs: { role: "alert" } }, t("staff.records.confirm", { number })));
+        forgetting.push(h("p", { class: "staff-confirm", attrs: { role: "alert" } }, t("staff.records.confirm", { number })));
         actions = [
           staffButton(t("staff.records.back"), back, "secondary", { "data-action": "back" }),
           staffButton(t("staff.records.confirmButton"), () => void forget(), "primary", { "data-action": "confirm" }),
@@ -79,7 +85,17 @@ export function recordsScreen(staff: Staff): StaffScreen {
       } else {
         actions = [staffButton(t("staff.records.forget"), ask, "primary", { "data-action": "forget" })];
       }
-      const content = staffPage(staff, t, "staffRecords", t("staff.records.title"), body, { notice, actions });
+      // The forget buttons stay with their field, above the export.
+      const body = [
+        h(
+          "section",
+          { class: "staff-section", attrs: { "data-section": "forget", "aria-labelledby": "forget-title" } },
+          ...forgetting,
+          h("div", { class: "actions" }, ...actions),
+        ),
+        receipts.render(t, screen),
+      ];
+      const content = staffPage(staff, t, "staffRecords", t("staff.records.title"), body, { notice });
       // Confirming: the focus on "no", the safe answer.
       return { title: t("staff.records.title"), content, primary: confirming ? actions[0]! : field, escape: null };
     },
