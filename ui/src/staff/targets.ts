@@ -100,7 +100,10 @@ export class TargetChooser {
     return h(
       "div",
       { class: "staff-field staff-targets" },
-      h("label", { class: "staff-field-key", attrs: { for: this.id } }, t("staff.targets.label")),
+      // A label only with something to label.
+      list?.length
+        ? h("label", { class: "staff-field-key", attrs: { for: this.id } }, t("staff.targets.label"))
+        : h("span", { class: "staff-field-key" }, t("staff.targets.label")),
       h("div", { class: "staff-targets-row" }, chooser, again),
     );
   }
