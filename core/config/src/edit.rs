@@ -32,6 +32,22 @@ impl fmt::Debug for Change {
     }
 }
 
+/// The fields that name a key, certificate or secret file ([`Draft::key_files`]).
+pub const KEY_FILES: &[&str] = &[
+    "keys.apiv2_key_file",
+    "keys.merchant_private_key",
+    "keys.merchant_certificate",
+    "keys.wechatpay_public_key",
+    "keys.platform_certificates",
+    "keys.sub_merchant_private_key",
+    "terminal.pairing_key_file",
+    "terminal.face_app.proxy_password_file",
+    "his.bearer_token_file",
+    "his.client_certificate",
+    "his.client_key",
+    "his.ca_file",
+];
+
 /// The configuration file being edited.
 pub struct Draft {
     path: PathBuf,
@@ -69,6 +85,31 @@ impl Draft {
     pub fn value(&self, key: &str) -> Option<String> {
         field(key)?;
         value_in(&self.doc, key)
+    }
+
+    /// The files the configuration names for keys, certificates and other secrets, each with
+    /// where it resolves (relative paths are relative to the file's folder): the settings
+    /// screen shows their state, never their content, and staff never type them.
+    pub fn key_files(&self) -> Vec<(&'static str, PathBuf)> {
+        let base = crate::folder_of(&self.path);
+        let mut files = Vec::new();
+        for key in KEY_FILES {
+            let Some(item) = lookup(&self.doc, key) else {
+                continue;
+            };
+            // `platform_certificates` is a list of files.
+            let named: Vec<&str> = match item.as_array() {
+                Some(list) => list.iter().filter_map(|v| v.as_str()).collect(),
+                None => item.as_str().into_iter().collect(),
+            };
+            files.extend(
+                named
+                    .into_iter()
+                    .filter(|n| !n.is_empty())
+                    .map(|n| (*key, base.join(n))),
+            );
+        }
+        files
     }
 
     /// The fields the settings screen shows for this file: of `[his]`, only those its

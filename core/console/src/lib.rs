@@ -11,6 +11,7 @@
 
 mod entry;
 mod export;
+mod key_files;
 pub mod settings;
 mod views;
 
@@ -22,6 +23,7 @@ use facekiosk_staff::{AuditTrail, OutOfService, Permission, StaffError, StaffFil
 
 pub use entry::Entry;
 pub use export::ExportView;
+pub use key_files::KeyFileView;
 pub use views::{AuditLine, StaffView, SuspensionView};
 
 /// The two clocks a staff action needs: the wall clock for the audit trail, the monotonic one

@@ -21,6 +21,7 @@ macro_rules! for_each_command {
             staff::staff_touch() -> (),
             staff::staff_leave() -> (),
             staff::staff_settings() -> Vec<FieldView>,
+            staff::staff_key_files() -> Vec<KeyFileView>,
             staff::staff_preview(edits: Vec<Edit>) -> Preview,
             staff::staff_save(edits: Vec<Edit>) -> Vec<ChangeView>,
             staff::staff_suspend(zh_cn: String, en: String) -> SuspensionView,

@@ -10,7 +10,7 @@ pub mod session;
 pub mod staff;
 
 use facekiosk_console::settings::{ChangeView, Edit, FieldView, Preview};
-use facekiosk_console::{AuditLine, Entry, ExportView, StaffView, SuspensionView};
+use facekiosk_console::{AuditLine, Entry, ExportView, KeyFileView, StaffView, SuspensionView};
 use facekiosk_diagnostics::Report;
 use facekiosk_session::{Intent, SessionView};
 use tauri::ipc::Invoke;

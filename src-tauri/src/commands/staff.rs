@@ -2,7 +2,9 @@
 //! setting rebuilds the kiosk from its file.
 
 use facekiosk_console::settings::{ChangeView, Edit, FieldView, Preview};
-use facekiosk_console::{AuditLine, Entry, ExportView, Now, StaffView, SuspensionView};
+use facekiosk_console::{
+    AuditLine, Entry, ExportView, KeyFileView, Now, StaffView, SuspensionView,
+};
 use facekiosk_diagnostics::Report;
 use facekiosk_pii::Secret;
 use facekiosk_session::Screen;
@@ -191,4 +193,10 @@ pub async fn staff_export_audit(
 ) -> Result<ExportView, AppError> {
     let dir = std::path::Path::new(&dir);
     Ok(state.console().export_audit_to(dir, Now::real())?)
+}
+
+/// The key and secret files the configuration names, with their state (never their content).
+#[tauri::command]
+pub async fn staff_key_files(state: State<'_, AppState>) -> Result<Vec<KeyFileView>, AppError> {
+    Ok(state.console().key_files(Now::real())?)
 }

@@ -15,7 +15,7 @@ use facekiosk_app::error::AppError;
 use facekiosk_app::events::{EVENTS, TerminalStatus};
 use facekiosk_app::state::{AppInfo, DemoPersona};
 use facekiosk_console::settings::{ChangeView, Edit, FieldView, Preview};
-use facekiosk_console::{AuditLine, Entry, ExportView};
+use facekiosk_console::{AuditLine, Entry, ExportView, KeyFileView};
 use facekiosk_diagnostics::Report;
 use facekiosk_session::{Intent, SessionView};
 use ts_rs::TS;
@@ -41,6 +41,7 @@ fn export_all(dir: &Path) {
     AuditLine::export_all_to(dir).expect("AuditLine");
     Report::export_all_to(dir).expect("Report");
     ExportView::export_all_to(dir).expect("ExportView");
+    KeyFileView::export_all_to(dir).expect("KeyFileView");
 }
 
 /// Everything generated: file name -> contents.

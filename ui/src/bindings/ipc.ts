@@ -8,6 +8,7 @@ import type { Entry } from "./Entry";
 import type { ExportView } from "./ExportView";
 import type { FieldView } from "./FieldView";
 import type { Intent } from "./Intent";
+import type { KeyFileView } from "./KeyFileView";
 import type { Preview } from "./Preview";
 import type { Report } from "./Report";
 import type { SessionView } from "./SessionView";
@@ -32,6 +33,7 @@ export type Commands = {
   staff_touch: { args: Record<never, never>, answer: null },
   staff_leave: { args: Record<never, never>, answer: null },
   staff_settings: { args: Record<never, never>, answer: Array<FieldView> },
+  staff_key_files: { args: Record<never, never>, answer: Array<KeyFileView> },
   staff_preview: { args: { edits: Array<Edit> }, answer: Preview },
   staff_save: { args: { edits: Array<Edit> }, answer: Array<ChangeView> },
   staff_suspend: { args: { zhCn: string, en: string }, answer: SuspensionView },
@@ -61,6 +63,7 @@ export const COMMANDS = [
   "staff_touch",
   "staff_leave",
   "staff_settings",
+  "staff_key_files",
   "staff_preview",
   "staff_save",
   "staff_suspend",

@@ -356,3 +356,23 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_key_files_named_are_listed_where_they_resolve_and_never_as_values() {
+    let (_dir, path) = kiosk_dir();
+    let draft = Draft::open(&path).unwrap();
+    let files = draft.key_files();
+    let base = path.parent().unwrap();
+    assert!(
+        files.contains(&("keys.apiv2_key_file", base.join("apiv2.key"))),
+        "{files:?}"
+    );
+    assert!(files.contains(&("terminal.pairing_key_file", base.join("pairing.key"))));
+    // An absolute path stays as written.
+    assert!(files.contains(&(
+        "keys.merchant_certificate",
+        PathBuf::from("/etc/facekiosk/apiclient_cert.pem")
+    )));
+    // A key file is not a setting staff can read or change.
+    assert_eq!(draft.value("keys.apiv2_key_file"), None);
+}

@@ -156,3 +156,37 @@ fn no_settings_without_a_staff_session() {
     ));
     assert_eq!(config(&f), KIOSK);
 }
+
+#[test]
+fn key_files_are_shown_by_state_never_by_content() {
+    let f = with_config();
+    f.enter(STAFF_PIN, 0);
+    let files = f.console.key_files(f.at(1)).unwrap();
+    let state = |key: &str| {
+        files
+            .iter()
+            .find(|v| v.key == key)
+            .map(|v| v.state.clone())
+            .unwrap_or_else(|| panic!("{key} not listed: {files:?}"))
+    };
+    assert_eq!(state("terminal.pairing_key_file"), "ok");
+    assert_eq!(state("keys.apiv2_key_file"), "missing");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let key = f.dir.path().join("pairing.key");
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let files = f.console.key_files(f.at(2)).unwrap();
+        let pairing = files
+            .iter()
+            .find(|v| v.key == "terminal.pairing_key_file")
+            .unwrap();
+        assert_eq!(pairing.state, "exposed");
+        assert!(pairing.action.as_deref().unwrap().contains("chmod 600"));
+    }
+    let shown = format!("{files:?}");
+    assert!(
+        !shown.contains(&"c3".repeat(32)),
+        "a key's content is shown"
+    );
+}
