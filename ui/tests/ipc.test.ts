@@ -34,7 +34,7 @@ describe("the IPC seam", () => {
     expect(Object.values(COMMANDS).sort()).toEqual([
       "app_info", "demo_personas", "demo_present_face", "demo_wechat_screen", "session_intent", "session_view",
       "staff_audit", "staff_bundle", "staff_bundle_targets", "staff_diagnostics", "staff_enter", "staff_export_audit",
-      "staff_export_receipts", "staff_forget",
+      "staff_export_receipts", "staff_forget", "staff_key_files",
       "staff_leave", "staff_preview", "staff_resume", "staff_save", "staff_settings", "staff_status", "staff_suspend",
       "staff_touch", "ui_ready",
     ]);
