@@ -1,5 +1,6 @@
 //! `facekiosk-cli doctor` as the real binary against a sandbox world and its simulated
-//! terminal: exit status, the table, the JSON, the bundle, and no secret in what it writes.
+//! terminal: exit status, the table, the JSON, the bundle, and no secret in what it writes;
+//! an unplugged terminal, a skewed clock and a key others can read each fail, by name.
 
 use std::path::Path;
 use std::process::Command;
@@ -112,6 +113,33 @@ async fn doctor_passes_a_healthy_world_and_fails_an_unplugged_terminal() {
         stdout.contains("-> check that the terminal is powered"),
         "{stdout}"
     );
+    terminal.cable.control().replug();
+
+    // WeChat's clock ten minutes away: a fail, with the number.
+    sandbox.set_clock_skew(600);
+    let (code, stdout) = run_doctor(vec!["--config".into(), arg(&config)]).await;
+    sandbox.set_clock_skew(0);
+    assert_eq!(code, 1, "{stdout}");
+    let line = stdout.lines().find(|l| l.starts_with("clock")).unwrap();
+    assert!(line.contains("FAIL") && line.contains("600"), "{line}");
+
+    // The merchant's private key readable by everyone: a fail naming the file.
+    let key = m.merchant.key_path();
+    set_mode(&key, 0o644);
+    let (code, stdout) = run_doctor(vec!["--config".into(), arg(&config)]).await;
+    set_mode(&key, 0o600);
+    assert_eq!(code, 1, "{stdout}");
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("keys.merchant_private_key"))
+        .unwrap();
+    assert!(line.contains("FAIL") && line.contains(&arg(&key)), "{line}");
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
 #[test]
