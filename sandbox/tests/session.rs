@@ -722,3 +722,27 @@ async fn receipts_past_the_hospitals_retention_are_purged_after_a_session() {
     assert!(left.contains(&"six-days".to_owned()), "{left:?}");
     assert!(!left.contains(&"eight-days".to_owned()), "{left:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_kiosk_set_to_elder_mode_starts_each_session_in_it() {
+    let d = demo_with(|o| {
+        if let Some(kiosk) = o.kiosk.as_mut() {
+            kiosk.elder_mode = true;
+        }
+    })
+    .await;
+    assert!(d.kiosk().view().elder);
+    d.kiosk()
+        .send(Intent::SetElder { elder: false })
+        .await
+        .unwrap();
+    d.kiosk().send(Intent::Start).await.unwrap();
+    let consent = on(d.kiosk(), "consent").await;
+    assert!(
+        !consent.elder,
+        "the patient's own choice holds for their session"
+    );
+    d.kiosk().send(Intent::Cancel).await.unwrap();
+    let idle = on(d.kiosk(), "idle").await;
+    assert!(idle.elder, "the next patient starts in elder mode again");
+}

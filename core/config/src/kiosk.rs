@@ -26,6 +26,7 @@ pub(super) fn read_kiosk(root: &toml::Table, base: &Path, p: &mut Problems) -> K
         "kiosk",
         &[
             "language",
+            "elder_mode",
             "idle_timeout_secs",
             "warning_secs",
             "result_timeout_secs",
@@ -43,6 +44,9 @@ pub(super) fn read_kiosk(root: &toml::Table, base: &Path, p: &mut Problems) -> K
             Some(l) => k.language = l,
             None => p.add("kiosk.language", "must be zh-CN or en"),
         }
+    }
+    if let Some(elder) = s.boolean("elder_mode", p) {
+        k.elder_mode = elder;
     }
     let secs = |v: i64| Duration::from_secs(v as u64);
     if let Some(v) = s.integer("idle_timeout_secs", 2..=600, p) {

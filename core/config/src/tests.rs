@@ -446,3 +446,29 @@ fn a_demo_takes_a_hospitals_his_section() {
     let err = load_demo_sections(&path).unwrap_err();
     assert_eq!(err.problems()[0].field, "hiss");
 }
+
+#[test]
+fn a_kiosk_may_start_its_sessions_in_elder_mode_and_keep_receipts_for_a_while() {
+    let text = "[kiosk]\nelder_mode = true\nreceipt_retention_days = 365\n";
+    let sections = load_demo_sections_from(text);
+    assert!(sections.kiosk.elder_mode);
+    assert_eq!(sections.kiosk.receipt_retention_days, Some(365));
+    let bad = "[kiosk]\nelder_mode = \"yes\"\nreceipt_retention_days = 0\n";
+    let err = demo_sections_error(bad);
+    assert!(err.contains("kiosk.elder_mode"), "{err}");
+    assert!(err.contains("kiosk.receipt_retention_days"), "{err}");
+}
+
+fn load_demo_sections_from(text: &str) -> DemoSections {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosk.toml");
+    std::fs::write(&path, text).unwrap();
+    load_demo_sections(&path).unwrap()
+}
+
+fn demo_sections_error(text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosk.toml");
+    std::fs::write(&path, text).unwrap();
+    load_demo_sections(&path).unwrap_err().to_string()
+}

@@ -120,7 +120,7 @@ impl Kiosk {
     fn spawn(deps: Deps) -> Kiosk {
         let defaults = Prefs {
             language: deps.settings.language,
-            elder: false,
+            elder: deps.settings.elder_mode,
         };
         let deps = Arc::new(deps);
         let (out, view) = Publisher::new(defaults);

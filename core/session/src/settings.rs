@@ -26,6 +26,9 @@ pub struct Settings {
 pub struct KioskSettings {
     /// The language a session starts in.
     pub language: Language,
+    /// Whether a session starts in elder mode (larger type, more time); the patient can
+    /// switch it either way.
+    pub elder_mode: bool,
     /// How long a screen waits for the patient before returning to idle.
     pub idle_timeout: Duration,
     /// The last part of `idle_timeout` that shows the "are you still there?" warning.
@@ -51,6 +54,7 @@ impl KioskSettings {
     pub fn with_records(base: &Path) -> Self {
         KioskSettings {
             language: Language::ZhCn,
+            elder_mode: false,
             idle_timeout: Duration::from_secs(60),
             warning: Duration::from_secs(15),
             result_timeout: Duration::from_secs(20),

@@ -69,6 +69,7 @@ pub const FIELDS: &[FieldSpec] = &[
         Choice(&["ASK_REAL_NAME", "ASK_UNIONID", "ASK_REAL_NAME_TEL"]),
     ),
     f("kiosk.language", Kiosk, Choice(&["zh-CN", "en"])),
+    f("kiosk.elder_mode", Kiosk, Choice(BOOLEAN)),
     f("kiosk.idle_timeout_secs", Kiosk, Integer),
     f("kiosk.warning_secs", Kiosk, Integer),
     f("kiosk.result_timeout_secs", Kiosk, Integer),
