@@ -11,9 +11,10 @@ import type {
   SessionView, StaffView, SuspensionView, TerminalStatus,
 } from "./types";
 import type { ExportView } from "./bindings/ExportView";
+import type { KeyFileView } from "./bindings/KeyFileView";
 
 export { COMMANDS, EVENTS };
-export type { ExportView, UnlistenFn };
+export type { ExportView, KeyFileView, UnlistenFn };
 
 type Command = keyof Commands;
 type Args<C extends Command> = Commands[C]["args"];
@@ -55,6 +56,8 @@ export interface StaffIpc {
   touch(): Promise<void>;
   leave(): Promise<void>;
   settings(): Promise<FieldView[]>;
+  /** The key and secret files the configuration names, with their state; never their content. */
+  keyFiles(): Promise<KeyFileView[]>;
   preview(edits: Edit[]): Promise<Preview>;
   save(edits: Edit[]): Promise<ChangeView[]>;
   suspend(zhCn: string, en: string): Promise<SuspensionView>;
@@ -83,6 +86,7 @@ const tauriStaff: StaffIpc = {
     await call("staff_leave");
   },
   settings: () => call("staff_settings"),
+  keyFiles: () => call("staff_key_files"),
   preview: (edits) => call("staff_preview", { edits }),
   save: (edits) => call("staff_save", { edits }),
   suspend: (zhCn, en) => call("staff_suspend", { zhCn, en }),

@@ -52,6 +52,7 @@ describe("the IPC seam", () => {
     await tauriIpc.staff.enter("2468");
     await tauriIpc.staff.status();
     await tauriIpc.staff.touch();
+    await tauriIpc.staff.keyFiles();
     await tauriIpc.staff.preview([{ key: "kiosk.name", value: "" }]);
     await tauriIpc.staff.save([{ key: "kiosk.name", value: "x" }]);
     await tauriIpc.staff.suspend("暂停", "Closed");
@@ -65,6 +66,7 @@ describe("the IPC seam", () => {
       ["staff_enter", { pin: "2468" }],
       ["staff_status", {}],
       ["staff_touch", {}],
+      ["staff_key_files", {}],
       ["staff_preview", { edits: [{ key: "kiosk.name", value: "" }] }],
       ["staff_save", { edits: [{ key: "kiosk.name", value: "x" }] }],
       // Rust's `zh_cn` argument, as Tauri names it on this side.

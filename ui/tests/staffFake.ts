@@ -1,6 +1,6 @@
 // A fake core for the staff commands: answers from `answers` (a value, a function of the
 // argument, or a refusal), records every call in the shared list.
-import type { ExportView, StaffIpc } from "../src/ipc";
+import type { ExportView, KeyFileView, StaffIpc } from "../src/ipc";
 import type { AuditLine, Entry, FieldView, Preview, Report, StaffView, SuspensionView } from "../src/types";
 
 export type Call = { cmd: string; arg?: unknown };
@@ -22,6 +22,14 @@ export const FIELDS: FieldView[] = [
   { key: "kiosk.idle_timeout_secs", group: "kiosk", kind: "integer", choices: [], value: null, editable: true },
   { key: "kiosk.language", group: "kiosk", kind: "choice", choices: ["zh-CN", "en"], value: "zh-CN", editable: true },
   { key: "terminal.serial", group: "terminal", kind: "text", choices: [], value: null, editable: true },
+];
+
+/** One file of each state; the exposed one with the command to run. */
+export const KEY_FILES: KeyFileView[] = [
+  { key: "keys.apiv2_key_file", path: "/etc/facekiosk/keys/apiv2.key", state: "ok", action: null },
+  { key: "keys.apiclient_cert_file", path: "/etc/facekiosk/keys/apiclient_cert.pem", state: "missing", action: "Place the merchant certificate there" },
+  { key: "keys.apiclient_key_file", path: "/etc/facekiosk/keys/apiclient_key.pem", state: "exposed", action: "chmod 600 /etc/facekiosk/keys/apiclient_key.pem" },
+  { key: "records.hmac_key_file", path: "/var/lib/facekiosk/hmac.key", state: "unreadable", action: "Make it readable by the kiosk's user" },
 ];
 
 export const AUDIT: AuditLine[] = [
@@ -54,6 +62,7 @@ export interface Answers {
   enter: Answer<string, Entry>;
   status: Answer<void, StaffView | null>;
   settings: Answer<void, FieldView[]>;
+  key_files: Answer<void, KeyFileView[]>;
   preview: Answer<unknown, Preview>;
   save: Answer<unknown, unknown>;
   suspend: Answer<unknown, SuspensionView>;
@@ -74,6 +83,7 @@ export class FakeStaff implements StaffIpc {
     enter: { outcome: "granted", ...STAFF },
     status: null,
     settings: FIELDS,
+    key_files: KEY_FILES,
     preview: { changes: [], problems: [] },
     save: [],
     suspend: SUSPENSION,
@@ -105,6 +115,7 @@ export class FakeStaff implements StaffIpc {
   touch = () => this.answer("touch");
   leave = () => this.answer("leave");
   settings = () => this.answer("settings");
+  keyFiles = () => this.answer("key_files");
   preview = (edits: unknown) => this.answer("preview", { edits });
   save = (edits: unknown) => this.answer("save", { edits });
   suspend = (zhCn: string, en: string) => this.answer("suspend", { zhCn, en });

@@ -183,6 +183,13 @@ export const en: Messages = {
   "staff.settings.review": "Review changes",
   "staff.settings.noEdits": "Nothing has been changed yet.",
   "staff.settings.problems": "Please correct these fields:",
+  "staff.keyFiles.title": "Key files",
+  "staff.keyFiles.lead": "Keys and secrets are files a technician places on the kiosk; they are never typed here.",
+  "staff.keyFiles.empty": "No key files configured.",
+  "staff.keyFiles.state.ok": "in place",
+  "staff.keyFiles.state.missing": "missing",
+  "staff.keyFiles.state.exposed": "readable by others",
+  "staff.keyFiles.state.unreadable": "cannot be read",
 
   "staff.review.title": "Check your changes",
   "staff.review.lead": "Once saved, the kiosk restarts its services with the new settings.",

@@ -179,6 +179,13 @@ export const zhCN = {
   "staff.settings.review": "检查修改",
   "staff.settings.noEdits": "尚未修改任何设置。",
   "staff.settings.problems": "请更正以下设置：",
+  "staff.keyFiles.title": "密钥文件",
+  "staff.keyFiles.lead": "密钥和机密信息是技术人员放到本机上的文件，不在这里输入。",
+  "staff.keyFiles.empty": "配置中没有指定密钥文件。",
+  "staff.keyFiles.state.ok": "已就位",
+  "staff.keyFiles.state.missing": "缺失",
+  "staff.keyFiles.state.exposed": "其他用户可读",
+  "staff.keyFiles.state.unreadable": "无法读取",
 
   "staff.review.title": "确认修改",
   "staff.review.lead": "保存后，本机将按新设置重新启动服务。",

@@ -5,7 +5,7 @@
 import { h } from "../dom";
 import type { MessageKey, Translate } from "../i18n";
 import type { Report } from "../types";
-import { refusalNotice, staffButton, staffPage } from "./frame";
+import { refusalNotice, staffButton, staffPage, statusItem } from "./frame";
 import { TargetChooser } from "./targets";
 import type { Notice, Staff, StaffScreen } from "./types";
 
@@ -75,15 +75,10 @@ export function diagnosticsScreen(staff: Staff): StaffScreen {
         "ul",
         { class: "staff-checks" },
         ...r.checks.map((c) =>
-          h(
-            "li",
-            { class: `staff-check status-${c.status}`, attrs: { "data-check-id": c.id, "data-status": c.status } },
-            h("span", { class: "staff-status" }, statusText(t, c.status)),
-            h("code", { class: "staff-check-id" }, c.id),
-            h("span", { class: "staff-check-detail" }, c.detail),
-            c.action
-              ? h("span", { class: "staff-check-action" }, h("strong", {}, t("staff.diagnostics.action")), " ", c.action)
-              : null,
+          statusItem(
+            t,
+            { tone: c.status, status: statusText(t, c.status), id: c.id, detail: c.detail, action: c.action },
+            { "data-check-id": c.id, "data-status": c.status },
           ),
         ),
       ),

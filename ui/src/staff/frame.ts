@@ -97,6 +97,25 @@ export function load<T>(
   });
 }
 
+/** One line of a status list (a diagnostics check, a key file): the status in words, coloured
+ *  by `tone` (`.status-ok|warn|fail`), what it is about, the detail, and what to do if anything. */
+export function statusItem(
+  t: Translate,
+  item: { tone: string; status: string; id: string; detail: Child; action: string | null },
+  attrs: Record<string, string>,
+): HTMLElement {
+  return h(
+    "li",
+    { class: `staff-check status-${item.tone}`, attrs },
+    h("span", { class: "staff-status" }, item.status),
+    h("code", { class: "staff-check-id" }, item.id),
+    h("span", { class: "staff-check-detail" }, item.detail),
+    item.action
+      ? h("span", { class: "staff-check-action" }, h("strong", {}, t("staff.diagnostics.action")), " ", item.action)
+      : null,
+  );
+}
+
 /** A "loading…" paragraph for a screen still waiting for its first answer. */
 export const loadingLine = (t: Translate) =>
   h("p", { class: "lead staff-loading", attrs: { "data-staff-loading": true } }, t("staff.loading"));

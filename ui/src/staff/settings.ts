@@ -4,6 +4,7 @@ import { h } from "../dom";
 import type { MessageKey, Translate } from "../i18n";
 import type { Edit, FieldProblem, FieldView } from "../types";
 import { load, loadingLine, refusalNotice, staffButton, staffPage } from "./frame";
+import { KeyFilesSection } from "./keyFiles";
 import { reviewScreen } from "./review";
 import type { Notice, Staff, StaffScreen } from "./types";
 
@@ -20,6 +21,7 @@ export function settingsScreen(staff: Staff): SettingsScreen {
   let problems: FieldProblem[] = [];
   let notice: Notice | null = null;
   let busy = false;
+  const keyFiles = new KeyFilesSection(staff);
 
   const editList = (): Edit[] =>
     (fields ?? []).filter((f) => edits.has(f.key)).map((f) => ({ key: f.key, value: edits.get(f.key)! }));
@@ -108,6 +110,7 @@ export function settingsScreen(staff: Staff): SettingsScreen {
         fields = value ?? fields;
         notice = refused;
       });
+      keyFiles.load(screen);
     },
     showProblems(found) {
       problems = found;
@@ -137,7 +140,7 @@ export function settingsScreen(staff: Staff): SettingsScreen {
           : null;
       const reviewButton = staffButton(t("staff.settings.review"), () => void review(), "primary", { "data-action": "review" });
       reviewButton.disabled = fields === null;
-      const content = staffPage(staff, t, "staffSettings", t("staff.settings.title"), [list, ...body], {
+      const content = staffPage(staff, t, "staffSettings", t("staff.settings.title"), [list, ...body, keyFiles.render(t)], {
         notice,
         actions: [reviewButton],
       });
