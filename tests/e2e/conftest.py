@@ -116,6 +116,13 @@ def window_manager(display: str):
     wm = shutil.which("matchbox-window-manager")
     if wm is None:
         pytest.fail("no matchbox-window-manager (apt-get install matchbox-window-manager)")
+    # xvfb-run can hand over before its server takes connections (seen as matchbox's "can't
+    # open display"): wait until the root window answers.
+    deadline = time.monotonic() + 10
+    while subprocess.run(["xprop", "-root"], capture_output=True).returncode != 0:
+        if time.monotonic() > deadline:
+            pytest.fail(f"the X display {display} does not answer")
+        time.sleep(0.1)
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log = open(LOG_DIR / f"matchbox.{os.getpid()}.log", "wb")
     proc = subprocess.Popen([wm, "-use_titlebar", "no", "-use_cursor", "no"],

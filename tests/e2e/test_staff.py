@@ -226,3 +226,43 @@ def test_staff_screens_in_english(launch):
     k.click('[data-action="home"]')
     k.wait_screen("staffHome")
     suspend_and_leave(k)
+
+
+def test_the_support_bundle_and_the_receipts_go_to_the_chosen_folder(kiosk):
+    k = kiosk
+    # A patient's session first, so that there is a receipt to export.
+    k.action("start")
+    k.wait_screen("consent")
+    k.action("decline")
+    k.wait_screen("refusal")
+    k.back_to_idle()
+    enter(k, TECHNICIAN_PIN)
+    k.click('[data-staff-nav="records"]')
+    k.wait_screen("staffRecords")
+    # The kiosk's own folder is offered last (no USB stick here): choose it.
+    k.js(
+        "const s = document.querySelector('select[data-field=\"target\"]');"
+        "s.value = s.options[s.options.length - 1].value;"
+        "s.dispatchEvent(new Event('change', {bubbles: true}));"
+    )
+    k.action("export-receipts")
+    k.wait_until("the export", lambda: message_kind(k) == "exported")
+    csvs = list(k.data_dir.glob("consent-receipts-*.csv"))
+    assert len(csvs) == 1, csvs
+    assert len(csvs[0].read_text(encoding="utf-8").strip().splitlines()) == 2, "header + 1"
+    k.click('[data-action="home"]')
+    k.wait_screen("staffHome")
+    k.click('[data-staff-nav="diagnostics"]')
+    k.wait_screen("staffDiagnostics")
+    k.wait_until("the report", lambda: k.has('[data-check-id="config"]'), timeout=40)
+    k.js(
+        "const s = document.querySelector('select[data-field=\"target\"]');"
+        "s.value = s.options[s.options.length - 1].value;"
+        "s.dispatchEvent(new Event('change', {bubbles: true}));"
+    )
+    k.action("bundle")
+    k.wait_until("the bundle", lambda: message_kind(k) == "bundle-written", timeout=40)
+    bundles = list(k.data_dir.glob("facekiosk-bundle-*"))
+    assert len(bundles) == 1, bundles
+    for name in ["report.json", "config.redacted.toml", "versions.txt", "staff-audit.jsonl"]:
+        assert (bundles[0] / name).is_file(), name

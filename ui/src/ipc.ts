@@ -96,7 +96,10 @@ const tauriStaff: StaffIpc = {
   diagnostics: () => call("staff_diagnostics"),
   bundleTargets: () => call("staff_bundle_targets"),
   bundle: (dir) => call("staff_bundle", { dir }),
-  exportReceipts: (from, to, dir) => call("staff_export_receipts", { from, to, dir }),
+  // The dates are the ones on this screen, in this machine's time zone (the core has no calendar
+  // of its own): its offset from UTC on `from` goes with them.
+  exportReceipts: (from, to, dir) =>
+    call("staff_export_receipts", { from, to, utcOffsetMinutes: -new Date(`${from}T12:00:00`).getTimezoneOffset(), dir }),
   exportAudit: (dir) => call("staff_export_audit", { dir }),
 };
 

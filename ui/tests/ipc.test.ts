@@ -74,7 +74,7 @@ describe("the IPC seam", () => {
       ["staff_forget", { number: "P-1" }],
       ["staff_bundle_targets", {}],
       ["staff_bundle", { dir: "/media/usb0" }],
-      ["staff_export_receipts", { from: "2026-12-01", to: "2026-12-02", dir: "/media/usb0" }],
+      ["staff_export_receipts", { from: "2026-12-01", to: "2026-12-02", utcOffsetMinutes: -new Date("2026-12-01T12:00:00").getTimezoneOffset(), dir: "/media/usb0" }],
       ["staff_export_audit", { dir: "/media/usb0" }],
       ["staff_leave", {}],
     ]);

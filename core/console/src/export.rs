@@ -11,9 +11,8 @@ use serde::Serialize;
 
 use crate::{Console, ConsoleError, Now};
 
-/// The kiosks serve hospitals in China: a day is a day in China Standard Time (UTC+8), so a
-/// receipt of 07:00 in the morning belongs to that morning's date.
-const DAY_OFFSET_SECS: i64 = 8 * 3600;
+/// The farthest time zones from UTC (UTC-12 to UTC+14), in minutes.
+const MAX_OFFSET_MINUTES: i32 = 14 * 60;
 
 /// A file written for staff, and how many records it holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -24,18 +23,21 @@ pub struct ExportView {
 }
 
 impl Console {
-    /// The receipts shown from `from` to `to` (both `YYYY-MM-DD`, both included) as
+    /// The receipts shown from `from` to `to` (both `YYYY-MM-DD`, both included, as dates
+    /// `utc_offset_minutes` from UTC: the time zone of the screen staff read them on, so a
+    /// receipt of 07:00 in the morning belongs to that morning) as
     /// `consent-receipts-<from>-<to>.csv` in `dir`. Audited with the dates.
     pub fn export_receipts(
         &self,
         records: &facekiosk_session::Records,
         from: &str,
         to: &str,
+        utc_offset_minutes: i32,
         dir: &Path,
         now: Now,
     ) -> Result<ExportView, ConsoleError> {
         let account = self.authorize(Permission::ExportReceipts, "export consent receipts", now)?;
-        let (start, end) = range(from, to)?;
+        let (start, end) = range(from, to, utc_offset_minutes)?;
         let receipts = records
             .receipts_between(start, end)
             .map_err(|e| ConsoleError::Records(e.to_string()))?;
@@ -89,8 +91,15 @@ impl Console {
     }
 }
 
-/// Unix seconds from the start of `from` to the end of `to`, China Standard Time.
-fn range(from: &str, to: &str) -> Result<(i64, i64), ConsoleError> {
+/// Unix seconds from the start of `from` to the end of `to`, local dates at `offset` minutes
+/// from UTC.
+fn range(from: &str, to: &str, offset: i32) -> Result<(i64, i64), ConsoleError> {
+    if !(-MAX_OFFSET_MINUTES..=MAX_OFFSET_MINUTES).contains(&offset) {
+        return Err(ConsoleError::Invalid(vec![Problem {
+            field: "utc_offset_minutes".to_owned(),
+            rule: "must be from -840 to 840".to_owned(),
+        }]));
+    }
     let day = |field: &str, text: &str| {
         facekiosk_staff::time::parse_date(text).ok_or_else(|| Problem {
             field: field.to_owned(),
@@ -110,7 +119,7 @@ fn range(from: &str, to: &str) -> Result<(i64, i64), ConsoleError> {
             return Err(ConsoleError::Invalid(problems));
         }
     };
-    let secs = |days: u64| days as i64 * 86_400 - DAY_OFFSET_SECS;
+    let secs = |days: u64| days as i64 * 86_400 - i64::from(offset) * 60;
     Ok((secs(start), secs(end + 1)))
 }
 

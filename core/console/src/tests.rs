@@ -225,7 +225,8 @@ fn forgetting_a_patient_removes_their_link_and_is_audited_without_the_number() {
 }
 
 #[test]
-fn receipts_export_by_china_date_as_csv_and_bad_dates_are_named() {
+fn receipts_export_by_the_screens_dates_as_csv_and_bad_dates_are_named() {
+    const CHINA: i32 = 8 * 60;
     let f = Fixture::new();
     let records = facekiosk_session::Records::open(&f.dir.path().join("records.sqlite")).unwrap();
     // 2026-12-01T23:30Z is 07:30 on 2 December in China: that day's.
@@ -251,7 +252,7 @@ fn receipts_export_by_china_date_as_csv_and_bad_dates_are_named() {
     f.enter(STAFF_PIN, 0);
     let export = f
         .console
-        .export_receipts(&records, "2026-12-02", "2026-12-02", &out, f.at(1))
+        .export_receipts(&records, "2026-12-02", "2026-12-02", CHINA, &out, f.at(1))
         .unwrap();
     assert_eq!(export.count, 1);
     let csv = std::fs::read_to_string(&export.path).unwrap();
@@ -264,12 +265,12 @@ fn receipts_export_by_china_date_as_csv_and_bad_dates_are_named() {
     // The same range again does not overwrite the first file.
     assert!(
         f.console
-            .export_receipts(&records, "2026-12-02", "2026-12-02", &out, f.at(2))
+            .export_receipts(&records, "2026-12-02", "2026-12-02", CHINA, &out, f.at(2))
             .is_err()
     );
     let Err(ConsoleError::Invalid(problems)) =
         f.console
-            .export_receipts(&records, "2026-02-30", "yesterday", &out, f.at(3))
+            .export_receipts(&records, "2026-02-30", "yesterday", CHINA, &out, f.at(3))
     else {
         panic!("impossible dates were taken")
     };

@@ -31,7 +31,7 @@ macro_rules! for_each_command {
             staff::staff_diagnostics() -> Report,
             staff::staff_bundle_targets() -> Vec<String>,
             staff::staff_bundle(dir: String) -> String,
-            staff::staff_export_receipts(from: String, to: String, dir: String) -> ExportView,
+            staff::staff_export_receipts(from: String, to: String, utc_offset_minutes: i32, dir: String) -> ExportView,
             staff::staff_export_audit(dir: String) -> ExportView,
         }
     };

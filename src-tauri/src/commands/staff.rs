@@ -169,20 +169,27 @@ async fn as_running(state: &AppState) -> impl FnOnce(&mut facekiosk_session::Set
     }
 }
 
-/// The consent receipts of a date range (`YYYY-MM-DD`, both included) as a CSV file in `dir`.
+/// The consent receipts of a date range (`YYYY-MM-DD`, both included, dates at
+/// `utc_offset_minutes` from UTC: the screen's time zone) as a CSV file in `dir`.
 #[tauri::command]
 pub async fn staff_export_receipts(
     from: String,
     to: String,
+    utc_offset_minutes: i32,
     dir: String,
     state: State<'_, AppState>,
 ) -> Result<ExportView, AppError> {
     let backend = state.backend().await?;
     let records = backend.kiosk()?.records();
     let dir = std::path::Path::new(&dir);
-    Ok(state
-        .console()
-        .export_receipts(records, &from, &to, dir, Now::real())?)
+    Ok(state.console().export_receipts(
+        records,
+        &from,
+        &to,
+        utc_offset_minutes,
+        dir,
+        Now::real(),
+    )?)
 }
 
 /// The audit trail, copied into `dir`.

@@ -43,7 +43,7 @@ export type Commands = {
   staff_diagnostics: { args: Record<never, never>, answer: Report },
   staff_bundle_targets: { args: Record<never, never>, answer: Array<string> },
   staff_bundle: { args: { dir: string }, answer: string },
-  staff_export_receipts: { args: { from: string, to: string, dir: string }, answer: ExportView },
+  staff_export_receipts: { args: { from: string, to: string, utcOffsetMinutes: number, dir: string }, answer: ExportView },
   staff_export_audit: { args: { dir: string }, answer: ExportView },
 };
 
