@@ -17,7 +17,7 @@ pub fn forward<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         let mut backends = app.state::<AppState>().backends();
         loop {
-            let backend = backends.borrow_and_update().clone();
+            let backend = backends.borrow_and_update().backend().cloned();
             if let Some(kiosk) = backend.as_ref().and_then(|b| b.kiosk().ok()) {
                 let views = pump(
                     app.clone(),

@@ -243,7 +243,34 @@ fn demo_store_name(path: &Path) -> Option<String> {
         .map(|settings| settings.wxpay.store.store_name)
 }
 
-type Ready = Option<Arc<Backend>>;
+/// Where the kiosk's start is: the screens' commands wait for `Started`.
+#[derive(Debug, Clone)]
+pub enum Ready {
+    Starting,
+    Started(Arc<Backend>),
+    /// The starting task panicked (the hook logged where).
+    Crashed,
+}
+
+impl Ready {
+    pub fn backend(&self) -> Option<&Arc<Backend>> {
+        match self {
+            Ready::Started(backend) => Some(backend),
+            _ => None,
+        }
+    }
+}
+
+/// Says `Crashed` if dropped before it is defused: a start that panics unwinds through it.
+struct CrashGuard(Option<watch::Sender<Ready>>);
+
+impl Drop for CrashGuard {
+    fn drop(&mut self) {
+        if let Some(tx) = self.0.take() {
+            tx.send_replace(Ready::Crashed);
+        }
+    }
+}
 
 /// How long a command waits for the kiosk's start before it answers `KIOSK_START_FAILED`,
 /// counted from the start. A start takes seconds at most (the demo's first one, which
@@ -274,7 +301,7 @@ pub struct AppState {
 impl AppState {
     /// `started` is when the process started.
     pub fn new(launch: Launch, started: Instant) -> AppState {
-        let (replace, backend) = watch::channel(None);
+        let (replace, backend) = watch::channel(Ready::Starting);
         let config = launch.config_path();
         AppState {
             backend,
@@ -305,7 +332,7 @@ impl AppState {
             .unwrap_or_else(|e| e.into_inner())
             .take();
         if let Some(launch) = pending {
-            let tx = self.replace.clone();
+            let mut guard = CrashGuard(Some(self.replace.clone()));
             let deadline = *self
                 .deadline
                 .get_or_init(|| Instant::now() + self.start_timeout);
@@ -316,7 +343,9 @@ impl AppState {
                         "the kiosk started after its time limit: commands until now answered KIOSK_START_FAILED"
                     );
                 }
-                tx.send_replace(Some(Arc::new(ready)));
+                if let Some(tx) = guard.0.take() {
+                    tx.send_replace(Ready::Started(Arc::new(ready)));
+                }
             });
         }
     }
@@ -349,8 +378,8 @@ impl AppState {
     /// background work; commands use [`AppState::backend`].
     pub async fn started_backend(&self) -> Option<Arc<Backend>> {
         let mut rx = self.backend.clone();
-        let ready = rx.wait_for(Option::is_some).await.ok()?;
-        ready.clone()
+        let ready = rx.wait_for(|r| !matches!(r, Ready::Starting)).await.ok()?;
+        ready.backend().cloned()
     }
 
     /// The staff mode.
@@ -366,7 +395,7 @@ impl AppState {
         let old = self.backend().await?;
         let new = old.rebuild(&self.config).await;
         tracing::info!(mode = ?new.info.mode, "the kiosk was rebuilt from its configuration");
-        self.replace.send_replace(Some(Arc::new(new)));
+        self.replace.send_replace(Ready::Started(Arc::new(new)));
         Ok(())
     }
 
