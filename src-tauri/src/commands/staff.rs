@@ -10,7 +10,7 @@ use facekiosk_pii::Secret;
 use facekiosk_session::Screen;
 use tauri::State;
 
-use crate::error::AppError;
+use crate::error::{AppError, AppErrorCode};
 use crate::state::AppState;
 
 /// The PIN pad's OK. Refused while a patient's session is past the idle screen: staff wait
@@ -24,7 +24,17 @@ pub async fn staff_enter(pin: String, state: State<'_, AppState>) -> Result<Entr
     {
         return Err(AppError::patient_session());
     }
-    Ok(state.console().enter(&pin, Now::real())?)
+    // Argon2id takes a while per account: off the async threads that serve the screens.
+    let console = state.console().clone();
+    let entry = tokio::task::spawn_blocking(move || console.enter(&pin, Now::real()))
+        .await
+        .map_err(|_| {
+            AppError::new(
+                AppErrorCode::StaffActionFailed,
+                "the PIN check crashed (see the log)",
+            )
+        })?;
+    Ok(entry?)
 }
 
 /// Who is in, if the staff mode is open.
