@@ -28,9 +28,10 @@ pub fn forward<R: Runtime>(app: AppHandle<R>) {
                 let status = pump(app.clone(), kiosk.terminal_status(), TERMINAL_STATUS, |s| {
                     TerminalStatus::from(s)
                 });
+                let links = record_links(app.clone(), kiosk.terminal_status());
                 tokio::select! {
-                    // Both watches closed: this kiosk is gone; wait for the next.
-                    _ = async { tokio::join!(views, status) } => {
+                    // The watches closed: this kiosk is gone; wait for the next.
+                    _ = async { tokio::join!(views, status, links) } => {
                         if backends.changed().await.is_err() { return }
                     }
                     changed = backends.changed() => if changed.is_err() { return },
@@ -40,6 +41,20 @@ pub fn forward<R: Runtime>(app: AppHandle<R>) {
             }
         }
     });
+}
+
+/// Each state of the link into the app's link log (the staff mode's diagnostics read it).
+async fn record_links<R: Runtime>(
+    app: AppHandle<R>,
+    mut rx: watch::Receiver<facekiosk_terminal::LinkStatus>,
+) {
+    loop {
+        let state = rx.borrow_and_update().state();
+        app.state::<AppState>().record_link(state);
+        if rx.changed().await.is_err() {
+            return;
+        }
+    }
 }
 
 /// One event per value the watch holds, the current one first: a screen that listened before

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use facekiosk_console::{Console, SuspensionView};
+use facekiosk_diagnostics::link_log::LinkLog;
 #[cfg(feature = "demo")]
 use facekiosk_sandbox::demo::{Demo, DemoOptions};
 use facekiosk_session::{Kiosk, Parts};
@@ -291,6 +292,8 @@ pub struct AppState {
     console: Arc<Console>,
     /// One rebuild at a time.
     rebuilding: tokio::sync::Mutex<()>,
+    /// How the link to the terminal changed (the diagnostics' `terminal.link_events`).
+    links: Mutex<LinkLog>,
     start_timeout: Duration,
     /// Set by `start`: when waiting for it ends.
     deadline: OnceLock<Instant>,
@@ -310,6 +313,7 @@ impl AppState {
             console: Arc::new(Console::new(&config)),
             config,
             rebuilding: tokio::sync::Mutex::new(()),
+            links: Mutex::new(LinkLog::default()),
             start_timeout: START_TIMEOUT,
             deadline: OnceLock::new(),
             started,
@@ -380,6 +384,18 @@ impl AppState {
         let mut rx = self.backend.clone();
         let ready = rx.wait_for(|r| !matches!(r, Ready::Starting)).await.ok()?;
         ready.backend().cloned()
+    }
+
+    /// A state of the terminal's link, as it happens.
+    pub fn record_link(&self, state: facekiosk_terminal::status::LinkState) {
+        let mut links = self.links.lock().unwrap_or_else(|e| e.into_inner());
+        links.record(std::time::SystemTime::now(), state);
+    }
+
+    /// The link's changes of the last hour, as a check.
+    pub fn link_check(&self) -> facekiosk_diagnostics::Check {
+        let links = self.links.lock().unwrap_or_else(|e| e.into_inner());
+        links.check(std::time::SystemTime::now())
     }
 
     /// The staff mode.

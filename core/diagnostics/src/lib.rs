@@ -15,6 +15,7 @@ mod endpoint;
 mod failures;
 mod his;
 mod keys;
+pub mod link_log;
 mod records;
 mod terminal;
 

@@ -116,7 +116,15 @@ pub async fn staff_audit(state: State<'_, AppState>) -> Result<Vec<AuditLine>, A
 #[tauri::command]
 pub async fn staff_diagnostics(state: State<'_, AppState>) -> Result<Report, AppError> {
     let adjust = as_running(&state).await;
-    Ok(state.console().diagnostics(adjust, Now::real()).await?)
+    let mut report = state.console().diagnostics(adjust, Now::real()).await?;
+    // What only the running kiosk knows, after the terminal's own checks.
+    let at = report
+        .checks
+        .iter()
+        .rposition(|c| c.id.starts_with("terminal."))
+        .map_or(report.checks.len(), |i| i + 1);
+    report.checks.insert(at, state.link_check());
+    Ok(report)
 }
 
 /// Where a bundle can go: each mounted USB stick (`/media/<user>/<label>`,
