@@ -379,6 +379,18 @@ async fn each_wechat_fault_ends_on_the_failure_screen_with_its_code() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_wechat_refusal_shows_staff_its_request_id() {
+    let kind = FaultKind::ExpiredFaceSid;
+    let v = session_with_fault(Target::Facemch, kind, Patient::Confirms).await;
+    let Screen::Failed { detail, .. } = &v.screen else {
+        unreachable!()
+    };
+    let detail = detail.as_deref().unwrap_or_default();
+    assert!(detail.starts_with("Request-ID "), "{detail:?}");
+    assert!(detail.len() > "Request-ID ".len(), "{detail:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn each_face_app_fault_ends_on_the_failure_screen_with_its_code() {
     let rc = |code: &str| FaultKind::ReturnCode {
         return_code: code.into(),
@@ -577,7 +589,10 @@ async fn a_terminal_reporting_another_persons_openid_registers_nobody() {
     d.kiosk().send(Intent::Done).await.unwrap();
     on(d.kiosk(), "idle").await;
     let receipts = d.kiosk().records().receipts().unwrap();
-    assert_eq!(receipts[0].outcome, "failed:IDENTITY_MISMATCH");
+    assert_eq!(
+        receipts[0].outcome,
+        "failed:IDENTITY_MISMATCH:openid differs"
+    );
     // The same patient, honestly reported, is a new patient: asked to confirm again.
     scan(&d, "zhang-san").await;
     confirm(&d, true).await;

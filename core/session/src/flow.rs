@@ -462,6 +462,14 @@ fn wechat_failure(e: &WxpayError) -> Failure {
     tracing::warn!(code = %code.as_str(), error = %e, "WeChat call failed");
     match e {
         WxpayError::ClockSkew { offset_secs } => Failure::clock_skew(*offset_secs),
+        // What WeChat's support asks for first.
+        WxpayError::Api {
+            request_id: Some(id),
+            ..
+        } => Failure {
+            code,
+            detail: Some(format!("Request-ID {id}")),
+        },
         _ => code.into(),
     }
 }

@@ -91,10 +91,11 @@ impl Ending {
             Ending::Verified => "verified".into(),
             Ending::WelcomeBack => "welcome_back".into(),
             Ending::Refused(_) => "refused".into(),
-            // A hand-over's own code says which system failed how; the other details are
-            // measurements or words for the screen.
+            // The detail as the failure screen shows it to staff: a hand-over's own code,
+            // WeChat's Request-ID, a measured clock offset, what did not match. Our own words
+            // and numbers, never the patient's data; what a technician asks about afterwards.
             Ending::Failed(Failure {
-                code: code @ (FailureCode::HandOverFailed | FailureCode::HandOverRefused),
+                code,
                 detail: Some(detail),
             }) => format!("failed:{}:{detail}", code.as_str()),
             Ending::Failed(failure) => format!("failed:{}", failure.code.as_str()),
