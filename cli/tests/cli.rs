@@ -1,35 +1,13 @@
 //! The technician commands, run as the real binary against the independent test vectors.
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::Value;
 
+use common::{cli, cli_with_stdin};
 use facekiosk_testkit::fixtures::{path as fixture, vectors};
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn last_line(&self) -> &str {
-        self.stdout.lines().last().unwrap_or("")
-    }
-}
-
-fn cli(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_facekiosk-cli"))
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
 
 fn s(v: &Value) -> &str {
     v.as_str().unwrap()
@@ -40,29 +18,6 @@ fn key_file(dir: &tempfile::TempDir, text: &str) -> String {
     let path = dir.path().join("apiv2.key");
     std::fs::write(&path, text).unwrap();
     path.display().to_string()
-}
-
-fn cli_with_stdin(args: &[&str], stdin: &str) -> Run {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_facekiosk-cli"))
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
 }
 
 #[test]

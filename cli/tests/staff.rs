@@ -1,46 +1,14 @@
 //! `facekiosk-cli staff`, run as the real binary: accounts made, listed, reset and removed in
 //! the configuration's folder, each change in the audit trail, no PIN anywhere in clear.
 
-use std::io::Write;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use facekiosk_pii::Secret;
 use facekiosk_staff::{Accounts, Action, AuditTrail, Role, StaffFiles};
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn last_line(&self) -> &str {
-        self.stdout.lines().last().unwrap_or("")
-    }
-}
-
-fn cli(args: &[&str], stdin: &str) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_facekiosk-cli"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
+use common::{Run, cli_with_stdin};
 
 fn config(dir: &tempfile::TempDir) -> PathBuf {
     let path = dir.path().join("kiosk.toml");
@@ -52,7 +20,7 @@ fn staff(verb: &str, config: &Path, rest: &[&str], stdin: &str) -> Run {
     let config = config.display().to_string();
     let mut args = vec!["staff", verb, "--config", config.as_str()];
     args.extend_from_slice(rest);
-    cli(&args, stdin)
+    cli_with_stdin(&args, stdin)
 }
 
 #[test]
