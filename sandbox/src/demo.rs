@@ -223,12 +223,6 @@ impl Demo {
         &self.sandbox
     }
 
-    /// Where the simulated terminal's bridge listens (the diagnostics go there, as the kiosk
-    /// does).
-    pub fn terminal_addr(&self) -> std::net::SocketAddr {
-        self.terminal.addr
-    }
-
     /// The patient records the demo's kiosk keeps (not where its file says).
     pub fn records_path(&self) -> &Path {
         &self.rebuild.records

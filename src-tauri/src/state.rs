@@ -90,7 +90,7 @@ impl Backend {
         #[cfg(feature = "demo")]
         let parts = match &self.engine {
             Engine::Demo { demo, .. } => {
-                Some((demo.terminal_addr(), demo.records_path().to_path_buf()))
+                Some((demo.terminal().addr, demo.records_path().to_path_buf()))
             }
             _ => None,
         };

@@ -36,7 +36,9 @@ impl Console {
         dir: &Path,
         now: Now,
     ) -> Result<ExportView, ConsoleError> {
-        let account = self.authorize(Permission::ExportReceipts, "export consent receipts", now)?;
+        let account = self
+            .authorize(Permission::ExportReceipts, "export consent receipts", now)?
+            .account;
         let (start, end) = range(from, to, utc_offset_minutes)?;
         let receipts = records
             .receipts_between(start, end)
@@ -79,11 +81,32 @@ impl Console {
         })
     }
 
+    /// Where staff can write a file: each mounted USB stick (`/media/<user>/<label>`,
+    /// `/run/media/<user>/<label>`), then the kiosk's own folder (beside its configuration).
+    pub fn targets(&self, now: Now) -> Result<Vec<PathBuf>, ConsoleError> {
+        self.touch(now)?;
+        let mut targets = Vec::new();
+        for root in ["/media", "/run/media"] {
+            for user in dirs_in(Path::new(root)) {
+                targets.extend(dirs_in(&user));
+            }
+        }
+        if let Some(dir) = self.config_path().parent() {
+            targets.push(dir.to_path_buf());
+        }
+        Ok(targets)
+    }
+
     /// The audit trail as `staff-audit-<unix time>.jsonl` in `dir`; audited.
     pub fn export_audit_to(&self, dir: &Path, now: Now) -> Result<ExportView, ConsoleError> {
+        let account = self
+            .authorize(Permission::ReadAudit, "export the audit trail", now)?
+            .account;
         let secs = facekiosk_staff::time::unix_seconds(now.wall);
         let path = dir.join(format!("staff-audit-{secs}.jsonl"));
-        let count = self.export_audit(&path, now)?;
+        let count = self.audit().export(&path)?;
+        self.audit()
+            .append(now.wall, &account, Action::AuditExported)?;
         Ok(ExportView {
             path: path.display().to_string(),
             count: count as u32,
@@ -146,4 +169,18 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), ConsoleError> {
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .map_err(failed)
+}
+
+/// The folders in `dir`, sorted; none when it cannot be read (no such mount point).
+fn dirs_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
 }

@@ -104,14 +104,14 @@ impl Console {
         OutOfService::new(&self.files.suspension())
     }
 
-    /// Whoever is in may do `permission`: their account name, and the session touched (any
-    /// action keeps it open). A session past its minute is closed here.
+    /// Whoever is in may do `permission`: who they are, and the session touched (any action
+    /// keeps it open). A session past its minute is closed here.
     fn authorize(
         &self,
         permission: Permission,
         what: &'static str,
         now: Now,
-    ) -> Result<String, ConsoleError> {
+    ) -> Result<StaffView, ConsoleError> {
         let mut session = self.session.lock().unwrap_or_else(|e| e.into_inner());
         let Some(open) = session.as_mut().filter(|s| !s.expired(now.mono)) else {
             *session = None;
@@ -124,7 +124,7 @@ impl Console {
             });
         }
         open.touch(now.mono);
-        Ok(open.account().to_owned())
+        Ok(StaffView::of(open))
     }
 
     /// The out-of-service state in force, for the patients' screen (no staff session needed).
@@ -134,7 +134,9 @@ impl Console {
 
     /// Takes the kiosk out of service with this message for patients (or changes it).
     pub fn suspend(&self, zh_cn: &str, en: &str, now: Now) -> Result<SuspensionView, ConsoleError> {
-        let account = self.authorize(Permission::Suspend, "take the kiosk out of service", now)?;
+        let account = self
+            .authorize(Permission::Suspend, "take the kiosk out of service", now)?
+            .account;
         let message = facekiosk_staff::Message::new(zh_cn, en)?;
         let suspension =
             self.out_of_service()
@@ -144,7 +146,9 @@ impl Console {
 
     /// Puts the kiosk back in service; `false` when it was in service.
     pub fn resume(&self, now: Now) -> Result<bool, ConsoleError> {
-        let account = self.authorize(Permission::Suspend, "put the kiosk back in service", now)?;
+        let account = self
+            .authorize(Permission::Suspend, "put the kiosk back in service", now)?
+            .account;
         Ok(self
             .out_of_service()
             .resume(&account, &self.audit(), now.wall)?)
@@ -158,7 +162,9 @@ impl Console {
         number: &str,
         now: Now,
     ) -> Result<u64, ConsoleError> {
-        let account = self.authorize(Permission::ForgetPatient, "forget a patient", now)?;
+        let account = self
+            .authorize(Permission::ForgetPatient, "forget a patient", now)?
+            .account;
         let number = number.trim();
         if number.is_empty() {
             return Err(ConsoleError::Invalid(vec![facekiosk_config::Problem {
@@ -192,15 +198,6 @@ impl Console {
         Ok(lines)
     }
 
-    /// Copies the audit trail to `to` (a folder or a USB stick), audited; how many lines.
-    pub fn export_audit(&self, to: &Path, now: Now) -> Result<usize, ConsoleError> {
-        let account = self.authorize(Permission::ReadAudit, "export the audit trail", now)?;
-        let lines = self.audit().export(to)?;
-        self.audit()
-            .append(now.wall, &account, facekiosk_staff::Action::AuditExported)?;
-        Ok(lines)
-    }
-
     /// Runs the diagnostics over the configuration file (a technician's). `adjust`: where the
     /// running kiosk reaches a part otherwise than its file says.
     pub async fn diagnostics(
@@ -224,7 +221,9 @@ impl Console {
         program: &str,
         now: Now,
     ) -> Result<PathBuf, ConsoleError> {
-        let account = self.authorize(Permission::Diagnostics, "write a support bundle", now)?;
+        let account = self
+            .authorize(Permission::Diagnostics, "write a support bundle", now)?
+            .account;
         let options = facekiosk_diagnostics::Options::default();
         let report = facekiosk_diagnostics::run_adjusted(&self.config, &options, adjust).await;
         let audit = self.files.audit();

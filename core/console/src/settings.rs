@@ -10,7 +10,7 @@ use facekiosk_config::edit::{Change, Draft, FieldGroup, FieldKind};
 use facekiosk_staff::{Action, Permission, Role, SettingChange};
 use serde::Serialize;
 
-use crate::{Console, ConsoleError, Now};
+use crate::{Console, ConsoleError, Now, StaffView};
 
 /// One field as the settings screen shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -82,8 +82,9 @@ fn kind_of(kind: &FieldKind) -> (&'static str, Vec<String>) {
 impl Console {
     /// Every field staff may edit, with its value and whether this role may change it.
     pub fn settings(&self, now: Now) -> Result<Vec<FieldView>, ConsoleError> {
-        self.authorize(Permission::ChangeKioskSettings, "change settings", now)?;
-        let role = self.role(now)?;
+        let role = self
+            .authorize(Permission::ChangeKioskSettings, "change settings", now)?
+            .role;
         let draft = self.draft()?;
         Ok(draft
             .shown()
@@ -105,8 +106,9 @@ impl Console {
     /// What these edits would change, and every problem they have (the role's limits
     /// included), without saving anything.
     pub fn preview(&self, edits: &[Edit], now: Now) -> Result<Preview, ConsoleError> {
-        self.authorize(Permission::ChangeKioskSettings, "change settings", now)?;
-        let role = self.role(now)?;
+        let role = self
+            .authorize(Permission::ChangeKioskSettings, "change settings", now)?
+            .role;
         let mut draft = self.draft()?;
         Ok(match checked(&mut draft, edits, role) {
             Ok(changes) => Preview {
@@ -129,8 +131,8 @@ impl Console {
     /// Saves these edits into the configuration file, each change audited. The caller
     /// rebuilds the kiosk from the file (nothing changes for patients until then).
     pub fn save(&self, edits: &[Edit], now: Now) -> Result<Vec<ChangeView>, ConsoleError> {
-        let account = self.authorize(Permission::ChangeKioskSettings, "change settings", now)?;
-        let role = self.role(now)?;
+        let StaffView { account, role } =
+            self.authorize(Permission::ChangeKioskSettings, "change settings", now)?;
         let mut draft = self.draft()?;
         let changes = checked(&mut draft, edits, role).map_err(ConsoleError::Invalid)?;
         if changes.is_empty() {
@@ -149,12 +151,6 @@ impl Console {
         }
         tracing::info!(account, changed = changes.len(), "settings saved");
         Ok(changes.into_iter().map(view).collect())
-    }
-
-    fn role(&self, now: Now) -> Result<Role, ConsoleError> {
-        self.current(now)
-            .map(|v| v.role)
-            .ok_or(ConsoleError::NotEntered)
     }
 
     fn draft(&self) -> Result<Draft, ConsoleError> {

@@ -101,7 +101,7 @@ async fn the_bundle_of_a_run_holds_none_of_its_personal_data_or_secrets() {
     std::fs::create_dir_all(&log_dir).unwrap();
     std::fs::write(log_dir.join("facekiosk.log"), logs.contents()).unwrap();
 
-    let direct = demo.terminal_addr();
+    let direct = demo.terminal().addr;
     let out = console
         .bundle(
             &dir.path().join("usb"),

@@ -127,34 +127,11 @@ pub async fn staff_diagnostics(state: State<'_, AppState>) -> Result<Report, App
     Ok(report)
 }
 
-/// Where a bundle can go: each mounted USB stick (`/media/<user>/<label>`,
-/// `/run/media/<user>/<label>`), then the kiosk's own folder (beside its configuration).
+/// Where a bundle or an export can go: mounted USB sticks, then the kiosk's own folder.
 #[tauri::command]
 pub async fn staff_bundle_targets(state: State<'_, AppState>) -> Result<Vec<String>, AppError> {
-    state.console().touch(Now::real())?;
-    let mut targets: Vec<String> = Vec::new();
-    for root in ["/media", "/run/media"] {
-        for user in read_dirs(std::path::Path::new(root)) {
-            targets.extend(read_dirs(&user).iter().map(|d| d.display().to_string()));
-        }
-    }
-    if let Some(dir) = state.console().config_path().parent() {
-        targets.push(dir.display().to_string());
-    }
-    Ok(targets)
-}
-
-fn read_dirs(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut dirs: Vec<_> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
+    let targets = state.console().targets(Now::real())?;
+    Ok(targets.iter().map(|d| d.display().to_string()).collect())
 }
 
 /// Writes the support bundle into `dir` (one of [`staff_bundle_targets`]); its folder.
