@@ -2,11 +2,13 @@
 //!
 //! Std-only on purpose so that it builds in seconds on a fresh machine.
 
+mod apk;
 mod cycles;
 mod demo;
 mod disk;
 mod fuzz;
 mod nodemo;
+mod package;
 mod runner;
 mod setup;
 mod soak;
@@ -55,6 +57,15 @@ Commands:
                 per outcome, the slowest time from a fault to its result screen, panics
                 and memory after warm-up and at the end; exits non-zero on a panic or a
                 session stuck over 120 s.
+  package [--check]
+                Build what a hospital installs: the kiosk's .deb (release, no demo) and
+                the Windows binaries with their NSIS installer (cross-built with
+                mingw-w64). --check then installs the .deb on this machine, starts it
+                under Xvfb and purges it, and runs the Windows CLI under Wine.
+  apk [--aar PATH] [--keystore PATH --keystore-pass-file PATH]
+                Build the terminal's bridge APK (target/apk/facekiosk-bridge.apk) without
+                Gradle, Google's SDK or the NDK. Without --aar: a stand-in AAR made from
+                the host-test double, and the APK is marked not for devices.
   help          Show this help (also -h, --help).
 ";
 
@@ -136,6 +147,8 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some("package") => package::run(&ctx, &args[1..]),
+        Some("apk") => apk::run(&ctx, &args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{HELP}");
             ExitCode::SUCCESS

@@ -32,6 +32,9 @@ pub enum Need {
     App,
     /// The end-to-end tests: a virtual display, a window manager, the WebDriver chain.
     E2e,
+    /// The packages a hospital installs (`cargo xtask package`, `cargo xtask apk`) and their
+    /// checks in the test run.
+    Packaging,
 }
 
 #[derive(Debug)]
@@ -204,6 +207,79 @@ pub const APT_PACKAGES: &[AptPackage] = &[
         why: "window geometry and input under Xvfb",
         need: Need::E2e,
     },
+    // The packages (issue 13): the kiosk for Windows, the bridge APK, the Linux kiosk session.
+    AptPackage {
+        package: "gcc-mingw-w64-x86-64-posix",
+        proof: Proof::Binary("x86_64-w64-mingw32-gcc-posix"),
+        why: "the linker and C compiler of the Windows build (x86_64-pc-windows-gnu)",
+        need: Need::Packaging,
+    },
+    AptPackage {
+        package: "g++-mingw-w64-x86-64-posix",
+        proof: Proof::Binary("x86_64-w64-mingw32-g++-posix"),
+        why: "C++ for the Windows build's -sys crates (WebView2 loader)",
+        need: Need::Packaging,
+    },
+    AptPackage {
+        package: "nsis",
+        proof: Proof::Binary("makensis"),
+        why: "the Windows installer (packaging/windows/facekiosk.nsi)",
+        need: Need::Packaging,
+    },
+    AptPackage {
+        package: "wine64",
+        proof: Proof::File("/usr/lib/wine/wine64"),
+        why: "runs facekiosk-cli.exe in the Windows check (/usr/lib/wine/wine64: Debian puts it off PATH)",
+        need: Need::Packaging,
+    },
+    AptPackage {
+        package: "cage",
+        proof: Proof::Binary("cage"),
+        why: "the Wayland kiosk compositor the .deb's session runs the kiosk in (unit check)",
+        need: Need::Packaging,
+    },
+    AptPackage {
+        package: "aapt",
+        proof: Proof::Binary("aapt2"),
+        why: "compiles and links the bridge APK's resources, and dumps its badging",
+        need: Need::Packaging,
+    },
+    AptPackage {
+        package: "android-framework-res",
+        proof: Proof::File("/usr/share/android-framework-res/framework-res.apk"),
+        why: "the platform's resources the bridge APK links against",
+        need: Need::Packaging,
+    },
+    AptPackage {
+        package: "zipalign",
+        proof: Proof::Binary("zipalign"),
+        why: "aligns the bridge APK",
+        need: Need::Packaging,
+    },
+    AptPackage {
+        package: "apksigner",
+        proof: Proof::Binary("apksigner"),
+        why: "signs and verifies the bridge APK",
+        need: Need::Packaging,
+    },
+    AptPackage {
+        package: "dexdump",
+        proof: Proof::Binary("dexdump"),
+        why: "checks the bridge's classes are in classes.dex",
+        need: Need::Packaging,
+    },
+    AptPackage {
+        package: "clang-14",
+        proof: Proof::Binary("clang-14"),
+        why: "links the bridge's Rust library for Android (aarch64-linux-android24)",
+        need: Need::Packaging,
+    },
+    AptPackage {
+        package: "lld-14",
+        proof: Proof::Binary("ld.lld-14"),
+        why: "the linker clang uses for the Android library",
+        need: Need::Packaging,
+    },
 ];
 
 /// The Rust target of the terminal's bridge library (checked, not linked, by `cargo xtask test`).
@@ -232,7 +308,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(), String> {
     disk::ci_build_settings(ctx);
     disk::check_free_space(&ctx.root);
     let errors: Vec<String> = [
-        apt_packages(ctx, &[Need::Tests, Need::App, Need::E2e]),
+        apt_packages(ctx, &[Need::Tests, Need::App, Need::E2e, Need::Packaging]),
         java_home(ctx),
         python_venv(ctx),
         tauri_driver(ctx).map(drop),

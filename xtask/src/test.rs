@@ -1,9 +1,11 @@
 //! `cargo xtask test`: set-up, then every check and test suite, then a summary.
 //! A failing step never stops the later ones; the exit code reflects them all.
 
+use crate::apk;
 use crate::cycles;
 use crate::fuzz;
 use crate::nodemo;
+use crate::package;
 use crate::runner::{self, Ctx};
 use crate::setup::{self, ANDROID_TARGET};
 use crate::summary::{self, Counts};
@@ -219,16 +221,7 @@ pub fn run(ctx: &mut Ctx) -> ExitCode {
     report.step(
         "nodemo",
         "the production app and CLI link no sandbox (cargo tree, with and without the demo)",
-        || {
-            nodemo::check(ctx).map_or_else(Outcome::failed_one, |note| Outcome {
-                note,
-                counts: Counts {
-                    passed: 1,
-                    ..Counts::default()
-                },
-                ..Outcome::ok()
-            })
-        },
+        || one_check(nodemo::check(ctx)),
     );
     report.step(
         "e2e",
@@ -240,9 +233,25 @@ pub fn run(ctx: &mut Ctx) -> ExitCode {
         || e2e(ctx),
     );
     report.step(
+        "deb",
+        "the kiosk's .deb from the production build: dpkg -i, systemd-analyze verify, start \
+         on the \"not set up\" screen under Xvfb, facekiosk-cli --version, dpkg --purge",
+        || one_check(package::linux::test_step(ctx)),
+    );
+    report.step(
+        "windows",
+        "facekiosk-cli.exe cross-built (x86_64-pc-windows-gnu) and run under Wine",
+        || one_check(package::windows::test_step(ctx)),
+    );
+    report.step(
         "android",
         &format!("cargo check -p facekiosk-bridge [--features jni] --target {ANDROID_TARGET}"),
         || android(ctx),
+    );
+    report.step(
+        "apk",
+        "cargo xtask apk (stand-in AAR, debug key), then apksigner, zipalign, aapt2, readelf",
+        || one_check(apk::test_step(ctx)),
     );
     report.step(
         "fuzz",
@@ -250,6 +259,18 @@ pub fn run(ctx: &mut Ctx) -> ExitCode {
         || fuzz_step(ctx),
     );
     report.finish()
+}
+
+/// A step that stands for one test: passed with its note, or failed with why.
+fn one_check(result: Result<String, String>) -> Outcome {
+    result.map_or_else(Outcome::failed_one, |note| Outcome {
+        note,
+        counts: Counts {
+            passed: 1,
+            ..Counts::default()
+        },
+        ..Outcome::ok()
+    })
 }
 
 /// Clippy on the test step's build (the demo on), then on the code a build without the demo
