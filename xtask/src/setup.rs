@@ -284,6 +284,8 @@ pub const APT_PACKAGES: &[AptPackage] = &[
 
 /// The Rust target of the terminal's bridge library (checked, not linked, by `cargo xtask test`).
 pub const ANDROID_TARGET: &str = "aarch64-linux-android";
+/// The Rust target of the Windows kiosk (mingw-w64; MSVC needs Microsoft's downloads).
+pub const WINDOWS_TARGET: &str = "x86_64-pc-windows-gnu";
 
 pub const VENV: &str = "target/py-venv";
 /// Requirements installed into the one venv, each with its own stamp (inside the venv: the hash
@@ -692,17 +694,20 @@ pub fn has_rust_target(ctx: &Ctx, target: &str) -> bool {
 
 /// Adds the Android target with rustup when rustup exists and the target is missing. Never an
 /// error: without it the android step is skipped.
+/// The Rust targets of the cross builds: the terminal's bridge library and the Windows kiosk.
 fn android_target(ctx: &Ctx) {
-    if which("rustup").is_none() || has_rust_target(ctx, ANDROID_TARGET) {
-        return;
-    }
-    println!("    + rustup target add {ANDROID_TARGET}");
-    let added = ctx
-        .cmd("rustup", &["target", "add", ANDROID_TARGET])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !added {
-        println!("    (could not add {ANDROID_TARGET}; the android step will be skipped)");
+    for target in [ANDROID_TARGET, WINDOWS_TARGET] {
+        if which("rustup").is_none() || has_rust_target(ctx, target) {
+            continue;
+        }
+        println!("    + rustup target add {target}");
+        let added = ctx
+            .cmd("rustup", &["target", "add", target])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !added {
+            println!("    (could not add {target}; the steps that build for it will fail)");
+        }
     }
 }
 
