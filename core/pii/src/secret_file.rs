@@ -3,40 +3,113 @@
 //! may read them. One rule, kept here, for every such file the kiosk, its tools and the sandbox
 //! write or read.
 //!
-//! On Unix "anyone else" is the group and other permission bits. Elsewhere nothing is checked
-//! yet: the Windows ACL check comes with the Windows package.
+//! On Unix "anyone else" is the group and other permission bits; on Windows, the groups every
+//! local account is in (Everyone, Users, Authenticated Users) in the file's DACL, or no DACL.
 
-use std::fs::{File, OpenOptions};
+// The Win32 security API is C: its calls are unsafe, each with its reason beside it.
+#[cfg(windows)]
+#[allow(unsafe_code)]
+mod windows;
+
+use std::fmt;
+use std::fs::File;
 use std::io;
 use std::path::Path;
 
-/// Creates `path` for writing a secret: new (a file someone put there first, with looser
-/// permissions or as a link elsewhere, is refused rather than reused) and mode 0600 from the
-/// start (a chmod after writing would leave a moment in which others can read it).
-pub fn create(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
+/// Why a secret's file is refused: who else may read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exposure {
+    /// Unix: the permission bits, which let the group or others read.
+    Mode(u32),
+    /// Windows: the file has no access list, which lets everyone do everything.
+    NoDacl,
+    /// Windows: its access list lets this group read (`Everyone`, `Users`,
+    /// `Authenticated Users`).
+    Group(&'static str),
 }
 
-/// The permission bits of `path` when they let anyone but its owner read it, else `None`.
-pub fn exposed_mode(path: &Path) -> io::Result<Option<u32>> {
+impl fmt::Display for Exposure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Exposure::Mode(mode) => write!(f, "mode {mode:03o}"),
+            Exposure::NoDacl => f.write_str("it has no access list, so everyone may read it"),
+            Exposure::Group(group) => write!(f, "{group} may read it"),
+        }
+    }
+}
+
+impl Exposure {
+    /// The command that makes `path` its owner's only.
+    pub fn fix(&self, path: &Path) -> String {
+        match self {
+            Exposure::Mode(_) => format!("chmod 600 {}", path.display()),
+            // SIDs, not names: the group names are translated on a Chinese Windows.
+            Exposure::NoDacl | Exposure::Group(_) => format!(
+                "icacls \"{}\" /inheritance:r /grant:r \"%USERNAME%:F\" *S-1-5-18:F \
+                 *S-1-5-32-544:F /remove:g *S-1-1-0 *S-1-5-32-545 *S-1-5-11",
+                path.display()
+            ),
+        }
+    }
+
+    /// The same as Unix permission bits, for messages written for them: on Windows a file
+    /// others may read is said as 0604.
+    pub fn as_mode(&self) -> u32 {
+        match self {
+            Exposure::Mode(mode) => *mode,
+            Exposure::NoDacl | Exposure::Group(_) => 0o604,
+        }
+    }
+}
+
+/// Creates `path` for writing a secret: new (a file someone put there first, with looser
+/// permissions or as a link elsewhere, is refused rather than reused) and readable by its
+/// owner only from the start (0600; on Windows a protected DACL for the owner, SYSTEM and
+/// Administrators): changing it after writing would leave a moment in which others can read it.
+pub fn create(path: &Path) -> io::Result<File> {
+    #[cfg(windows)]
+    {
+        windows::create(path)
+    }
+    #[cfg(not(windows))]
+    {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        options.open(path)
+    }
+}
+
+/// Who else may read `path`, when anyone but its owner (and, on Windows, the administrators)
+/// may.
+pub fn exposed(path: &Path) -> io::Result<Option<Exposure>> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
-        Ok((mode & 0o077 != 0).then_some(mode))
+        Ok((mode & 0o077 != 0).then_some(Exposure::Mode(mode)))
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
     {
-        let _ = path;
-        Ok(None)
+        Ok(windows::exposed_to(path)?.map(|reader| match reader {
+            windows::Reader::NoDacl => Exposure::NoDacl,
+            windows::Reader::Group(group) => Exposure::Group(group),
+        }))
     }
+    #[cfg(not(any(unix, windows)))]
+    {
+        std::fs::metadata(path).map(|_| None)
+    }
+}
+
+/// The permission bits of `path` when they let anyone but its owner read it, else `None`
+/// ([`exposed`] as bits: on Windows a file others may read is 0604).
+pub fn exposed_mode(path: &Path) -> io::Result<Option<u32>> {
+    Ok(exposed(path)?.map(|e| e.as_mode()))
 }
 
 #[cfg(all(test, unix))]
