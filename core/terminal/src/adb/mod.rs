@@ -6,20 +6,27 @@
 //! - [`AdbHost`] ([`host`]): `host:version`, `host:devices-l`, forwards, `host:list-forward`;
 //! - [`DeviceTracker`] ([`track`]): `host:track-devices`, one device list per change;
 //! - [`AdbCli`] ([`cli`]): the `adb` program, for the forward (Debian's and Google's both work)
-//!   and for starting the server.
+//!   and for starting the server;
+//! - [`AdbDevice`] ([`device`]): one device's services: `shell:` ([`device`]), the sync
+//!   protocol's push ([`sync`]), and packages through `pm`/`am`/`dumpsys` ([`package`]), which
+//!   `facekiosk-cli terminal install` uses.
 //!
 //! The protocol, as verified byte for byte against a real adb server, is summarised in
 //! `docs/architecture.md` ("The terminal link: adb and the bridge").
 
 pub mod cli;
+pub mod device;
 pub mod host;
+pub mod package;
 pub mod smart_socket;
+pub mod sync;
 pub mod track;
 
 use std::fmt;
 use std::io;
 
 pub use cli::AdbCli;
+pub use device::AdbDevice;
 pub use host::{AdbHost, Forward};
 pub use track::DeviceTracker;
 
@@ -66,6 +73,14 @@ pub enum AdbError {
     /// The adb program failed.
     #[error("{0}")]
     Cli(String),
+    /// A command on the device refused (`pm install`: `INSTALL_FAILED_...`).
+    #[error("`{what}` on the device failed: {reason}")]
+    Refused {
+        /// The command (never its arguments: they may be long or secret).
+        what: String,
+        /// The device's reason, as it printed it.
+        reason: String,
+    },
 }
 
 /// One device as adb lists it.

@@ -124,6 +124,40 @@ impl SmartSocket {
     }
 }
 
+impl SmartSocket {
+    /// Writes raw bytes (a service's stream after its `OKAY`).
+    pub async fn write_raw(&mut self, bytes: &[u8]) -> Result<(), AdbError> {
+        with_timeout("a write", self.stream.write_all(bytes)).await
+    }
+
+    /// Reads the service's stream until the device closes it, keeping at most `cap` bytes
+    /// (the rest is drained); the whole read takes at most `limit`.
+    pub async fn read_to_end(
+        &mut self,
+        cap: usize,
+        limit: Duration,
+        service: &str,
+    ) -> Result<Vec<u8>, AdbError> {
+        let mut out = Vec::new();
+        let read = async {
+            let mut buf = [0u8; 8192];
+            loop {
+                let n = self.stream.read(&mut buf).await?;
+                if n == 0 {
+                    return Ok::<_, std::io::Error>(());
+                }
+                let room = cap.saturating_sub(out.len());
+                out.extend_from_slice(&buf[..n.min(room)]);
+            }
+        };
+        match tokio::time::timeout(limit, read).await {
+            Ok(Ok(())) => Ok(out),
+            Ok(Err(e)) => Err(e.into()),
+            Err(_) => Err(AdbError::Timeout(service.to_string())),
+        }
+    }
+}
+
 async fn with_timeout<T>(
     service: &str,
     op: impl Future<Output = std::io::Result<T>>,

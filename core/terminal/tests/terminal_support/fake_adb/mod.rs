@@ -5,6 +5,17 @@
 //! connection to the bridge that stands in for `localabstract:facekiosk-bridge`), `killforward`,
 //! `killforward-all`, `list-forward`. `unplug` drops the device's forwards and their streams and
 //! tells the trackers, as adb does when a transport goes away.
+//!
+//! Behind a transport switch it is a device ([`system`], [`services`]): `shell:` commands (`pm`,
+//! `am`, `dumpsys`, `getprop`, `rm`), `shell:sh` reading commands from standard input, and the
+//! sync protocol's `STAT` and `SEND` into a fake file system. The device lists no features, so
+//! the real `adb` CLI takes its legacy paths (push then `pm install`, `shell:`), which every
+//! adbd serves. A terminal plugged with [`FakeAdb::plug_bare`] has no bridge app until one is
+//! installed and its Service started.
+
+mod forward;
+mod services;
+pub mod system;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -14,6 +25,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::AbortHandle;
 
+use forward::{forward, track};
+pub use system::System;
+
 #[derive(Debug, Clone)]
 struct FakeDevice {
     serial: String,
@@ -21,6 +35,8 @@ struct FakeDevice {
     /// Where `localabstract:facekiosk-bridge` leads (None: nothing listens on the device).
     bridge: Option<SocketAddr>,
     transport_id: u64,
+    /// What is installed and running on it; kept across state changes of the same serial.
+    system: Arc<Mutex<System>>,
 }
 
 #[derive(Debug)]
@@ -82,18 +98,45 @@ impl FakeAdb {
         FakeAdb { addr, shared }
     }
 
-    /// Attaches a device (or changes its state), whose bridge is at `bridge`.
+    /// Attaches a device (or changes its state), whose bridge app is installed and running at
+    /// `bridge`.
     pub fn plug(&self, serial: &str, state: &str, bridge: Option<SocketAddr>) {
+        self.attach(serial, state, bridge, System::with_bridge_running);
+    }
+
+    /// Attaches a terminal as it leaves the factory (or changes its state): no bridge app; once
+    /// one is installed and its Service started, the bridge at `bridge` answers the forward.
+    pub fn plug_bare(&self, serial: &str, state: &str, bridge: Option<SocketAddr>) {
+        self.attach(serial, state, bridge, System::fresh);
+    }
+
+    /// The device's system, to look at or change (`refuse_install`, `props`).
+    pub fn system(&self, serial: &str) -> Arc<Mutex<System>> {
+        let st = self.shared.state.lock().unwrap();
+        let device = st.devices.iter().find(|d| d.serial == serial);
+        device.expect("no such fake device").system.clone()
+    }
+
+    fn attach(
+        &self,
+        serial: &str,
+        state: &str,
+        bridge: Option<SocketAddr>,
+        system: fn() -> System,
+    ) {
         {
             let mut st = self.shared.state.lock().unwrap();
             st.next_transport += 1;
             let transport_id = st.next_transport;
+            let old = st.devices.iter().find(|d| d.serial == serial);
+            let system = old.map_or_else(|| Arc::new(Mutex::new(system())), |d| d.system.clone());
             st.devices.retain(|d| d.serial != serial);
             st.devices.push(FakeDevice {
                 serial: serial.into(),
                 state: state.into(),
                 bridge,
                 transport_id,
+                system,
             });
             if state != "device" {
                 drop_forwards(&mut st, serial);
@@ -162,6 +205,20 @@ fn device_list(shared: &Shared, long: bool) -> String {
             }
         })
         .collect()
+}
+
+/// A transport to a device in another state than `device` is refused, as adb does.
+fn usable(d: FakeDevice) -> Result<FakeDevice, String> {
+    match d.state.as_str() {
+        "device" => Ok(d),
+        "unauthorized" => Err(
+            "device unauthorized.\nThis adb server's $ADB_VENDOR_KEYS is not \
+                               set\nTry 'adb kill-server' if that seems wrong.\nOtherwise check \
+                               for a confirmation dialog on your device."
+                .into(),
+        ),
+        other => Err(format!("device {other}")),
+    }
 }
 
 fn okay_string(s: &str) -> Vec<u8> {
@@ -245,7 +302,7 @@ async fn serve(shared: Arc<Shared>, mut stream: TcpStream) {
                     .strip_prefix("host:transport:")
                     .or_else(|| cmd.strip_prefix("host:tport:serial:"))
                     .map(str::to_string);
-                match device(&wanted) {
+                match device(&wanted).and_then(usable) {
                     Ok(d) => {
                         transport = Some(d.serial.clone());
                         let mut out = b"OKAY".to_vec();
@@ -260,7 +317,7 @@ async fn serve(shared: Arc<Shared>, mut stream: TcpStream) {
                     Err(e) => fail(&e),
                 }
             }
-            "host:transport-any" => match device(&None) {
+            "host:transport-any" => match device(&None).and_then(usable) {
                 Ok(d) => {
                     transport = Some(d.serial);
                     if stream.write_all(b"OKAY").await.is_err() {
@@ -316,96 +373,18 @@ async fn serve(shared: Arc<Shared>, mut stream: TcpStream) {
                     out
                 }
             }
+            cmd if cmd.starts_with("shell:") || cmd == "sync:" => {
+                let Ok(d) = device(&transport) else {
+                    return;
+                };
+                if stream.write_all(b"OKAY").await.is_err() {
+                    return;
+                }
+                return services::serve(d.system, stream, cmd).await;
+            }
             _ => fail("unknown host service"),
         };
         let _ = stream.write_all(&reply).await;
         return;
     }
-}
-
-/// `host:track-devices`: the list now, then on every change, until the client goes.
-async fn track(shared: Arc<Shared>, mut stream: TcpStream) {
-    let mut changes = shared.changes.subscribe();
-    changes.mark_unchanged();
-    let mut kicks = shared.kicks.subscribe();
-    kicks.mark_unchanged();
-    let first = okay_string(&device_list(&shared, false));
-    if stream.write_all(&first).await.is_err() {
-        return;
-    }
-    let mut buf = [0u8; 64];
-    loop {
-        tokio::select! {
-            _ = kicks.changed() => return,
-            changed = changes.changed() => {
-                if changed.is_err() {
-                    return;
-                }
-                let list = device_list(&shared, false);
-                let update = format!("{:04x}{list}", list.len());
-                if stream.write_all(update.as_bytes()).await.is_err() {
-                    return;
-                }
-            }
-            read = stream.read(&mut buf) => {
-                if matches!(read, Ok(0) | Err(_)) {
-                    return;
-                }
-            }
-        }
-    }
-}
-
-/// Installs a forward: a real listener on 127.0.0.1 whose connections are proxied to the
-/// device's bridge (accepted and closed at once when nothing listens there, as adb does).
-async fn forward(
-    shared: &Arc<Shared>,
-    serial: &str,
-    local: &str,
-    remote: &str,
-) -> Result<u16, String> {
-    let port: u16 = local
-        .strip_prefix("tcp:")
-        .and_then(|p| p.parse().ok())
-        .ok_or_else(|| format!("cannot bind listener: unsupported local '{local}'"))?;
-    let listener = TcpListener::bind(("127.0.0.1", port))
-        .await
-        .map_err(|e| format!("cannot bind listener: {e}"))?;
-    let port = listener.local_addr().unwrap().port();
-    let streams: Arc<Mutex<Vec<AbortHandle>>> = Arc::default();
-    let task_streams = streams.clone();
-    let task_shared = shared.clone();
-    let task_serial = serial.to_string();
-    let listener_task = tokio::spawn(async move {
-        while let Ok((mut client, _)) = listener.accept().await {
-            let bridge = {
-                let st = task_shared.state.lock().unwrap();
-                st.devices
-                    .iter()
-                    .find(|d| d.serial == task_serial)
-                    .and_then(|d| d.bridge)
-            };
-            let proxy = tokio::spawn(async move {
-                let Some(bridge) = bridge else { return };
-                let Ok(mut upstream) = TcpStream::connect(bridge).await else {
-                    return;
-                };
-                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
-            });
-            task_streams.lock().unwrap().push(proxy.abort_handle());
-        }
-    });
-    let local = format!("tcp:{port}");
-    let mut st = shared.state.lock().unwrap();
-    if let Some(old) = st.forwards.iter().position(|f| f.local == local) {
-        st.forwards.remove(old).close();
-    }
-    st.forwards.push(FakeForward {
-        serial: serial.to_string(),
-        local,
-        remote: remote.to_string(),
-        listener: listener_task.abort_handle(),
-        streams,
-    });
-    Ok(port)
 }
