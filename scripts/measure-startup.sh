@@ -1,21 +1,43 @@
 #!/usr/bin/env bash
 # Cold start and idle memory of the release kiosk app (docs/architecture.md, Budgets: < 600 ms to the idle screen,
 # < 250 MB PSS for the whole process tree). Builds the UI and `cargo build --release -p
-# facekiosk-app`, then runs it 5 times (after one warm-up) on a private Xvfb 1280x800 screen with
-# matchbox-window-manager; prints median/min/max. See scripts/measure_startup.py.
+# facekiosk-app --features demo` (it runs `--demo`), then runs it 5 times (after one warm-up) on a
+# private Xvfb 1280x800 screen with matchbox-window-manager; prints median/min/max. See
+# scripts/measure_startup.py.
 #
-# Usage: scripts/measure-startup.sh [--runs N] [--idle SECS]
+# --bare: also builds the bare Tauri window (bench/bare-window, in the same cargo run, so built
+# the same way) and measures it alternately with the kiosk, with the ratios
+# (`cargo xtask bench --compare` uses this). --build-only / --no-build: only one half.
+#
+# Usage: scripts/measure-startup.sh [--bare] [--build-only | --no-build] [--runs N] [--idle SECS]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bare=0 build=1 measure=1 pass=()
+for arg in "$@"; do
+    case "$arg" in
+        --bare) bare=1 ;;
+        --build-only) measure=0 ;;
+        --no-build) build=0 ;;
+        *) pass+=("$arg") ;;
+    esac
+done
 
 for tool in Xvfb matchbox-window-manager xprop npm; do
     command -v "$tool" >/dev/null || { echo "no $tool: run \`cargo xtask setup\` first" >&2; exit 2; }
 done
 
-echo "==> npm run build (ui/ -> ui/dist)"
-(cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build)
-echo "==> cargo build --release -p facekiosk-app"
-cargo build --release -p facekiosk-app
 target="${CARGO_TARGET_DIR:-target}"
+if [ "$build" = 1 ]; then
+    echo "==> npm run build (ui/ -> ui/dist)"
+    (cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build)
+    packages=(-p facekiosk-app --features facekiosk-app/demo)
+    [ "$bare" = 1 ] && packages+=(-p bare-window)
+    echo "==> cargo build --release ${packages[*]}"
+    cargo build --release "${packages[@]}"
+fi
+[ "$measure" = 1 ] || exit 0
 echo "==> measuring"
-exec python3 scripts/measure_startup.py "$target/release/facekiosk" "$@"
+args=("$target/release/facekiosk")
+[ "$bare" = 1 ] && args+=(--bare "$target/release/bare-window")
+exec python3 scripts/measure_startup.py "${args[@]}" "${pass[@]}"

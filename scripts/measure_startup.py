@@ -4,16 +4,20 @@ the idle screen, < 250 MB PSS for the whole process tree; PSS because RSS counts
 libraries once per process).
 
 Runs APP --demo N times on a private Xvfb 1280x800 screen with matchbox-window-manager (the
-window is really fullscreen), each time:
+window is really fullscreen) and, with --bare BARE, a bare Tauri window (bench/bare-window: the
+same tauri, window settings and first-paint signal, a static page) as many times, alternating
+with the kiosk under the same Xvfb, each time:
   - exec -> first paint: the launcher's clock just before exec, to the moment the app writes
     FACEKIOSK_READY_FILE (polled every 2 ms); the app's own figure (the file's content, ms from its
     start to the first paint of the idle screen) is shown beside it;
   - after IDLE seconds on the idle screen: VmRSS and PSS (/proc/PID/smaps_rollup) summed over the
     app and every descendant (WebKitWebProcess, WebKitNetworkProcess, ...), and per process name.
-One warm-up run first (sandbox keys generated, caches cold) is shown apart and not counted.
+One warm-up run of each first (sandbox keys generated, caches cold) is shown apart and not
+counted. With --bare, the medians and their ratios are also printed as `RESULT key value` lines
+(for `cargo xtask bench --compare`).
 
-Std-only. Usage: measure_startup.py APP [--runs N] [--idle SECS]; scripts/measure-startup.sh
-builds the release binary and calls this.
+Std-only. Usage: measure_startup.py APP [--bare BARE] [--runs N] [--idle SECS];
+scripts/measure-startup.sh builds the release binaries and calls this.
 """
 
 from __future__ import annotations
@@ -103,12 +107,13 @@ def memory(pid: int) -> tuple[str, int, int] | None:
         return None
 
 
-def one_run(app: Path, env: dict, data_dir: Path, idle: float, timeout: float = 30) -> dict:
+def one_run(app: Path, env: dict, data_dir: Path, idle: float, timeout: float = 30,
+            bare: bool = False) -> dict:
     ready = data_dir / "ready.txt"
     ready.unlink(missing_ok=True)
     run_env = dict(env, FACEKIOSK_READY_FILE=str(ready), FACEKIOSK_ALLOW_CLOSE="1")
-    args = [str(app), "--demo", "--data-dir", str(data_dir),
-            "--sandbox-listen", f"127.0.0.1:{free_port()}"]
+    args = [str(app)] if bare else [str(app), "--demo", "--data-dir", str(data_dir),
+                                    "--sandbox-listen", f"127.0.0.1:{free_port()}"]
     log = open(data_dir / "app.log", "w")
     t0 = time.monotonic()
     proc = subprocess.Popen(args, env=run_env, stdout=log, stderr=subprocess.STDOUT,
@@ -154,48 +159,9 @@ def row(label: str, values: list[float], unit: str) -> str:
             f"| {max(values):.0f} {unit} |")
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("app", type=Path)
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--idle", type=float, default=5.0)
-    a = ap.parse_args()
-    for tool in ("Xvfb", "matchbox-window-manager", "xprop"):
-        if not shutil.which(tool):
-            print(f"no {tool}: apt-get install -y xvfb matchbox-window-manager x11-utils "
-                  "(or run `cargo xtask setup`)", file=sys.stderr)
-            return 2
-
-    xvfb, display = start_display()
-    env = dict(os.environ, DISPLAY=display)
-    env.pop("WAYLAND_DISPLAY", None)
-    wm = subprocess.Popen(["matchbox-window-manager", "-use_titlebar", "no", "-use_cursor", "no"],
-                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while not wm_running(env):
-            if time.monotonic() > deadline:
-                raise SystemExit("matchbox-window-manager did not start")
-            time.sleep(0.05)
-        with tempfile.TemporaryDirectory(prefix="facekiosk-startup-") as tmp:
-            data_dir = Path(tmp)
-            print(f"{a.app} --demo on Xvfb {display} 1280x800 + matchbox; "
-                  f"{a.runs} runs after 1 warm-up, memory after {a.idle:g} s idle")
-            warm = one_run(a.app, env, data_dir, a.idle)
-            runs = []
-            for i in range(a.runs):
-                r = one_run(a.app, env, data_dir, a.idle)
-                runs.append(r)
-                own = f"{r['own']:.0f} ms" if r["own"] is not None else "-"
-                print(f"  run {i + 1}: exec->paint {r['paint']:.0f} ms (app's own {own}), "
-                      f"RSS {r['rss']:.1f} MB, PSS {r['pss']:.1f} MB")
-    finally:
-        for p in (wm, xvfb):
-            p.terminate()
-            p.wait(5)
-
-    print(f"\nwarm-up run: exec->paint {warm['paint']:.0f} ms, RSS {warm['rss']:.1f} MB, "
-          f"PSS {warm['pss']:.1f} MB\n")
+def report(title: str, warm: dict, runs: list[dict]) -> None:
+    print(f"\n{title}: warm-up run: exec->paint {warm['paint']:.0f} ms, "
+          f"RSS {warm['rss']:.1f} MB, PSS {warm['pss']:.1f} MB\n")
     print("| what | median | min | max |")
     print("|---|---|---|---|")
     print(row("exec -> first paint", [r["paint"] for r in runs], "ms"))
@@ -211,6 +177,71 @@ def main() -> int:
         print(f"| {name}: RSS / PSS | {statistics.median(rss):.0f} / "
               f"{statistics.median(pss):.0f} MB | {min(rss):.0f} / {min(pss):.0f} MB "
               f"| {max(rss):.0f} / {max(pss):.0f} MB |")
+
+
+def compare(kiosk: list[dict], bare: list[dict]) -> None:
+    """The medians side by side, their ratios, and the RESULT lines."""
+    print("\n| kiosk vs bare window (medians) | kiosk | bare | ratio |")
+    print("|---|---|---|---|")
+    for key, label, unit in (("paint", "exec -> first paint", "ms"),
+                             ("pss", "idle PSS, whole tree", "MB"),
+                             ("rss", "idle RSS, whole tree", "MB")):
+        k = statistics.median(r[key] for r in kiosk)
+        b = statistics.median(r[key] for r in bare)
+        print(f"| {label} | {k:.0f} {unit} | {b:.0f} {unit} | {k / b:.2f}x |")
+        for who, v in (("kiosk", k), ("bare", b)):
+            print(f"RESULT startup_{who}_{key}_{unit.lower()} {v:.1f}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("app", type=Path)
+    ap.add_argument("--bare", type=Path, help="the bare Tauri window to measure alternately")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--idle", type=float, default=5.0)
+    a = ap.parse_args()
+    for tool in ("Xvfb", "matchbox-window-manager", "xprop"):
+        if not shutil.which(tool):
+            print(f"no {tool}: apt-get install -y xvfb matchbox-window-manager x11-utils "
+                  "(or run `cargo xtask setup`)", file=sys.stderr)
+            return 2
+    apps = [("kiosk", a.app, False)] + ([("bare", a.bare, True)] if a.bare else [])
+    xvfb, display = start_display()
+    env = dict(os.environ, DISPLAY=display)
+    env.pop("WAYLAND_DISPLAY", None)
+    wm = subprocess.Popen(["matchbox-window-manager", "-use_titlebar", "no", "-use_cursor", "no"],
+                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    warm: dict[str, dict] = {}
+    runs: dict[str, list[dict]] = {name: [] for name, _, _ in apps}
+    try:
+        deadline = time.monotonic() + 10
+        while not wm_running(env):
+            if time.monotonic() > deadline:
+                raise SystemExit("matchbox-window-manager did not start")
+            time.sleep(0.05)
+        with tempfile.TemporaryDirectory(prefix="facekiosk-startup-") as tmp:
+            data_dir = Path(tmp)
+            print(f"{' and '.join(str(p) for _, p, _ in apps)} on Xvfb {display} 1280x800 + "
+                  f"matchbox; {a.runs} runs each after 1 warm-up, memory after {a.idle:g} s idle")
+            for name, app, bare in apps:
+                warm[name] = one_run(app, env, data_dir, a.idle, bare=bare)
+            for i in range(a.runs):
+                # Alternating, each first in turn: a drift of the machine falls on both.
+                for name, app, bare in apps if i % 2 == 0 else apps[::-1]:
+                    r = one_run(app, env, data_dir, a.idle, bare=bare)
+                    runs[name].append(r)
+                    own = f"{r['own']:.0f} ms" if r["own"] is not None else "-"
+                    print(f"  {name} run {i + 1}: exec->paint {r['paint']:.0f} ms (its own "
+                          f"{own}), RSS {r['rss']:.1f} MB, PSS {r['pss']:.1f} MB")
+    finally:
+        for p in (wm, xvfb):
+            p.terminate()
+            p.wait(5)
+
+    for name, app, _ in apps:
+        report(f"{name} ({app})", warm[name], runs[name])
+    if a.bare:
+        compare(runs["kiosk"], runs["bare"])
     return 0
 
 

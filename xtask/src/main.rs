@@ -3,6 +3,7 @@
 //! Std-only on purpose so that it builds in seconds on a fresh machine.
 
 mod apk;
+mod bench;
 mod cycles;
 mod demo;
 mod disk;
@@ -40,6 +41,14 @@ Commands:
   fuzz [SECS]   Run every fuzz target (fuzz/) for SECS seconds each (default 60),
                 installing cargo-fuzz if missing. Crashes land in fuzz/artifacts/.
   bench [ARGS]  Run `cargo bench --workspace [ARGS]` (ARGS are passed through).
+  bench --compare [--quick]
+                Build (release) and measure, in one sitting, the kiosk against its peers
+                and floors: the facemch query against the Python SDK wechatpayv3 (one
+                release sandbox, alternating batches), a new patient's session (the
+                kiosk's CPU time) against its crypto floor and `openssl speed rsa2048`,
+                cold start and idle PSS against a bare Tauri window (bench/bare-window),
+                the bridge round trip. Prints one table with the ratios and writes it to
+                target/bench-compare.md. --quick: few samples, to try the chain.
   demo [--persona NAME] [--decline-on-wechat] [--list]
                 Run the kiosk in demo mode (an in-process sandbox, a persona picker in
                 place of a face). With a display (DISPLAY or WAYLAND_DISPLAY): builds the
@@ -94,6 +103,9 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+        Some("bench") if args.get(1).is_some_and(|a| a == "--compare") => {
+            bench::run(&ctx, &args[2..])
         }
         Some("bench") => runner::exit_code(
             ctx.cargo(&["bench", "--workspace"])
