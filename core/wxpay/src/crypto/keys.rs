@@ -3,12 +3,15 @@
 
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 use rsa::pkcs1::DecodeRsaPrivateKey;
-use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey};
 use rsa::traits::PublicKeyParts;
 use thiserror::Error;
 use zeroize::Zeroizing;
+
+use super::native::{Native, NativePublic};
 
 #[derive(Debug, Error)]
 pub enum KeyError {
@@ -40,23 +43,40 @@ pub enum KeyError {
 }
 
 /// An RSA private key: the merchant API key that signs APIv3 requests and decrypts facemch
-/// fields (or, in the sandbox, WeChat Pay's own key).
+/// fields (or, in the sandbox, WeChat Pay's own key). The private operations run in AWS-LC
+/// (see `native`); `rsa` holds the same key for its encodings and its public half.
 #[derive(Clone)]
-pub struct PrivateKey(pub(crate) rsa::PrivateKey);
+pub struct PrivateKey {
+    pub(crate) rsa: rsa::PrivateKey,
+    pub(crate) native: Arc<Native>,
+    public: PublicKey,
+}
 
 /// An RSA public key: a WeChat Pay public key (`PUB_KEY_ID_...`) or a certificate's key.
-#[derive(Clone, PartialEq, Eq)]
-pub struct PublicKey(pub(crate) rsa::PublicKey);
+/// Its operations run in AWS-LC too; two keys are equal when `rsa` says so.
+#[derive(Clone)]
+pub struct PublicKey {
+    rsa: rsa::PublicKey,
+    pub(crate) native: Arc<NativePublic>,
+}
+
+impl PartialEq for PublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.rsa == other.rsa
+    }
+}
+
+impl Eq for PublicKey {}
 
 impl fmt::Debug for PrivateKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PrivateKey(RSA-{}, [redacted])", self.0.size() * 8)
+        write!(f, "PrivateKey(RSA-{}, [redacted])", self.bits())
     }
 }
 
 impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PublicKey(RSA-{})", self.0.size() * 8)
+        write!(f, "PublicKey(RSA-{})", self.bits())
     }
 }
 
@@ -120,8 +140,23 @@ impl PrivateKey {
                 expected: "PRIVATE KEY",
             });
         };
-        check_size(what, key.size())?;
-        Ok(Self(key))
+        Self::new(what, key)
+    }
+
+    fn new(what: &str, rsa: rsa::PrivateKey) -> Result<Self, KeyError> {
+        check_size(what, rsa.size())?;
+        let invalid = |reason: String| KeyError::Invalid {
+            what: what.to_owned(),
+            reason,
+        };
+        let der = rsa.to_pkcs8_der().map_err(|e| invalid(e.to_string()))?;
+        let native = Native::from_pkcs8(der.as_bytes()).map_err(invalid)?;
+        let public = PublicKey::new(what, rsa.to_public_key())?;
+        Ok(Self {
+            rsa,
+            native: Arc::new(native),
+            public,
+        })
     }
 
     /// Reads a key file whatever its permissions (the technician's tools, tests); the kiosk
@@ -136,30 +171,30 @@ impl PrivateKey {
     }
 
     pub fn public_key(&self) -> PublicKey {
-        PublicKey(self.0.to_public_key())
+        self.public.clone()
     }
 
     /// A new 2048-bit key (the sandbox mints its merchant and WeChat keys with this).
     pub fn generate() -> Self {
-        let key = rsa::PrivateKey::new(&mut rand::rngs::SysRng, 2048);
-        Self(key.expect("2048-bit RSA key generation with the OS RNG"))
+        let der = Native::generate_pkcs8();
+        let rsa = rsa::PrivateKey::from_pkcs8_der(&der).expect("AWS-LC writes valid PKCS#8");
+        Self::new("a generated key", rsa).expect("a generated 2048-bit key is usable")
     }
 
     /// PKCS#8 PEM, as WeChat's certificate tool writes `apiclient_key.pem`.
     pub fn to_pem(&self) -> Zeroizing<String> {
-        use rsa::pkcs8::EncodePrivateKey;
-        self.0
+        self.rsa
             .to_pkcs8_pem(rsa::pkcs8::LineEnding::LF)
             .expect("a valid RSA key encodes as PKCS#8")
     }
 
     /// The underlying RustCrypto key, for building certificates with `x509-cert`.
     pub fn as_rsa(&self) -> &rsa::PrivateKey {
-        &self.0
+        &self.rsa
     }
 
     pub fn bits(&self) -> usize {
-        self.0.size() * 8
+        self.rsa.size() * 8
     }
 }
 
@@ -176,8 +211,7 @@ impl PublicKey {
             what: what.to_owned(),
             reason: e.to_string(),
         })?;
-        check_size(what, key.size())?;
-        Ok(Self(key))
+        Self::new(what, key)
     }
 
     pub fn from_file(path: &Path) -> Result<Self, KeyError> {
@@ -187,13 +221,13 @@ impl PublicKey {
     /// SubjectPublicKeyInfo PEM, as WeChat's `pub_key.pem`.
     pub fn to_pem(&self) -> String {
         use rsa::pkcs8::EncodePublicKey;
-        self.0
+        self.rsa
             .to_public_key_pem(rsa::pkcs8::LineEnding::LF)
             .expect("a valid RSA key encodes")
     }
 
     pub fn as_rsa(&self) -> &rsa::PublicKey {
-        &self.0
+        &self.rsa
     }
 
     pub(crate) fn from_spki_der(what: &str, der: &[u8]) -> Result<Self, KeyError> {
@@ -201,11 +235,27 @@ impl PublicKey {
             what: what.to_owned(),
             reason: e.to_string(),
         })?;
-        check_size(what, key.size())?;
-        Ok(Self(key))
+        Self::new(what, key)
+    }
+
+    fn new(what: &str, rsa: rsa::PublicKey) -> Result<Self, KeyError> {
+        use rsa::pkcs8::EncodePublicKey;
+        check_size(what, rsa.size())?;
+        let invalid = |reason: String| KeyError::Invalid {
+            what: what.to_owned(),
+            reason,
+        };
+        let der = rsa
+            .to_public_key_der()
+            .map_err(|e| invalid(e.to_string()))?;
+        let native = NativePublic::from_spki(der.as_bytes()).map_err(invalid)?;
+        Ok(Self {
+            rsa,
+            native: Arc::new(native),
+        })
     }
 
     pub fn bits(&self) -> usize {
-        self.0.size() * 8
+        self.rsa.size() * 8
     }
 }

@@ -3,6 +3,7 @@
 
 mod certificate;
 mod keys;
+mod native;
 mod rsa_ops;
 
 pub use certificate::Certificate;

@@ -2,7 +2,6 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use rsa::sha2::Sha256;
 use thiserror::Error;
 use zeroize::Zeroizing;
 
@@ -51,18 +50,14 @@ pub enum DecryptError {
 impl PrivateKey {
     /// SHA256withRSA (RSASSA-PKCS1-v1_5), base64: the APIv3 request signature.
     pub fn sign_sha256(&self, message: &[u8]) -> String {
-        let sig = self
-            .0
-            .pkcs1v15_sign::<Sha256>(message)
-            .expect("PKCS#1 v1.5 signing with a validated 2048+ bit key cannot fail");
-        B64.encode(sig)
+        B64.encode(self.native.sign_sha256(message))
     }
 
     /// Decrypts one base64 field. The plaintext is wiped when dropped.
     ///
-    /// PKCS#1 v1.5 decryption uses implicit rejection (a wrong key or padding yields
-    /// deterministic noise, not an error, to resist Bleichenbacher/Marvin): callers must
-    /// validate what comes out, and do.
+    /// Every ciphertext of the right length that does not decrypt (wrong key, wrong padding,
+    /// any byte of the padding off) gives the same [`DecryptError::Rejected`], decided in
+    /// constant time (see `native`); callers still validate what does decrypt, and do.
     pub fn decrypt_b64(
         &self,
         padding: Padding,
@@ -79,13 +74,9 @@ impl PrivateKey {
                 bits: self.bits(),
             });
         }
-        let plain = match padding {
-            Padding::Pkcs1v15 => self.0.pkcs1v15_decrypt(&ciphertext),
-            Padding::OaepSha1 => self.0.oaep_decrypt::<sha1::Sha1>(&ciphertext),
-        };
-        plain
-            .map(Zeroizing::new)
-            .map_err(|_| DecryptError::Rejected(padding.name()))
+        self.native
+            .decrypt(padding, &ciphertext)
+            .ok_or(DecryptError::Rejected(padding.name()))
     }
 }
 
@@ -95,16 +86,14 @@ impl PublicKey {
         let Ok(sig) = B64.decode(signature_b64.trim()) else {
             return false;
         };
-        self.0.pkcs1v15_verify::<Sha256>(message, &sig).is_ok()
+        self.native.verify_sha256(message, &sig)
     }
 
     /// Encrypts for the holder of the private key (the sandbox encrypts facemch fields).
     pub fn encrypt_b64(&self, padding: Padding, plaintext: &[u8]) -> Result<String, DecryptError> {
-        let out = match padding {
-            Padding::Pkcs1v15 => self.0.pkcs1v15_encrypt(plaintext),
-            Padding::OaepSha1 => self.0.oaep_encrypt::<sha1::Sha1>(plaintext),
-        };
-        out.map(|c| B64.encode(c))
-            .map_err(|_| DecryptError::Rejected(padding.name()))
+        self.native
+            .encrypt(padding, plaintext)
+            .map(|c| B64.encode(c))
+            .ok_or(DecryptError::Rejected(padding.name()))
     }
 }
