@@ -35,15 +35,12 @@ pub fn check(ctx: &Ctx, deb: &Path) -> Result<String, String> {
         println!("    {PACKAGE} is installed (an earlier run that stopped?): purging it first");
         system::dpkg(ctx, &["--purge", PACKAGE])?;
     }
-    system::dpkg(ctx, &["-i", &deb.to_string_lossy()])?;
-    let installed = installed_paths(ctx);
-    let verified = installed
-        .as_ref()
-        .map_err(Clone::clone)
-        .and_then(|_| verify(ctx, &version));
+    // A failed install (a dependency missing: the check fetches none) is purged as well.
+    let installed =
+        system::dpkg(ctx, &["-i", &deb.to_string_lossy()]).and_then(|_| installed_paths(ctx));
+    let verified = installed.clone().and_then(|_| verify(ctx, &version));
     let purged = system::dpkg(ctx, &["--purge", PACKAGE])
-        .and_then(|_| installed.as_ref().map_err(Clone::clone))
-        .and_then(|paths| verify_purged(ctx, paths));
+        .and_then(|_| verify_purged(ctx, installed.as_deref().unwrap_or_default()));
     let size = deb.metadata().map(|m| m.len() >> 20).unwrap_or(0);
     match (verified, purged) {
         (Ok(notes), Ok(())) => Ok(format!(
