@@ -12,6 +12,7 @@ mod pair;
 mod remote;
 mod sign;
 mod staff;
+mod terminal;
 mod verify;
 
 use std::path::PathBuf;
@@ -55,6 +56,9 @@ enum Command {
     /// Staff mode accounts: add, reset a PIN, remove, list (files beside the configuration).
     #[command(subcommand)]
     Staff(staff::Staff),
+    /// The bridge app on the face terminal: install (with pairing), status, uninstall.
+    #[command(subcommand)]
+    Terminal(terminal::Terminal),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -69,6 +73,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::PairTerminal(c) => c.run(),
         Command::Doctor(c) => c.run(),
         Command::Staff(c) => c.run(),
+        Command::Terminal(c) => c.run(),
     }
 }
 

@@ -128,6 +128,11 @@ impl System {
                     format!("Package not found: {package}\n")
                 }
             }
+            ["dumpsys", "deviceidle", "whitelist", minus] if minus.starts_with('-') => {
+                let package = &minus[1..];
+                self.idle_whitelist.retain(|p| p != package);
+                format!("Removed: {package}\n")
+            }
             ["am", "start-foreground-service" | "startservice", rest @ ..] => self.am_start(rest),
             [program, ..] => format!("/system/bin/sh: {program}: not found\n"),
         }
