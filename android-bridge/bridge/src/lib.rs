@@ -25,12 +25,16 @@
 //! for bad input, and a close when the stream cannot be trusted; idle connections dropped.
 //! Logs carry method, id, elapsed time and outcome code, never params or results.
 //!
+//! On Android every `tracing` event also goes to logcat, tag `facekiosk-bridge` ([`logcat`]),
+//! from the moment the app loads the library.
+//!
 //! The cargo feature `test-support` adds [`testing`]: the scripted [`FaceSdk`] double the
 //! workspace's tests use (through `facekiosk-testkit` outside this crate).
 
 pub mod events;
 #[cfg(feature = "jni")]
 pub mod jni_sdk;
+pub mod logcat;
 pub mod sdk;
 pub mod server;
 #[cfg(feature = "test-support")]
