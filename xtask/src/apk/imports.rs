@@ -78,7 +78,8 @@ pub fn stub_source(imports: &Imports, library: &str) -> String {
 }
 
 /// What is wrong with the `.so` at `so`, read with readelf: it must export `JNI_OnLoad`, need
-/// only [`LIBRARIES`], have no text relocations and import only listed symbols.
+/// only [`LIBRARIES`], have no text relocations, import only listed symbols, and write to
+/// logcat.
 pub fn check_so(ctx: &Ctx, so: &Path, imports: &Imports) -> Result<(), String> {
     let so_s = so.to_string_lossy();
     let dynamic = output_of("readelf -d", &mut ctx.cmd("readelf", &["-d", "-W", &so_s]))?;
@@ -109,6 +110,7 @@ fn problems(dynamic: &str, symbols: &str, imports: &Imports) -> Vec<String> {
         }
     }
     let mut exports_onload = false;
+    let mut logs = false;
     for line in symbols.lines() {
         // Num: Value Size Type Bind Vis Ndx Name
         let cols: Vec<&str> = line.split_whitespace().collect();
@@ -120,6 +122,7 @@ fn problems(dynamic: &str, symbols: &str, imports: &Imports) -> Vec<String> {
             exports_onload |= name == "JNI_OnLoad" && kind == "FUNC";
             continue;
         }
+        logs |= name == "__android_log_write";
         match imports.get(name) {
             None => problems.push(format!("imports {name}, not in {LIST}")),
             Some(i) if i.weak && bind != "WEAK" => {
@@ -131,6 +134,10 @@ fn problems(dynamic: &str, symbols: &str, imports: &Imports) -> Vec<String> {
     if !exports_onload {
         problems.push("does not export JNI_OnLoad".into());
     }
+    if !logs {
+        problems
+            .push("does not import __android_log_write: its logs would not reach logcat".into());
+    }
     problems
 }
 
@@ -138,8 +145,7 @@ fn problems(dynamic: &str, symbols: &str, imports: &Imports) -> Vec<String> {
 mod tests {
     use super::*;
 
-    const LISTED: &str =
-        "# comment\nlibc func malloc\nlibc data stderr\nlibc func getrandom weak\n";
+    const LISTED: &str = "# comment\nlibc func malloc\nlibc data stderr\nlibc func getrandom weak\nliblog func __android_log_write\n";
 
     fn dyn_syms(rows: &[&str]) -> String {
         let mut text = String::from("Symbol table '.dynsym' contains 4 entries:\n");
@@ -170,6 +176,7 @@ mod tests {
             ONLOAD,
             "NOTYPE  GLOBAL DEFAULT  UND malloc",
             "NOTYPE  WEAK   DEFAULT  UND getrandom",
+            "FUNC    GLOBAL DEFAULT  UND __android_log_write",
         ]);
         assert_eq!(problems(NEEDS_LIBC, &syms, &imports), Vec::<String>::new());
     }
@@ -191,6 +198,7 @@ mod tests {
             "text relocations",
             "pthread_cond_clockwait",
             "getrandom strongly",
+            "logcat",
             "JNI_OnLoad",
         ] {
             assert!(found.contains(fault), "{fault} not in {found}");
