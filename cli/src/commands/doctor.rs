@@ -13,8 +13,9 @@ use super::runtime;
 
 #[derive(Debug, clap::Args)]
 pub struct Doctor {
-    /// The kiosk's configuration file.
-    #[arg(long)]
+    /// The kiosk's configuration file (default: the installed kiosk's, /etc/facekiosk/kiosk.toml
+    /// or %ProgramData%\facekiosk\kiosk.toml on Windows).
+    #[arg(long, default_value_os_t = facekiosk_config::InstallPaths::here().config)]
     config: PathBuf,
     /// Print the report as JSON instead of a table.
     #[arg(long)]

@@ -8,6 +8,8 @@
 pub mod edit;
 mod face_app;
 mod his;
+/// Where an installed kiosk keeps its configuration, data and logs, per OS.
+pub mod install_paths;
 mod kiosk;
 mod reader;
 mod rules;
@@ -18,6 +20,7 @@ use std::time::Duration;
 
 use thiserror::Error;
 
+pub use install_paths::InstallPaths;
 pub use reader::Problem;
 use reader::{Problems, Section};
 

@@ -11,6 +11,8 @@ use serde::Serialize;
 
 use crate::{Console, ConsoleError, Now};
 
+mod removable;
+
 /// The farthest time zones from UTC (UTC-12 to UTC+14), in minutes.
 const MAX_OFFSET_MINUTES: i32 = 14 * 60;
 
@@ -81,16 +83,12 @@ impl Console {
         })
     }
 
-    /// Where staff can write a file: each mounted USB stick (`/media/<user>/<label>`,
-    /// `/run/media/<user>/<label>`), then the kiosk's own folder (beside its configuration).
+    /// Where staff can write a file: each removable drive ([`removable`]: a USB stick under
+    /// `/media` or `/run/media`, a removable drive letter on Windows), then the kiosk's own
+    /// folder (beside its configuration).
     pub fn targets(&self, now: Now) -> Result<Vec<PathBuf>, ConsoleError> {
         self.touch(now)?;
-        let mut targets = Vec::new();
-        for root in ["/media", "/run/media"] {
-            for user in dirs_in(Path::new(root)) {
-                targets.extend(dirs_in(&user));
-            }
-        }
+        let mut targets = removable::drives();
         if let Some(dir) = self.config_path().parent() {
             targets.push(dir.to_path_buf());
         }
@@ -169,18 +167,4 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), ConsoleError> {
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .map_err(failed)
-}
-
-/// The folders in `dir`, sorted; none when it cannot be read (no such mount point).
-fn dirs_in(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut dirs: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
 }

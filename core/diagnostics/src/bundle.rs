@@ -11,16 +11,15 @@ use std::path::{Path, PathBuf};
 
 use crate::Report;
 
-/// Where the package puts the kiosk's logs.
-pub const INSTALLED_LOG_DIR: &str = "/var/log/facekiosk";
 /// Names another log folder (tests, a portable install).
 pub const LOG_DIR_ENV: &str = "FACEKIOSK_LOG_DIR";
 
-/// The kiosk's log folder: `$FACEKIOSK_LOG_DIR`, else the installed kiosk's when it exists.
+/// The kiosk's log folder: `$FACEKIOSK_LOG_DIR`, else the installed kiosk's when it exists
+/// (`/var/log/facekiosk`, `%ProgramData%\facekiosk\logs`: the packages create it).
 pub fn log_dir() -> Option<PathBuf> {
     match std::env::var_os(LOG_DIR_ENV) {
         Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
-        _ => Some(PathBuf::from(INSTALLED_LOG_DIR)).filter(|d| d.is_dir()),
+        _ => Some(facekiosk_config::InstallPaths::here().logs).filter(|d| d.is_dir()),
     }
 }
 
@@ -33,7 +32,7 @@ pub struct Sources<'a> {
     pub config: &'a Path,
     /// The staff audit trail, when the kiosk has one.
     pub audit: Option<&'a Path>,
-    /// The log folder (`/var/log/facekiosk`), when the kiosk logs to files.
+    /// The log folder ([`log_dir`]), when the kiosk logs to files.
     pub logs: Option<&'a Path>,
     /// Who wrote it (`facekiosk-cli 0.1.0`, `facekiosk 0.1.0`).
     pub program: &'a str,

@@ -230,6 +230,14 @@ fn chain(previous: &str, entry: &Entry) -> String {
 }
 
 fn open_append(path: &Path) -> Result<std::fs::File, StaffError> {
+    // Windows has no mode to give below: a new trail gets a secret's owner-only DACL, and
+    // being new and empty, writing it from the start is appending.
+    #[cfg(windows)]
+    match secret_file::create(path) {
+        Ok(file) => return Ok(file),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(io_error(path, e)),
+    }
     let mut options = OpenOptions::new();
     options.append(true).create(true);
     #[cfg(unix)]

@@ -1,7 +1,7 @@
 //! Replacing the configuration file so that the kiosk, whenever it starts or loses power, finds
 //! either the old file or the new one whole: never half of one.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -41,16 +41,10 @@ fn temporary_name(path: &Path) -> String {
 }
 
 /// Readable by the owner alone until the original's bits are copied: the file may hold what
-/// others must not read.
+/// others must not read. (On Windows, where there are no bits to copy, it stays so: an
+/// owner-only DACL.)
 fn create_private(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
+    facekiosk_pii::secret_file::create(path)
 }
 
 /// The rename itself is durable only once the folder is flushed (POSIX); Windows has no
