@@ -185,7 +185,10 @@ mod tests {
 
     #[test]
     fn a_manifest_with_components_or_permissions_is_refused() {
-        let clean = r#"<manifest package="com.tencent.mmfacepay"><application android:allowBackup="true"/></manifest>"#;
+        let clean = concat!(
+            r#"<manifest package="com.tencent.mmfacepay">"#,
+            r#"<application android:allowBackup="true"/></manifest>"#
+        );
         assert_eq!(declares(clean), None);
         for tag in [
             "<service android:name=\"x\"/>",

@@ -145,7 +145,10 @@ fn problems(dynamic: &str, symbols: &str, imports: &Imports) -> Vec<String> {
 mod tests {
     use super::*;
 
-    const LISTED: &str = "# comment\nlibc func malloc\nlibc data stderr\nlibc func getrandom weak\nliblog func __android_log_write\n";
+    const LISTED: &str = concat!(
+        "# comment\nlibc func malloc\nlibc data stderr\nlibc func getrandom weak\n",
+        "liblog func __android_log_write\n"
+    );
 
     fn dyn_syms(rows: &[&str]) -> String {
         let mut text = String::from("Symbol table '.dynsym' contains 4 entries:\n");
@@ -185,7 +188,7 @@ mod tests {
     fn each_fault_is_named() {
         let imports = parse(LISTED).unwrap();
         let dynamic = format!(
-            "{NEEDS_LIBC} 0x0000000000000001 (NEEDED)             Shared library: [libc++_shared.so]\n \
+            "{NEEDS_LIBC} 0x0000000000000001 (NEEDED)   Shared library: [libc++_shared.so]\n \
              0x0000000000000016 (TEXTREL)            0x0\n"
         );
         let syms = dyn_syms(&[

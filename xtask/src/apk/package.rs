@@ -1,9 +1,9 @@
 //! The manifest and resources (aapt2), then the unsigned APK with classes.dex and the `.so`.
 //!
 //! The committed manifest stays Gradle's (no `package=`: AGP 8 refuses it; `tools:` attributes
-//! for its manifest merger). The copy built here gets the package, loses the `tools:` parts, and
-//! drops `<queries>`, and gains the `<meta-data>` that tell a technician what is inside: the AAR's version and SHA-256,
-//! whether it may go on a device, and how it was signed.
+//! for its manifest merger). The copy built here gets the package, loses the `tools:` parts,
+//! drops `<queries>`, and gains the `<meta-data>` that tell a technician what is inside: the
+//! AAR's version and SHA-256, whether it may go on a device, and how it was signed.
 
 use super::aar::{Aar, R_PACKAGE};
 use super::fetch::Tools;
