@@ -13,8 +13,11 @@ use clap::Parser;
 use facekiosk_config::ConfigError;
 use facekiosk_session::Settings;
 
-/// Where a kiosk installed by the package keeps its configuration.
-pub const DEFAULT_CONFIG: &str = "/etc/facekiosk/kiosk.toml";
+/// Where a kiosk installed by the package keeps its configuration: /etc/facekiosk/kiosk.toml,
+/// or %ProgramData%\facekiosk\kiosk.toml on Windows.
+pub fn default_config() -> PathBuf {
+    facekiosk_config::InstallPaths::here().config
+}
 /// Names the configuration file when `--config` is not given.
 pub const CONFIG_ENV: &str = "FACEKIOSK_CONFIG";
 
@@ -30,7 +33,8 @@ pub struct Args {
     /// configured. Only in a build with the `demo` feature (`cargo xtask demo`).
     #[arg(long)]
     pub demo: bool,
-    /// The configuration file (default: $FACEKIOSK_CONFIG, else /etc/facekiosk/kiosk.toml).
+    /// The configuration file (default: $FACEKIOSK_CONFIG, else /etc/facekiosk/kiosk.toml,
+    /// on Windows %ProgramData%\facekiosk\kiosk.toml).
     /// With --demo: only [kiosk] and [terminal] sections, applied to the demo (timeouts,
     /// language).
     #[arg(long, value_name = "PATH")]
@@ -82,11 +86,7 @@ impl Launch {
     /// demo ends the process with the reason (exit status 2, as for any bad argument).
     pub fn from_env() -> Launch {
         let args = Args::parse();
-        match Launch::resolve(
-            args,
-            std::env::var_os(CONFIG_ENV),
-            Path::new(DEFAULT_CONFIG),
-        ) {
+        match Launch::resolve(args, std::env::var_os(CONFIG_ENV), &default_config()) {
             Ok(launch) => launch,
             Err(error) => {
                 eprintln!("facekiosk: {error}");

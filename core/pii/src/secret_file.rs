@@ -148,6 +148,10 @@ mod tests {
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
             assert_eq!(exposed_mode(&path).unwrap(), exposed, "{mode:o}");
         }
+        // What callers tell the technician: who may read it, and the command that fixes it.
+        let exposure = exposed(&path).unwrap().unwrap();
+        assert_eq!(exposure.to_string(), "mode 604");
+        assert_eq!(exposure.fix(&path), format!("chmod 600 {}", path.display()));
         std::fs::remove_dir_all(dir).unwrap();
     }
 

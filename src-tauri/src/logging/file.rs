@@ -50,6 +50,14 @@ impl RotatingFile {
 }
 
 fn open_append(path: &Path) -> io::Result<File> {
+    // Windows has no mode to give below: a new log gets the owner-only DACL of a secret's
+    // file (the administrators keep reading it for the bundle), and being new, writing it
+    // from the start is appending.
+    #[cfg(windows)]
+    match facekiosk_pii::secret_file::create(path) {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        created => return created,
+    }
     let mut options = OpenOptions::new();
     options.create(true).append(true);
     #[cfg(unix)]

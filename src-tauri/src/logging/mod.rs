@@ -1,6 +1,8 @@
-//! Logs to stderr (the journal, under systemd) and to size-rotated files in the log folder
-//! ([`file`]), and a panic hook that never prints the panic's message: a message may have been
-//! formatted from personal data, and this process handles names and ID numbers.
+//! Logs to stderr (the journal, under systemd; nowhere for the Windows release, a GUI
+//! program) and to size-rotated files in the log folder ([`file`]: `/var/log/facekiosk`,
+//! `%ProgramData%\facekiosk\logs`), and a panic hook that never prints the panic's message:
+//! a message may have been formatted from personal data, and this process handles names and
+//! ID numbers.
 //!
 //! Our crates log at what `RUST_LOG` asks (default `info`); every other crate at `warn` at
 //! most, whatever `RUST_LOG` says: reqwest's and hyper's debug lines carry request URLs, and

@@ -122,11 +122,12 @@ fn sync_dir(_: &Path) -> std::io::Result<()> {
 
 /// A key others can read would let them join the links with WeChat's openids.
 fn check_private(path: &Path) -> Result<(), String> {
-    match secret_file::exposed_mode(path).map_err(named(path))? {
+    match secret_file::exposed(path).map_err(named(path))? {
         None => Ok(()),
-        Some(mode) => Err(format!(
-            "{}: the link key is readable by other users (mode {mode:o}); `chmod 600` it",
-            path.display()
+        Some(exposure) => Err(format!(
+            "{}: the link key is readable by other users ({exposure}); run `{}`",
+            path.display(),
+            exposure.fix(path)
         )),
     }
 }
