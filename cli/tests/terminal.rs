@@ -230,10 +230,18 @@ async fn failures_name_what_failed() {
         "`pm install` on the device failed: INSTALL_FAILED_UPDATE_INCOMPATIBLE",
     );
 
-    // Installed and started, but nothing answers on the bridge's socket.
-    fake.system(SERIAL).lock().unwrap().refuse_install = None;
+    // Installed and started (on Android 7, whose `am` has no start-foreground-service), but
+    // nothing answers on the bridge's socket.
+    let system = fake.system(SERIAL);
+    system.lock().unwrap().refuse_install = None;
+    system
+        .lock()
+        .unwrap()
+        .props
+        .insert("ro.build.version.sdk".into(), "25".into());
     let run = terminal(&fake, &with_serial).await;
     fails_with(&run, "did not answer within 1 s");
+    assert!(system.lock().unwrap().service_running);
     assert!(!run.stderr.contains(&hex) && !run.stdout.contains(&hex));
 
     let bad = dir.path().join("bad.apk");

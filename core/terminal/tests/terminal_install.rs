@@ -210,5 +210,28 @@ async fn the_real_adb_cli_installs_lists_and_uninstalls_on_the_fake() {
         .cloned()
         .collect::<Vec<_>>();
     assert!(files.is_empty(), "{files:?} {requests:?}");
+
+    // A device offering `cmd` (Android 7+) gets the APK streamed to `cmd package install`.
+    fake.system(SERIAL).lock().unwrap().features = "cmd".into();
+    let (ok, out) = adb(&fake, &["install", &apk]).await;
+    assert!(
+        ok && out.contains("Success"),
+        "{out}\n{:?}",
+        fake.requests()
+    );
+    let streamed = format!("exec:cmd package 'install' -S {}", APK.len());
+    assert!(fake.requests().contains(&streamed), "{:?}", fake.requests());
+    let (_, out) = adb(&fake, &["install", &bad]).await;
+    assert!(out.contains("INSTALL_PARSE_FAILED_NOT_APK"), "{out}");
+    let (_, out) = adb(&fake, &["uninstall", BRIDGE_PACKAGE]).await;
+    assert!(out.contains("Success"), "{out}\n{:?}", fake.requests());
+    assert!(
+        !fake
+            .system(SERIAL)
+            .lock()
+            .unwrap()
+            .packages
+            .contains_key(BRIDGE_PACKAGE)
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -118,9 +118,21 @@ impl SmartSocket {
 
     /// Reads exactly `n` bytes (the 8-byte transport id after `host:tport:`).
     pub async fn read_exact(&mut self, n: usize) -> Result<Vec<u8>, AdbError> {
+        self.read_exact_within(n, OP_TIMEOUT).await
+    }
+
+    /// Reads exactly `n` bytes within `limit` (the device's answer to a whole pushed file).
+    pub async fn read_exact_within(
+        &mut self,
+        n: usize,
+        limit: Duration,
+    ) -> Result<Vec<u8>, AdbError> {
         let mut buf = vec![0u8; n];
-        with_timeout("a reply", self.stream.read_exact(&mut buf)).await?;
-        Ok(buf)
+        match tokio::time::timeout(limit, self.stream.read_exact(&mut buf)).await {
+            Ok(Ok(_)) => Ok(buf),
+            Ok(Err(e)) => Err(e.into()),
+            Err(_) => Err(AdbError::Timeout("a reply".into())),
+        }
     }
 }
 

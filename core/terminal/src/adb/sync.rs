@@ -10,6 +10,9 @@ use super::device::AdbDevice;
 /// The largest `DATA` chunk adbd accepts.
 pub const SYNC_DATA_MAX: usize = 64 * 1024;
 
+/// How long the device may take to answer `DONE`.
+const DONE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// A regular file, readable by all (what `adb push` gives an APK).
 pub const MODE_APK: u32 = 0o100644;
 
@@ -44,7 +47,8 @@ impl AdbDevice {
             .map(|d| d.as_secs() as u32)
             .unwrap_or(0);
         socket.write_raw(&packet(b"DONE", mtime)).await?;
-        let answer = socket.read_exact(8).await?;
+        // The device writes the file out before answering: slow flash takes a while.
+        let answer = socket.read_exact_within(8, DONE_TIMEOUT).await?;
         let len = u32::from_le_bytes([answer[4], answer[5], answer[6], answer[7]]) as usize;
         match &answer[..4] {
             b"OKAY" => {

@@ -10,7 +10,8 @@
 //! `am`, `dumpsys`, `getprop`, `rm`), `shell:sh` reading commands from standard input, and the
 //! sync protocol's `STAT` and `SEND` into a fake file system. The device lists no features, so
 //! the real `adb` CLI takes its legacy paths (push then `pm install`, `shell:`), which every
-//! adbd serves. A terminal plugged with [`FakeAdb::plug_bare`] has no bridge app until one is
+//! adbd serves; given `cmd` ([`System::features`]), adb streams the APK instead
+//! (`exec:cmd package 'install' -S SIZE`), which it serves too. A terminal plugged with [`FakeAdb::plug_bare`] has no bridge app until one is
 //! installed and its Service started.
 
 mod forward;
@@ -280,7 +281,7 @@ async fn serve(shared: Arc<Shared>, mut stream: TcpStream) {
             "host:track-devices" => return track(shared, stream).await,
             "host:host-features" => okay_string("shell_v2,cmd,stat_v2,ls_v2"),
             "host:features" => match device(&serial) {
-                Ok(_) => okay_string(""),
+                Ok(d) => okay_string(&d.system.lock().unwrap().features),
                 Err(e) => fail(&e),
             },
             "host:list-forward" => {
@@ -373,7 +374,7 @@ async fn serve(shared: Arc<Shared>, mut stream: TcpStream) {
                     out
                 }
             }
-            cmd if cmd.starts_with("shell:") || cmd == "sync:" => {
+            cmd if cmd.starts_with("shell:") || cmd.starts_with("exec:") || cmd == "sync:" => {
                 let Ok(d) = device(&transport) else {
                     return;
                 };

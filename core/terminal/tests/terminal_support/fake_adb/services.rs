@@ -14,11 +14,34 @@ pub async fn serve(system: Arc<Mutex<System>>, mut stream: TcpStream, service: &
     if service == "sync:" {
         return sync(system, stream).await;
     }
+    if let Some(command) = service.strip_prefix("exec:") {
+        return exec(system, stream, command).await;
+    }
     let command = service.trim_start_matches("shell:");
     if command.is_empty() || command == "sh" {
         return interactive(system, stream).await;
     }
     let out = system.lock().unwrap().run(command);
+    let _ = stream.write_all(out.as_bytes()).await;
+}
+
+/// `exec:CMD`: raw standard input and output. `cmd package install -S SIZE` reads the APK's
+/// SIZE bytes from standard input (adb's streamed install).
+async fn exec(system: Arc<Mutex<System>>, mut stream: TcpStream, command: &str) {
+    let words = super::system::split_words(command);
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let out = match words.as_slice() {
+        ["cmd", "package", "install", .., "-S", size] => {
+            let Ok(size) = size.parse::<u32>() else {
+                return;
+            };
+            let Some(apk) = body(&mut stream, size).await else {
+                return;
+            };
+            system.lock().unwrap().install_bytes(&apk)
+        }
+        _ => system.lock().unwrap().run(command),
+    };
     let _ = stream.write_all(out.as_bytes()).await;
 }
 

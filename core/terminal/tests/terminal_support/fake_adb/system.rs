@@ -24,6 +24,8 @@ pub struct System {
     pub props: BTreeMap<String, String>,
     /// When set, `pm install` fails with this `Failure [...]` text.
     pub refuse_install: Option<String>,
+    /// What `host-serial:S:features` lists (none: the adb CLI's legacy paths).
+    pub features: String,
 }
 
 impl System {
@@ -84,6 +86,8 @@ impl System {
                 Some(_) => String::new(),
                 None => format!("rm: {path}: No such file or directory\n"),
             },
+            // `cmd package` is `pm` without its script (Android 7+).
+            ["cmd", "package", rest @ ..] => self.run(&format!("pm {}", rest.join(" "))),
             ["pm", "install", rest @ ..] => self.pm_install(rest),
             ["pm", "uninstall", package] => {
                 if self.packages.remove(*package).is_some() {
@@ -133,7 +137,11 @@ impl System {
                 self.idle_whitelist.retain(|p| p != package);
                 format!("Removed: {package}\n")
             }
-            ["am", "start-foreground-service" | "startservice", rest @ ..] => self.am_start(rest),
+            [
+                "am",
+                verb @ ("start-foreground-service" | "startservice"),
+                rest @ ..,
+            ] => self.am_start(verb, rest),
             [program, ..] => format!("/system/bin/sh: {program}: not found\n"),
         }
     }
@@ -142,12 +150,17 @@ impl System {
         let Some(path) = args.iter().rev().find(|a| !a.starts_with('-')) else {
             return "Error: no package specified\n".into();
         };
-        let Some(apk) = self.files.get(*path) else {
+        let Some(apk) = self.files.get(*path).cloned() else {
             return format!(
                 "Error: Unable to open file: {path}\nConsider using a file under \
                  /data/local/tmp/\nError: Can't open file: {path}\n"
             );
         };
+        self.install_bytes(&apk)
+    }
+
+    /// `pm install` of an APK's bytes (pushed, or streamed with `-S SIZE`).
+    pub fn install_bytes(&mut self, apk: &[u8]) -> String {
         if !apk.starts_with(b"PK\x03\x04") {
             return "Failure [INSTALL_PARSE_FAILED_NOT_APK: Failed to parse \
                     /data/app/vmdl1.tmp/base.apk: Failed to load asset path \
@@ -174,7 +187,7 @@ impl System {
         "Success\n".into()
     }
 
-    fn am_start(&mut self, args: &[&str]) -> String {
+    fn am_start(&mut self, verb: &str, args: &[&str]) -> String {
         let mut component = None;
         let mut extras = false;
         let mut it = args.iter();
@@ -196,6 +209,14 @@ impl System {
         let Some(component) = component else {
             return "Error: no component\n".into();
         };
+        let sdk: u32 = self
+            .props
+            .get("ro.build.version.sdk")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(28);
+        if sdk < 26 && verb == "start-foreground-service" {
+            return "Error: Unknown command: start-foreground-service\n".into();
+        }
         let package = component.split('/').next().unwrap_or("");
         if component != format!("{BRIDGE_PACKAGE}/.BridgeService")
             || !self.packages.contains_key(package)
