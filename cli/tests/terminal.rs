@@ -190,6 +190,9 @@ async fn failures_name_what_failed() {
         "1",
     ];
 
+    let run = cli(&["terminal", "uninstall", "--adb-server", "127.0.0.1:1"]);
+    fails_with(&run, "cannot reach the adb server at 127.0.0.1:1");
+
     let run = terminal(&fake, &install).await;
     fails_with(&run, "no device attached to adb");
     // The key file was made on the way, owner-only, and never shown.
