@@ -136,6 +136,9 @@ FunctionEnd
 
 Section "facekiosk" Main
   SectionIn RO
+  ; An update: a running kiosk holds its .exe open.
+  nsExec::ExecToLog 'taskkill /im facekiosk.exe /f'
+  Pop $0
   SetOutPath "$INSTDIR"
   File "${STAGE}\facekiosk.exe"
   File "${STAGE}\facekiosk-cli.exe"

@@ -27,10 +27,10 @@ pub fn run(ctx: &Ctx, wine: &Wine, exe: &Path) -> Result<String, String> {
     )
 }
 
-/// `--version` prints the workspace's version.
-pub fn version(wine: &Wine, exe: &Path, version: &str) -> Result<(), String> {
+/// `--version` prints the program's name and the workspace's version.
+pub fn version(wine: &Wine, exe: &Path, name: &str, version: &str) -> Result<(), String> {
     let ran = wine.run(exe, &["--version"])?;
-    expect(&ran, 0, &format!("facekiosk-cli {version}\n"), "--version")
+    expect(&ran, 0, &format!("{name} {version}\n"), "--version")
 }
 
 fn fresh_dir(ctx: &Ctx) -> Result<PathBuf, String> {

@@ -21,6 +21,13 @@ pub fn build(ctx: &Ctx, bin: &Path, version: &str) -> Result<PathBuf, String> {
     std::fs::create_dir_all(&stage).map_err(|e| format!("{}: {e}", stage.display()))?;
     for exe in ["facekiosk.exe", "facekiosk-cli.exe"] {
         copy(&bin.join(exe), &stage.join(exe))?;
+        // The symbols are a third of each .exe and serve no kiosk.
+        run(
+            ctx.cmd("x86_64-w64-mingw32-strip", &[])
+                .arg(stage.join(exe)),
+            "x86_64-w64-mingw32-strip",
+        )?;
+        self_contained(ctx, &stage.join(exe))?;
     }
     copy(&webview2_loader(bin)?, &stage.join("WebView2Loader.dll"))?;
     copy(
@@ -43,6 +50,31 @@ pub fn build(ctx: &Ctx, bin: &Path, version: &str) -> Result<PathBuf, String> {
         "makensis",
     )?;
     Ok(setup)
+}
+
+/// Refuses an `.exe` that needs a DLL of mingw-w64's (`libgcc_s_seh-1.dll`,
+/// `libwinpthread-1.dll`, `libstdc++-6.dll`): Windows has none, and the installer ships only
+/// `WebView2Loader.dll` beside the programs.
+fn self_contained(ctx: &Ctx, exe: &Path) -> Result<(), String> {
+    let out = ctx
+        .cmd("x86_64-w64-mingw32-objdump", &["-p"])
+        .arg(exe)
+        .output()
+        .map_err(|e| format!("x86_64-w64-mingw32-objdump: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mingw: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("DLL Name: "))
+        .filter(|dll| dll.to_ascii_lowercase().starts_with("lib"))
+        .collect();
+    if !out.status.success() || !mingw.is_empty() {
+        return Err(format!(
+            "{} needs {mingw:?} ({})",
+            exe.display(),
+            out.status
+        ));
+    }
+    Ok(())
 }
 
 /// The loader the `webview2-com-sys` build script copied out of its crate for this build.
@@ -143,7 +175,18 @@ pub fn check(wine: &Wine, setup: &Path, version: &str) -> Result<String, String>
         return Err(format!("setup /S under Wine: missing {missing:?}"));
     }
     let cli = c.join("Program Files/facekiosk/facekiosk-cli.exe");
-    super::cli_check::version(wine, &cli, version)?;
+    super::cli_check::version(wine, &cli, "facekiosk-cli", version)?;
+    // The app loads (its DLLs, WebView2Loader.dll beside it, resolve) and has no demo; its
+    // window needs the WebView2 Runtime, which Wine lacks.
+    let app = c.join("Program Files/facekiosk/facekiosk.exe");
+    super::cli_check::version(wine, &app, "facekiosk", version)?;
+    let demo = wine.run(&app, &["--demo"])?;
+    if demo.code != 2 || !demo.stderr.contains("has no demo") {
+        return Err(format!(
+            "facekiosk.exe --demo under Wine: want exit 2, \"has no demo\"; got {}: {}",
+            demo.code, demo.stderr
+        ));
+    }
     // The uninstaller copies itself to %TEMP% and returns at once: wait for the copy.
     let uninstall = c.join("Program Files/facekiosk/uninstall.exe");
     let removed = wine.run(&uninstall, &["/S"])?;
@@ -165,8 +208,8 @@ pub fn check(wine: &Wine, setup: &Path, version: &str) -> Result<String, String>
         );
     }
     Ok(format!(
-        "{} under Wine: setup /S installed {} files and folders, facekiosk-cli --version ran \
-         from Program Files, uninstall /S removed the program and kept %ProgramData%\\facekiosk",
+        "{} under Wine: setup /S installed {} files and folders, facekiosk-cli --version and \
+         facekiosk --version ran from Program Files (the app refuses --demo), uninstall /S removed the program and kept %ProgramData%\\facekiosk",
         setup.display(),
         INSTALLED.len()
     ))

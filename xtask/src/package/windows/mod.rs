@@ -102,7 +102,12 @@ pub fn check(ctx: &Ctx, setup: &Path) -> Result<String, String> {
     let bin = target_dir(ctx).join(WINDOWS_TARGET).join("release");
     let wine = wine::Wine::ready(ctx)?;
     let version = version(ctx)?;
-    cli_check::version(&wine, &bin.join("facekiosk-cli.exe"), &version)?;
+    cli_check::version(
+        &wine,
+        &bin.join("facekiosk-cli.exe"),
+        "facekiosk-cli",
+        &version,
+    )?;
     let installed = installer::check(&wine, setup, &version);
     wine.stop();
     Ok(format!("{}; {} s", installed?, started.elapsed().as_secs()))
