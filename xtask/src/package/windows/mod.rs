@@ -128,4 +128,3 @@ pub fn test_step(ctx: &Ctx) -> Result<String, String> {
         started.elapsed().as_secs()
     ))
 }
-
