@@ -35,9 +35,14 @@ if [ "$build" = 1 ]; then
     [ "$bare" = 1 ] && packages+=(-p bare-window)
     echo "==> cargo build --release ${packages[*]}"
     cargo build --release "${packages[@]}"
+    # Copies, measured later: another build in the shared target dir (the packages build the
+    # kiosk without the demo) may replace target/release/facekiosk in the meantime.
+    mkdir -p "$target/startup-bins"
+    cp "$target/release/facekiosk" "$target/startup-bins/"
+    [ "$bare" = 1 ] && cp "$target/release/bare-window" "$target/startup-bins/"
 fi
 [ "$measure" = 1 ] || exit 0
 echo "==> measuring"
-args=("$target/release/facekiosk")
-[ "$bare" = 1 ] && args+=(--bare "$target/release/bare-window")
+args=("$target/startup-bins/facekiosk")
+[ "$bare" = 1 ] && args+=(--bare "$target/startup-bins/bare-window")
 exec python3 scripts/measure_startup.py "${args[@]}" "${pass[@]}"

@@ -207,7 +207,10 @@ def main() -> int:
             return 2
     apps = [("kiosk", a.app, False)] + ([("bare", a.bare, True)] if a.bare else [])
     xvfb, display = start_display()
-    env = dict(os.environ, DISPLAY=display)
+    # The kiosk turns WebKit's compositing off unless told otherwise (src-tauri/src/lib.rs,
+    # webkit_environment): set for both, so that the bare window runs the same WebKit and the
+    # difference measured is the kiosk's own.
+    env = dict(os.environ, DISPLAY=display, WEBKIT_DISABLE_COMPOSITING_MODE="1")
     env.pop("WAYLAND_DISPLAY", None)
     wm = subprocess.Popen(["matchbox-window-manager", "-use_titlebar", "no", "-use_cursor", "no"],
                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
