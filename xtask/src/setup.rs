@@ -221,6 +221,18 @@ pub const APT_PACKAGES: &[AptPackage] = &[
         need: Need::Packaging,
     },
     AptPackage {
+        package: "nasm",
+        proof: Proof::Binary("nasm"),
+        why: "aws-lc-sys assembles AWS-LC's Windows .asm files with it (the Windows build)",
+        need: Need::Packaging,
+    },
+    AptPackage {
+        package: "systemd",
+        proof: Proof::Binary("systemd-analyze"),
+        why: "systemd-analyze verify on the .deb's kiosk unit",
+        need: Need::Packaging,
+    },
+    AptPackage {
         package: "nsis",
         proof: Proof::Binary("makensis"),
         why: "the Windows installer (packaging/windows/facekiosk.nsi)",
