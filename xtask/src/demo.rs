@@ -2,9 +2,9 @@
 //! in a window when there is a display, else the same session headless through
 //! `facekiosk-cli demo`, which gets the flags as given.
 
+use crate::runner::target_dir;
 use crate::runner::{self, Ctx};
 use crate::setup;
-use crate::test::target_dir;
 use std::process::ExitCode;
 
 /// The flags of `cargo xtask demo`: those of `facekiosk-cli demo` it passes on.

@@ -155,3 +155,14 @@ pub fn which(name: &str) -> Option<PathBuf> {
                 .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
         })
 }
+
+/// The virtual screen of the E2E tests: the kiosk's 1280x800.
+pub const XVFB_SCREEN: &str = "-screen 0 1280x800x24";
+
+/// The target directory cargo builds into (`$CARGO_TARGET_DIR`, else target/).
+pub fn target_dir(ctx: &Ctx) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => ctx.root.join(dir),
+        _ => ctx.root.join("target"),
+    }
+}

@@ -6,7 +6,7 @@ use crate::cycles;
 use crate::fuzz;
 use crate::nodemo;
 use crate::package;
-use crate::runner::{self, Ctx};
+use crate::runner::{self, Ctx, XVFB_SCREEN, target_dir};
 use crate::setup::{self, ANDROID_TARGET};
 use crate::summary::{self, Counts};
 use std::fs;
@@ -16,8 +16,6 @@ use std::time::Instant;
 
 const PY_TESTS: &str = "tests/python";
 const E2E_TESTS: &str = "tests/e2e";
-/// The virtual screen of the E2E tests: the kiosk's 1280x800.
-pub const XVFB_SCREEN: &str = "-screen 0 1280x800x24";
 /// How long `cargo xtask test` runs each fuzz target (`cargo xtask fuzz` runs longer).
 const FUZZ_SECONDS: u64 = 15;
 /// The demo, on for clippy and the tests (which drive the kiosk through it). Every cargo
@@ -427,14 +425,6 @@ fn test_binary(ctx: &Ctx, name: &str) -> Result<PathBuf, String> {
         Ok(binary)
     } else {
         Err(format!("the test build made no {}", binary.display()))
-    }
-}
-
-/// The target directory cargo builds into (`$CARGO_TARGET_DIR`, else target/).
-pub fn target_dir(ctx: &Ctx) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) if !dir.is_empty() => ctx.root.join(dir),
-        _ => ctx.root.join("target"),
     }
 }
 

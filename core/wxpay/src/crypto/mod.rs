@@ -4,8 +4,10 @@
 mod certificate;
 mod keys;
 mod native;
+mod padding;
 mod rsa_ops;
 
 pub use certificate::Certificate;
 pub use keys::{KeyError, PrivateKey, PublicKey, read_secret_file};
-pub use rsa_ops::{DecryptError, Padding};
+pub use padding::Padding;
+pub use rsa_ops::DecryptError;

@@ -22,7 +22,7 @@ use aws_lc_rs::rsa::{
 use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256};
 use zeroize::Zeroizing;
 
-use super::rsa_ops::Padding;
+use super::padding::Padding;
 
 /// One private key, parsed once into each form AWS-LC uses it in.
 pub(crate) struct Native {

@@ -2,8 +2,8 @@
 //! them (`tauri bundle`, which builds nothing itself).
 
 use crate::runner::Ctx;
+use crate::runner::target_dir;
 use crate::setup;
-use crate::test::target_dir;
 use std::fs;
 use std::path::PathBuf;
 

@@ -9,7 +9,7 @@
 
 use super::system::{self, User};
 use crate::runner::Ctx;
-use crate::test::XVFB_SCREEN;
+use crate::runner::XVFB_SCREEN;
 use std::ffi::OsStr;
 use std::fs;
 use std::os::unix::process::CommandExt;
