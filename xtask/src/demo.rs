@@ -93,17 +93,9 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> ExitCode {
         eprintln!("error: {why}");
         return ExitCode::FAILURE;
     }
-    if setup::ui_dist_stale(&ctx.root) {
-        runner::header("demo: npm run build (ui/ -> ui/dist)");
-        let built = ctx
-            .cmd("npm", &["run", "build"])
-            .current_dir(ctx.root.join(setup::UI_DIR))
-            .status()
-            .is_ok_and(|s| s.success());
-        if !built {
-            eprintln!("error: the UI does not build; see the output above");
-            return ExitCode::FAILURE;
-        }
+    if let Err(why) = setup::build_ui_if_stale(ctx) {
+        eprintln!("error: {why}");
+        return ExitCode::FAILURE;
     }
     runner::header("demo: cargo build -p facekiosk-app --features demo");
     match ctx

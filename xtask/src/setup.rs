@@ -637,6 +637,24 @@ fn node(ctx: &Ctx) -> Result<(), String> {
     Err(format!("{problem}; run: {install}"))
 }
 
+/// `npm run build` in ui/ when [`ui_dist_stale`]; the app embeds ui/dist when it is compiled.
+pub fn build_ui_if_stale(ctx: &Ctx) -> Result<(), String> {
+    if !ui_dist_stale(&ctx.root) {
+        return Ok(());
+    }
+    println!("    + (cd ui && npm run build)");
+    let built = ctx
+        .cmd("npm", &["run", "build"])
+        .current_dir(ctx.root.join(UI_DIR))
+        .status()
+        .is_ok_and(|s| s.success());
+    if built {
+        Ok(())
+    } else {
+        Err("the UI does not build (npm run build in ui/; see the output above)".into())
+    }
+}
+
 /// Whether ui/dist is older than anything in ui/ it is built from (everything but
 /// node_modules, dist and dot files), or missing.
 pub fn ui_dist_stale(root: &Path) -> bool {

@@ -30,17 +30,7 @@ impl Profile {
 /// `cargo build [--release] -p facekiosk-app -p facekiosk-cli`: no features, so no demo.
 pub fn build(ctx: &Ctx, profile: Profile) -> Result<(), String> {
     setup::ui_deps(ctx)?;
-    if setup::ui_dist_stale(&ctx.root) {
-        println!("    + (cd ui && npm run build)");
-        let built = ctx
-            .cmd("npm", &["run", "build"])
-            .current_dir(ctx.root.join(setup::UI_DIR))
-            .status()
-            .is_ok_and(|s| s.success());
-        if !built {
-            return Err("the UI does not build (npm run build in ui/)".into());
-        }
-    }
+    setup::build_ui_if_stale(ctx)?;
     let mut args = vec!["build", "-p", "facekiosk-app", "-p", "facekiosk-cli"];
     if profile == Profile::Release {
         args.push("--release");
