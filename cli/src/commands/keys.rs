@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
-use facekiosk_pii::secret_file::exposed_mode;
+use facekiosk_pii::secret_file;
 use facekiosk_wxpay::crypto::{Certificate, PrivateKey, PublicKey};
 
 #[derive(Debug, clap::Subcommand)]
@@ -38,11 +38,11 @@ impl Report {
     }
 
     fn permissions(&mut self, path: &Path) {
-        match exposed_mode(path) {
-            Ok(Some(mode)) => self.fail(&format!(
-                "{} is readable by others (mode {mode:o}); run: chmod 600 {}",
+        match secret_file::exposed(path) {
+            Ok(Some(exposure)) => self.fail(&format!(
+                "{} is readable by others ({exposure}); run: {}",
                 path.display(),
-                path.display()
+                exposure.fix(path)
             )),
             Ok(None) => {}
             Err(e) => self.fail(&format!("{}: {e}", path.display())),

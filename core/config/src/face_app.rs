@@ -162,14 +162,15 @@ fn read_password(path: &Path, p: &mut Problems) -> Option<Secret> {
             return None;
         }
     };
-    match secret_file::exposed_mode(path) {
+    match secret_file::exposed(path) {
         Ok(None) => {}
-        Ok(Some(mode)) => {
+        Ok(Some(exposure)) => {
             p.add(
                 field,
                 format!(
-                    "{shown} is readable by group or others (mode {mode:03o}): make it \
-                     readable by its owner only (chmod 600)"
+                    "{shown} is readable by group or others ({exposure}): make it \
+                     readable by its owner only ({})",
+                    exposure.fix(path)
                 ),
             );
             return None;

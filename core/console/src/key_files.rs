@@ -52,7 +52,7 @@ impl Console {
 }
 
 fn state_of(key: &str, path: &std::path::Path) -> (&'static str, Option<String>) {
-    let exposed = facekiosk_pii::secret_file::exposed_mode(path);
+    let exposed = facekiosk_pii::secret_file::exposed(path);
     match exposed {
         Err(e) if e.kind() == ErrorKind::NotFound => (
             "missing",
@@ -62,11 +62,11 @@ fn state_of(key: &str, path: &std::path::Path) -> (&'static str, Option<String>)
             "unreadable",
             Some("give the kiosk's user read access to it".to_owned()),
         ),
-        Ok(Some(mode)) if !is_public(key) => (
+        Ok(Some(exposure)) if !is_public(key) => (
             "exposed",
             Some(format!(
-                "others may read it (mode {mode:o}): run `chmod 600 {}`",
-                path.display()
+                "others may read it ({exposure}): run `{}`",
+                exposure.fix(path)
             )),
         ),
         Ok(_) => ("ok", None),

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use facekiosk_pii::secret_file::exposed_mode;
+use facekiosk_pii::secret_file;
 use facekiosk_wxpay::crypto::{Certificate, PrivateKey, PublicKey, read_secret_file};
 use facekiosk_wxpay::settings::Keys;
 
@@ -76,15 +76,15 @@ pub fn check(keys: &Keys) -> Vec<Check> {
 
 /// A file's permissions: a secret readable by the group or others is a failure naming it.
 fn owner_only(id: &'static str, path: &Path) -> Result<(), Check> {
-    match exposed_mode(path) {
+    match secret_file::exposed(path) {
         Ok(None) => Ok(()),
-        Ok(Some(mode)) => Err(Check::fail(
+        Ok(Some(exposure)) => Err(Check::fail(
             id,
             format!(
-                "{} can be read by others than its owner (mode {mode:o}); it holds a secret",
+                "{} can be read by others than its owner ({exposure}); it holds a secret",
                 path.display()
             ),
-            format!("chmod 600 {}", path.display()),
+            exposure.fix(path),
         )),
         Err(e) => Err(Check::fail(
             id,

@@ -283,12 +283,15 @@ fn read_file(field: &str, path: &Path) -> Result<Vec<u8>, HisError> {
 
 /// A secret's file: refused when anyone but its owner may read it.
 fn read_secret(field: &str, path: &Path) -> Result<zeroize::Zeroizing<Vec<u8>>, HisError> {
-    match secret_file::exposed_mode(path) {
-        Ok(Some(mode)) => {
+    match secret_file::exposed(path) {
+        Ok(Some(exposure)) => {
             return Err(setup(
                 field,
                 path,
-                &format!("may be read by others (mode {mode:o}); chmod 600 it"),
+                &format!(
+                    "may be read by others ({exposure}); run `{}`",
+                    exposure.fix(path)
+                ),
             ));
         }
         Ok(None) => {}

@@ -51,15 +51,6 @@ impl Exposure {
             ),
         }
     }
-
-    /// The same as Unix permission bits, for messages written for them: on Windows a file
-    /// others may read is said as 0604.
-    pub fn as_mode(&self) -> u32 {
-        match self {
-            Exposure::Mode(mode) => *mode,
-            Exposure::NoDacl | Exposure::Group(_) => 0o604,
-        }
-    }
 }
 
 /// Creates `path` for writing a secret: new (a file someone put there first, with looser
@@ -106,12 +97,6 @@ pub fn exposed(path: &Path) -> io::Result<Option<Exposure>> {
     }
 }
 
-/// The permission bits of `path` when they let anyone but its owner read it, else `None`
-/// ([`exposed`] as bits: on Windows a file others may read is 0604).
-pub fn exposed_mode(path: &Path) -> io::Result<Option<u32>> {
-    Ok(exposed(path)?.map(|e| e.as_mode()))
-}
-
 #[cfg(all(test, unix))]
 mod tests {
     use std::io::Write;
@@ -126,7 +111,7 @@ mod tests {
         create(&path).unwrap().write_all(b"k").unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
-        assert_eq!(exposed_mode(&path).unwrap(), None);
+        assert_eq!(exposed(&path).unwrap(), None);
         assert_eq!(
             create(&path).unwrap_err().kind(),
             io::ErrorKind::AlreadyExists
@@ -139,14 +124,14 @@ mod tests {
         let dir = tempfile_dir();
         let path = dir.join("key");
         std::fs::write(&path, "k").unwrap();
-        for (mode, exposed) in [
+        for (mode, expected) in [
             (0o600, None),
             (0o400, None),
-            (0o640, Some(0o640)),
-            (0o604, Some(0o604)),
+            (0o640, Some(Exposure::Mode(0o640))),
+            (0o604, Some(Exposure::Mode(0o604))),
         ] {
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
-            assert_eq!(exposed_mode(&path).unwrap(), exposed, "{mode:o}");
+            assert_eq!(exposed(&path).unwrap(), expected, "{mode:o}");
         }
         // What callers tell the technician: who may read it, and the command that fixes it.
         let exposure = exposed(&path).unwrap().unwrap();

@@ -13,11 +13,11 @@ use crate::StaffError;
 /// a PIN hash or the audit trail readable by any local user would invite offline guessing or
 /// editing.
 pub(crate) fn read_private(path: &Path) -> Result<Option<String>, StaffError> {
-    match secret_file::exposed_mode(path) {
-        Ok(Some(mode)) => {
+    match secret_file::exposed(path) {
+        Ok(Some(exposure)) => {
             return Err(StaffError::Exposed {
                 path: path.to_path_buf(),
-                mode,
+                exposure,
             });
         }
         Ok(None) => {}

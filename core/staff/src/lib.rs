@@ -56,8 +56,11 @@ pub enum StaffError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{} may be read by others (mode {mode:o}); run `chmod 600 {}`", path.display(), path.display())]
-    Exposed { path: PathBuf, mode: u32 },
+    #[error("{} may be read by others ({exposure}); run `{}`", path.display(), exposure.fix(path))]
+    Exposed {
+        path: PathBuf,
+        exposure: facekiosk_pii::secret_file::Exposure,
+    },
     #[error("{} line {line}: not readable ({detail})", path.display())]
     Corrupt {
         path: PathBuf,

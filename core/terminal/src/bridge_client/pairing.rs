@@ -5,6 +5,7 @@
 use std::fmt;
 
 use facekiosk_bridge_protocol::PairingKey;
+use facekiosk_pii::secret_file::{self, Exposure};
 
 /// The pairing key this kiosk proves to its bridge, and the file it came from.
 #[derive(Clone, PartialEq, Eq)]
@@ -42,11 +43,13 @@ pub enum KeyFileError {
     Read(std::io::ErrorKind),
     /// Group or others may read it: the kiosk refuses to use a key others could copy.
     #[error(
-        "is readable by group or others (mode {mode:03o}): make it readable by its owner only (chmod 600)"
+        "is readable by group or others ({exposure}): make it readable by its owner only ({fix})"
     )]
     Exposed {
-        /// The permission bits found.
-        mode: u32,
+        /// Who else may read it.
+        exposure: Exposure,
+        /// The command that makes it its owner's only, on this platform.
+        fix: String,
     },
     /// The content is not a pairing key.
     #[error("{0}")]
@@ -54,16 +57,17 @@ pub enum KeyFileError {
 }
 
 impl Pairing {
-    /// Reads the key from `path`, which only its owner may read (on Unix); the text read is
+    /// Reads the key from `path`, which only its owner may read; the text read is
     /// wiped once parsed.
     pub fn load(path: &std::path::Path) -> Result<Pairing, KeyFileError> {
         use std::io::Read;
         use zeroize::Zeroizing;
         let mut file = std::fs::File::open(path).map_err(|e| KeyFileError::Read(e.kind()))?;
-        if let Some(mode) = facekiosk_pii::secret_file::exposed_mode(path)
-            .map_err(|e| KeyFileError::Read(e.kind()))?
+        if let Some(exposure) =
+            secret_file::exposed(path).map_err(|e| KeyFileError::Read(e.kind()))?
         {
-            return Err(KeyFileError::Exposed { mode });
+            let fix = exposure.fix(path);
+            return Err(KeyFileError::Exposed { exposure, fix });
         }
         let mut text = Zeroizing::new(String::new());
         // A key file is under 100 bytes; reading more than a page is a wrong file.
@@ -105,8 +109,14 @@ mod tests {
         {
             let path = write(&dir, &hex, 0o644);
             let err = Pairing::load(&path).unwrap_err();
-            assert_eq!(err, KeyFileError::Exposed { mode: 0o644 });
-            assert!(err.to_string().contains("chmod 600"), "{err}");
+            assert_eq!(
+                err,
+                KeyFileError::Exposed {
+                    exposure: Exposure::Mode(0o644),
+                    fix: format!("chmod 600 {}", path.display()),
+                }
+            );
+            assert!(err.to_string().contains("(mode 644)"), "{err}");
         }
         let path = write(&dir, "SECRET-not-a-key", 0o600);
         let err = Pairing::load(&path).unwrap_err().to_string();

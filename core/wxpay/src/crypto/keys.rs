@@ -5,6 +5,7 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
+use facekiosk_pii::secret_file::{self, Exposure};
 use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey};
 use rsa::traits::PublicKeyParts;
@@ -30,9 +31,10 @@ pub enum KeyError {
     #[error("{what} is a {bits}-bit RSA key; WeChat Pay uses 2048-bit keys or larger")]
     TooShort { what: String, bits: usize },
     #[error(
-        "{path} can be read by others than its owner (mode {mode:o}); it holds a secret: chmod 600 it"
+        "{path} can be read by others than its owner ({exposure}); it holds a secret: run `{}`",
+        exposure.fix(Path::new(path))
     )]
-    TooOpen { path: String, mode: u32 },
+    TooOpen { path: String, exposure: Exposure },
     #[error("{what} is valid from {not_before} to {not_after}, which does not include now ({now})")]
     OutOfValidity {
         what: String,
@@ -106,15 +108,14 @@ pub(crate) fn read(path: &Path) -> Result<Zeroizing<String>, KeyError> {
 /// Reads a file that holds a secret (a private key, the APIv2 key): refused, naming the file,
 /// when anyone but its owner may read it; the text is wiped when dropped.
 pub fn read_secret_file(path: &Path) -> Result<Zeroizing<String>, KeyError> {
-    let too_open =
-        facekiosk_pii::secret_file::exposed_mode(path).map_err(|source| KeyError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
-    if let Some(mode) = too_open {
+    let too_open = secret_file::exposed(path).map_err(|source| KeyError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    if let Some(exposure) = too_open {
         return Err(KeyError::TooOpen {
             path: path.display().to_string(),
-            mode,
+            exposure,
         });
     }
     read(path)
