@@ -7,16 +7,20 @@
 #
 # --bare: also builds the bare Tauri window (bench/bare-window, in the same cargo run, so built
 # the same way) and measures it alternately with the kiosk, with the ratios
-# (`cargo xtask bench --compare` uses this). --build-only / --no-build: only one half.
+# (`cargo xtask bench --compare` uses this). --production: also builds the kiosk as a hospital
+# gets it (release, no demo) and measures it on --config KIOSK_TOML (a sandbox's, which the
+# caller runs). --build-only / --no-build: only one half.
 #
-# Usage: scripts/measure-startup.sh [--bare] [--build-only | --no-build] [--runs N] [--idle SECS]
+# Usage: scripts/measure-startup.sh [--bare] [--production] [--build-only | --no-build]
+#                                   [--config KIOSK_TOML] [--runs N] [--idle SECS]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-bare=0 build=1 measure=1 pass=()
+bare=0 production=0 build=1 measure=1 pass=()
 for arg in "$@"; do
     case "$arg" in
         --bare) bare=1 ;;
+        --production) production=1 ;;
         --build-only) measure=0 ;;
         --no-build) build=0 ;;
         *) pass+=("$arg") ;;
@@ -40,9 +44,15 @@ if [ "$build" = 1 ]; then
     mkdir -p "$target/startup-bins"
     cp "$target/release/facekiosk" "$target/startup-bins/"
     [ "$bare" = 1 ] && cp "$target/release/bare-window" "$target/startup-bins/"
+    if [ "$production" = 1 ]; then
+        echo "==> cargo build --release -p facekiosk-app (no demo)"
+        cargo build --release -p facekiosk-app
+        cp "$target/release/facekiosk" "$target/startup-bins/facekiosk-production"
+    fi
 fi
 [ "$measure" = 1 ] || exit 0
 echo "==> measuring"
 args=("$target/startup-bins/facekiosk")
 [ "$bare" = 1 ] && args+=(--bare "$target/startup-bins/bare-window")
+[ "$production" = 1 ] && args+=(--production "$target/startup-bins/facekiosk-production")
 exec python3 scripts/measure_startup.py "${args[@]}" "${pass[@]}"

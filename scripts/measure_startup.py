@@ -4,19 +4,25 @@ the idle screen, < 250 MB PSS for the whole process tree; PSS because RSS counts
 libraries once per process).
 
 Runs APP --demo N times on a private Xvfb 1280x800 screen with matchbox-window-manager (the
-window is really fullscreen) and, with --bare BARE, a bare Tauri window (bench/bare-window: the
-same tauri, window settings and first-paint signal, a static page) as many times, alternating
-with the kiosk under the same Xvfb, each time:
+window is really fullscreen); with --production PROD --config KIOSK_TOML, the kiosk as a hospital
+runs it (built without the demo, configured against a sandbox that the caller runs) as many
+times; with --bare BARE, a bare Tauri window (bench/bare-window: the same tauri, window settings
+and first-paint signal, a static page) as many times; all alternating under the same Xvfb, each
+time:
   - exec -> first paint: the launcher's clock just before exec, to the moment the app writes
     FACEKIOSK_READY_FILE (polled every 2 ms); the app's own figure (the file's content, ms from its
     start to the first paint of the idle screen) is shown beside it;
+  - the milestones the apps log on their own clock (ms from their start): the app built (the
+    kiosk), the page load started and finished (both), the kiosk started (its records, keys,
+    terminal link; the demo's sandbox too), which split the cold start;
   - after IDLE seconds on the idle screen: VmRSS and PSS (/proc/PID/smaps_rollup) summed over the
     app and every descendant (WebKitWebProcess, WebKitNetworkProcess, ...), and per process name.
 One warm-up run of each first (sandbox keys generated, caches cold) is shown apart and not
 counted. With --bare, the medians and their ratios are also printed as `RESULT key value` lines
 (for `cargo xtask bench --compare`).
 
-Std-only. Usage: measure_startup.py APP [--bare BARE] [--runs N] [--idle SECS];
+Std-only. Usage: measure_startup.py APP [--production PROD --config KIOSK_TOML] [--bare BARE]
+[--runs N] [--idle SECS];
 scripts/measure-startup.sh builds the release binaries and calls this.
 """
 
@@ -107,13 +113,34 @@ def memory(pid: int) -> tuple[str, int, int] | None:
         return None
 
 
-def one_run(app: Path, env: dict, data_dir: Path, idle: float, timeout: float = 30,
-            bare: bool = False) -> dict:
+# The apps' own milestones (src-tauri/src/lib.rs and state.rs, bench/bare-window), in the order
+# of a start.
+MILESTONES = ("app built", "page load started", "page loaded", "kiosk started")
+MILESTONE_LINE = re.compile(r"(" + "|".join(MILESTONES) + r") at (\d+) ms")
+
+
+def milestones(log: Path) -> dict[str, float]:
+    """The first time each milestone was logged (a reload logs the page's again)."""
+    found: dict[str, float] = {}
+    for m in MILESTONE_LINE.finditer(log.read_text(errors="replace")):
+        found.setdefault(m.group(1), float(m.group(2)))
+    return found
+
+
+def command(kind: str, app: Path, data_dir: Path, config: Path | None) -> list[str]:
+    if kind == "bare":
+        return [str(app)]
+    if kind == "production":
+        return [str(app), "--config", str(config)]
+    return [str(app), "--demo", "--data-dir", str(data_dir),
+            "--sandbox-listen", f"127.0.0.1:{free_port()}"]
+
+
+def one_run(args: list[str], env: dict, data_dir: Path, idle: float,
+            timeout: float = 30) -> dict:
     ready = data_dir / "ready.txt"
     ready.unlink(missing_ok=True)
     run_env = dict(env, FACEKIOSK_READY_FILE=str(ready), FACEKIOSK_ALLOW_CLOSE="1")
-    args = [str(app)] if bare else [str(app), "--demo", "--data-dir", str(data_dir),
-                                    "--sandbox-listen", f"127.0.0.1:{free_port()}"]
     log = open(data_dir / "app.log", "w")
     t0 = time.monotonic()
     proc = subprocess.Popen(args, env=run_env, stdout=log, stderr=subprocess.STDOUT,
@@ -148,6 +175,7 @@ def one_run(app: Path, env: dict, data_dir: Path, idle: float, timeout: float = 
     return {
         "paint": exec_to_paint,
         "own": own,
+        "milestones": milestones(data_dir / "app.log"),
         "rss": sum(r for _, r, _ in procs) / 1024,
         "pss": sum(p for _, _, p in procs) / 1024,
         "procs": procs,
@@ -168,6 +196,10 @@ def report(title: str, warm: dict, runs: list[dict]) -> None:
     own = [r["own"] for r in runs if r["own"] is not None]
     if own:
         print(row("app start -> first paint (its own clock)", own, "ms"))
+    for name in MILESTONES:
+        at = [r["milestones"][name] for r in runs if name in r["milestones"]]
+        if at:
+            print(row(f"app start -> {name} (its own clock)", at, "ms"))
     print(row("idle RSS, whole tree", [r["rss"] for r in runs], "MB"))
     print(row("idle PSS, whole tree", [r["pss"] for r in runs], "MB"))
     names = sorted({n for r in runs for n, _, _ in r["procs"]})
@@ -179,9 +211,10 @@ def report(title: str, warm: dict, runs: list[dict]) -> None:
               f"| {max(rss):.0f} / {max(pss):.0f} MB |")
 
 
-def compare(kiosk: list[dict], bare: list[dict]) -> None:
-    """The medians side by side, their ratios, and the RESULT lines."""
-    print("\n| kiosk vs bare window (medians) | kiosk | bare | ratio |")
+def compare(who: str, kiosk: list[dict], bare: list[dict]) -> None:
+    """The medians side by side, their ratios, and the RESULT lines (`who` is `kiosk` for the
+    demo build, `production` for the hospital's)."""
+    print(f"\n| {who} vs bare window (medians) | {who} | bare | ratio |")
     print("|---|---|---|---|")
     for key, label, unit in (("paint", "exec -> first paint", "ms"),
                              ("pss", "idle PSS, whole tree", "MB"),
@@ -189,14 +222,26 @@ def compare(kiosk: list[dict], bare: list[dict]) -> None:
         k = statistics.median(r[key] for r in kiosk)
         b = statistics.median(r[key] for r in bare)
         print(f"| {label} | {k:.0f} {unit} | {b:.0f} {unit} | {k / b:.2f}x |")
-        for who, v in (("kiosk", k), ("bare", b)):
-            print(f"RESULT startup_{who}_{key}_{unit.lower()} {v:.1f}")
+        print(f"RESULT startup_{who}_{key}_{unit.lower()} {k:.1f}")
+        print(f"RESULT startup_bare_{key}_{unit.lower()} {b:.1f}")
+    for runs, name in ((kiosk, who), (bare, "bare")):
+        own = [r["own"] for r in runs if r["own"] is not None]
+        if own:
+            print(f"RESULT startup_{name}_own_ms {statistics.median(own):.1f}")
+        for milestone in MILESTONES:
+            at = [r["milestones"][milestone] for r in runs if milestone in r["milestones"]]
+            if at:
+                key = milestone.replace(" ", "_")
+                print(f"RESULT startup_{name}_{key}_ms {statistics.median(at):.1f}")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("app", type=Path)
     ap.add_argument("--bare", type=Path, help="the bare Tauri window to measure alternately")
+    ap.add_argument("--production", type=Path,
+                    help="the kiosk built without the demo, run on --config")
+    ap.add_argument("--config", type=Path, help="the production kiosk's kiosk.toml")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--idle", type=float, default=5.0)
     a = ap.parse_args()
@@ -205,7 +250,11 @@ def main() -> int:
             print(f"no {tool}: apt-get install -y xvfb matchbox-window-manager x11-utils "
                   "(or run `cargo xtask setup`)", file=sys.stderr)
             return 2
-    apps = [("kiosk", a.app, False)] + ([("bare", a.bare, True)] if a.bare else [])
+    if a.production and not a.config:
+        ap.error("--production needs --config")
+    apps = [("kiosk", a.app)]
+    apps += [("production", a.production)] if a.production else []
+    apps += [("bare", a.bare)] if a.bare else []
     xvfb, display = start_display()
     # The kiosk turns WebKit's compositing off unless told otherwise (src-tauri/src/lib.rs,
     # webkit_environment): set for both, so that the bare window runs the same WebKit and the
@@ -215,7 +264,7 @@ def main() -> int:
     wm = subprocess.Popen(["matchbox-window-manager", "-use_titlebar", "no", "-use_cursor", "no"],
                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     warm: dict[str, dict] = {}
-    runs: dict[str, list[dict]] = {name: [] for name, _, _ in apps}
+    runs: dict[str, list[dict]] = {name: [] for name, _ in apps}
     try:
         deadline = time.monotonic() + 10
         while not wm_running(env):
@@ -224,14 +273,17 @@ def main() -> int:
             time.sleep(0.05)
         with tempfile.TemporaryDirectory(prefix="facekiosk-startup-") as tmp:
             data_dir = Path(tmp)
-            print(f"{' and '.join(str(p) for _, p, _ in apps)} on Xvfb {display} 1280x800 + "
+            print(f"{' and '.join(str(p) for _, p in apps)} on Xvfb {display} 1280x800 + "
                   f"matchbox; {a.runs} runs each after 1 warm-up, memory after {a.idle:g} s idle")
-            for name, app, bare in apps:
-                warm[name] = one_run(app, env, data_dir, a.idle, bare=bare)
+            def run(name: str, app: Path) -> dict:
+                return one_run(command(name, app, data_dir, a.config), env, data_dir, a.idle)
+
+            for name, app in apps:
+                warm[name] = run(name, app)
             for i in range(a.runs):
-                # Alternating, each first in turn: a drift of the machine falls on both.
-                for name, app, bare in apps if i % 2 == 0 else apps[::-1]:
-                    r = one_run(app, env, data_dir, a.idle, bare=bare)
+                # Alternating, each first in turn: a drift of the machine falls on all.
+                for name, app in apps if i % 2 == 0 else apps[::-1]:
+                    r = run(name, app)
                     runs[name].append(r)
                     own = f"{r['own']:.0f} ms" if r["own"] is not None else "-"
                     print(f"  {name} run {i + 1}: exec->paint {r['paint']:.0f} ms (its own "
@@ -241,10 +293,12 @@ def main() -> int:
             p.terminate()
             p.wait(5)
 
-    for name, app, _ in apps:
+    for name, app in apps:
         report(f"{name} ({app})", warm[name], runs[name])
     if a.bare:
-        compare(runs["kiosk"], runs["bare"])
+        for who in ("kiosk", "production"):
+            if who in runs:
+                compare(who, runs[who], runs["bare"])
     return 0
 
 

@@ -17,6 +17,7 @@ pub mod state;
 
 use std::time::Instant;
 
+use tauri::webview::PageLoadEvent;
 use tauri::{Manager, RunEvent, Runtime, WindowEvent};
 
 use instance::{InstanceLock, LockError};
@@ -77,6 +78,14 @@ pub fn configure<R: Runtime>(
         .manage(state)
         .manage(policy)
         .invoke_handler(commands::handler())
+        .on_page_load(|webview, payload| {
+            // Milestones of the cold start (scripts/measure_startup.py splits it by them).
+            let ms = webview.state::<AppState>().started().elapsed().as_millis();
+            match payload.event() {
+                PageLoadEvent::Started => tracing::info!("page load started at {ms} ms"),
+                PageLoadEvent::Finished => tracing::info!("page loaded at {ms} ms"),
+            }
+        })
         .setup(move |app| {
             if policy.allows_close()
                 && let Some(window) = app.get_webview_window("main")
@@ -142,6 +151,7 @@ pub fn run(started: Instant) {
             std::process::exit(1);
         }
     };
+    tracing::info!("app built at {} ms", started.elapsed().as_millis());
     // Built, not yet run: no window yet, and the kiosk (the demo's data dir, the terminal)
     // starts only in the setup, which `run` calls.
     if let Some(lock) = lock_instance(&app) {

@@ -340,8 +340,10 @@ impl AppState {
             let deadline = *self
                 .deadline
                 .get_or_init(|| Instant::now() + self.start_timeout);
+            let started = self.started;
             tauri::async_runtime::spawn(async move {
                 let ready = Backend::start(launch).await;
+                tracing::info!("kiosk started at {} ms", started.elapsed().as_millis());
                 if Instant::now() > deadline {
                     tracing::warn!(
                         "the kiosk started after its time limit: commands until now answered KIOSK_START_FAILED"

@@ -35,6 +35,15 @@ fn main() -> std::process::ExitCode {
             reported: AtomicBool::new(false),
         })
         .invoke_handler(tauri::generate_handler![ui_ready])
+        // The kiosk's cold-start milestones, in the kiosk's words, so that
+        // scripts/measure_startup.py splits both starts the same way.
+        .on_page_load(move |_, payload| {
+            let ms = at.elapsed().as_millis();
+            match payload.event() {
+                tauri::webview::PageLoadEvent::Started => eprintln!("page load started at {ms} ms"),
+                tauri::webview::PageLoadEvent::Finished => eprintln!("page loaded at {ms} ms"),
+            }
+        })
         .run(tauri::generate_context!());
     match run {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -37,6 +37,8 @@ impl RotatingFile {
 
     fn with_limit(dir: &Path, max_bytes: u64) -> io::Result<RotatingFile> {
         std::fs::create_dir_all(dir)?;
+        #[cfg(unix)]
+        refuse_foreign(dir)?;
         let file = open_append(&dir.join(NAME))?;
         let size = file.metadata()?.len();
         Ok(RotatingFile(Arc::new(Mutex::new(State {
@@ -47,6 +49,26 @@ impl RotatingFile {
             at_line_start: true,
         }))))
     }
+}
+
+/// A log folder that belongs to another user is left alone: a technician who starts the kiosk
+/// as root would otherwise create (or rotate into) root-owned files there, which the kiosk's
+/// own user then cannot write, and its logs would stop going to the files.
+#[cfg(unix)]
+fn refuse_foreign(dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let owner = std::fs::metadata(dir)?.uid();
+    let me = rustix::process::geteuid().as_raw();
+    if owner == me {
+        return Ok(());
+    }
+    Err(io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        format!(
+            "the folder belongs to user {owner} and this process runs as user {me}; \
+             logging to stderr only (start the kiosk as the folder's owner)"
+        ),
+    ))
 }
 
 fn open_append(path: &Path) -> io::Result<File> {
@@ -187,6 +209,27 @@ mod tests {
         .unwrap();
         let text = std::fs::read_to_string(dir.path().join(NAME)).unwrap();
         assert_eq!(text, "before\nafter\n");
+    }
+
+    /// Needs root (CI runs as root): only root can give a folder away.
+    #[cfg(unix)]
+    #[test]
+    fn a_log_folder_of_another_user_gets_no_file_of_ours() {
+        use std::os::unix::fs::MetadataExt;
+        if !rustix::process::geteuid().is_root() {
+            eprintln!("skipped: not root, cannot give a folder to another user");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::chown(dir.path(), Some(65534), None).unwrap();
+        let error = RotatingFile::open(dir.path()).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::PermissionDenied);
+        assert!(error.to_string().contains("user 65534"), "{error}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        // Its owner's folder again: the file is made.
+        std::os::unix::fs::chown(dir.path(), Some(0), None).unwrap();
+        RotatingFile::open(dir.path()).unwrap();
+        assert_eq!(std::fs::metadata(dir.path().join(NAME)).unwrap().uid(), 0);
     }
 
     #[cfg(unix)]
