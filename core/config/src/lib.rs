@@ -13,6 +13,7 @@ pub mod install_paths;
 mod kiosk;
 mod reader;
 mod rules;
+mod terminal_refs;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ use thiserror::Error;
 pub use install_paths::InstallPaths;
 pub use reader::Problem;
 use reader::{Problems, Section};
+pub use terminal_refs::{TerminalRefs, terminal_refs};
 
 use facekiosk_pii::Secret;
 use facekiosk_session::{KioskSettings, Settings};

@@ -1,25 +1,23 @@
-//! `terminal install --apk FILE --key-file KEY`: push and install the APK, exempt it from Doze,
+//! `terminal install --apk FILE [--key-file KEY]`: push and install the APK, exempt it from Doze,
 //! start it with this kiosk's pairing key, wait for its hello, print the versions.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, anyhow, bail};
-use clap::Parser;
-use facekiosk_terminal::Pairing;
+use anyhow::{Context, bail};
 
-use super::{BRIDGE_PACKAGE, Target, device, report, service};
+use super::{BRIDGE_PACKAGE, Target, device, from_config, pairing, report, service};
 
 #[derive(Debug, clap::Args)]
 pub struct Install {
     /// The bridge APK (`cargo xtask apk` builds it).
     #[arg(long)]
     apk: PathBuf,
-    /// The kiosk's pairing key file (`terminal.pairing_key_file`); made, owner-only, when it
-    /// does not exist.
+    /// The kiosk's pairing key file; made, owner-only, when it does not exist [default:
+    /// terminal.pairing_key_file in --config's file].
     #[arg(long)]
-    key_file: PathBuf,
+    key_file: Option<PathBuf>,
     /// How long to wait for the bridge's hello after starting it, in seconds.
     #[arg(long, default_value_t = 20)]
     wait: u64,
@@ -27,31 +25,8 @@ pub struct Install {
     target: Target,
 }
 
-/// `pair-terminal --key-only`, reused: it makes the key file once, as the kiosk expects it.
-#[derive(Debug, Parser)]
-struct KeyOnly {
-    #[command(flatten)]
-    pair: super::super::pair::PairTerminal,
-}
-
-/// Makes the key file if needed (through `pair-terminal --key-only`) and reads it.
-pub fn pairing(key_file: &std::path::Path) -> anyhow::Result<Pairing> {
-    if !key_file.exists() {
-        let path = key_file.as_os_str();
-        KeyOnly::try_parse_from([
-            "pair-terminal".as_ref(),
-            "--key-file".as_ref(),
-            path,
-            "--key-only".as_ref(),
-        ])?
-        .pair
-        .run()?;
-    }
-    Pairing::load(key_file).map_err(|e| anyhow!("{} {e}", key_file.display()))
-}
-
 impl Install {
-    pub async fn run(self) -> anyhow::Result<ExitCode> {
+    pub async fn run(mut self) -> anyhow::Result<ExitCode> {
         let apk = std::fs::read(&self.apk)
             .with_context(|| format!("cannot read --apk {}", self.apk.display()))?;
         if !apk.starts_with(b"PK\x03\x04") {
@@ -60,7 +35,8 @@ impl Install {
                 self.apk.display()
             );
         }
-        let pairing = pairing(&self.key_file)?;
+        let (key_file, taken) = from_config::fill_with_key(&mut self.target, self.key_file)?;
+        let pairing = pairing::load_or_make(&key_file)?;
         let device = device::choose(&self.target).await?;
         let serial = device.serial().to_string();
         println!("installing {} on {serial}…", self.apk.display());
@@ -85,12 +61,16 @@ impl Install {
         let hello = hello?;
         report::print_device(&serial, &facts);
         report::print_hello(&hello);
-        println!("pairing: ok (the key in {})", self.key_file.display());
-        println!(
-            "installed and running on {serial}: set terminal.serial = \"{serial}\" and \
-             terminal.pairing_key_file = \"{}\" in kiosk.toml",
-            self.key_file.display()
-        );
+        println!("pairing: ok (the key in {})", key_file.display());
+        if taken.both() {
+            println!("installed and running on {serial}, as kiosk.toml names it and its key");
+        } else {
+            println!(
+                "installed and running on {serial}: set terminal.serial = \"{serial}\" and \
+                 terminal.pairing_key_file = \"{}\" in kiosk.toml",
+                key_file.display()
+            );
+        }
         Ok(ExitCode::SUCCESS)
     }
 }

@@ -2,10 +2,13 @@
 //! kiosk through the adb server's own protocol (push, `pm`, `am`, `getprop`: no adb program is
 //! needed for those), the forward made with the adb program when there is one (as the kiosk's
 //! link does), and the bridge's hello read through it. The pairing key goes to the device on the
-//! shell's standard input, never on a command line or in a message.
+//! shell's standard input, never on a command line or in a message. What the command line leaves
+//! out (--serial, --key-file) is taken from the kiosk's configuration.
 
 mod device;
+mod from_config;
 mod install;
+pub mod pairing;
 mod report;
 mod service;
 mod status;
@@ -49,7 +52,7 @@ impl Terminal {
 #[derive(Debug, clap::Args)]
 pub struct Target {
     /// The terminal's adb serial (as `adb devices` lists it); needed when several devices are
-    /// attached.
+    /// attached [default: terminal.serial in --config's file].
     #[arg(long)]
     serial: Option<String>,
     /// The adb server [default: 127.0.0.1 with $ANDROID_ADB_SERVER_PORT, else 5037; started
@@ -60,9 +63,28 @@ pub struct Target {
     /// the adb server's protocol].
     #[arg(long, value_name = "PROGRAM")]
     adb: Option<PathBuf>,
+    /// The kiosk's configuration, whose `[terminal]` serial and pairing_key_file stand in for
+    /// --serial and --key-file when they are not given [default: the installed kiosk's,
+    /// /etc/facekiosk/kiosk.toml or %ProgramData%\facekiosk\kiosk.toml].
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
 }
 
 impl Target {
+    /// A terminal named on another command's flags (`pair-terminal`), the configuration unread.
+    pub fn new(
+        serial: Option<String>,
+        adb_server: Option<SocketAddr>,
+        adb: Option<PathBuf>,
+    ) -> Self {
+        Target {
+            serial,
+            adb_server,
+            adb,
+            config: None,
+        }
+    }
+
     fn server(&self) -> SocketAddr {
         self.adb_server.unwrap_or_else(|| {
             let port = std::env::var("ANDROID_ADB_SERVER_PORT")

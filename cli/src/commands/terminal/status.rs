@@ -8,13 +8,13 @@ use std::time::Duration;
 use anyhow::anyhow;
 use facekiosk_terminal::Pairing;
 
-use super::{Target, device, report, service};
+use super::{Target, device, from_config, report, service};
 
 #[derive(Debug, clap::Args)]
 pub struct Status {
-    /// The kiosk's pairing key file (`terminal.pairing_key_file`).
+    /// The kiosk's pairing key file [default: terminal.pairing_key_file in --config's file].
     #[arg(long)]
-    key_file: PathBuf,
+    key_file: Option<PathBuf>,
     /// How long to wait for the bridge's hello, in seconds.
     #[arg(long, default_value_t = 5)]
     wait: u64,
@@ -23,9 +23,10 @@ pub struct Status {
 }
 
 impl Status {
-    pub async fn run(self) -> anyhow::Result<ExitCode> {
-        let pairing = Pairing::load(&self.key_file)
-            .map_err(|e| anyhow!("{} {e}", self.key_file.display()))?;
+    pub async fn run(mut self) -> anyhow::Result<ExitCode> {
+        let (key_file, _) = from_config::fill_with_key(&mut self.target, self.key_file)?;
+        let pairing =
+            Pairing::load(&key_file).map_err(|e| anyhow!("{} {e}", key_file.display()))?;
         let device = device::choose(&self.target).await?;
         let serial = device.serial().to_string();
         let facts = report::facts(&device).await?;
@@ -41,7 +42,7 @@ impl Status {
         match hello {
             Ok(hello) => {
                 report::print_hello(&hello);
-                println!("pairing: ok (the key in {})", self.key_file.display());
+                println!("pairing: ok (the key in {})", key_file.display());
                 println!("ready: the bridge on {serial} answers");
                 Ok(ExitCode::SUCCESS)
             }

@@ -6,11 +6,12 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use super::{BRIDGE_PACKAGE, Target, device};
+use super::{BRIDGE_PACKAGE, Target, device, from_config};
 
 #[derive(Debug, clap::Args)]
 pub struct Uninstall {
-    /// The kiosk's pairing key file, to say whether it stays (it is never deleted here).
+    /// The kiosk's pairing key file, to say whether it stays (it is never deleted here)
+    /// [default: terminal.pairing_key_file in --config's file].
     #[arg(long)]
     key_file: Option<PathBuf>,
     #[command(flatten)]
@@ -18,7 +19,8 @@ pub struct Uninstall {
 }
 
 impl Uninstall {
-    pub async fn run(self) -> anyhow::Result<ExitCode> {
+    pub async fn run(mut self) -> anyhow::Result<ExitCode> {
+        let (key_file, _) = from_config::fill(&mut self.target, self.key_file.take())?;
         let device = device::choose(&self.target).await?;
         let serial = device.serial().to_string();
         if !device.is_installed(BRIDGE_PACKAGE).await? {
@@ -37,7 +39,7 @@ impl Uninstall {
             "on the terminal: nothing of ours remains (the app, its files and the pairing key \
              it held went with it)"
         );
-        match &self.key_file {
+        match &key_file {
             Some(key) if key.exists() => println!(
                 "on this kiosk: the pairing key {} is kept (a reinstall uses it); delete it if \
                  this kiosk will not use a terminal again",
