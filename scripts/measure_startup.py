@@ -14,7 +14,9 @@ time:
     start to the first paint of the idle screen) is shown beside it;
   - the milestones the apps log on their own clock (ms from their start): the app built (the
     kiosk), the page load started and finished (both), the kiosk started (its records, keys,
-    terminal link; the demo's sandbox too), which split the cold start;
+    terminal link; the demo's sandbox too), and the kiosk's screens' own (their script running,
+    their listeners in place, the kiosk's first answers, the first screen, the paint), which
+    split the cold start;
   - after IDLE seconds on the idle screen: VmRSS and PSS (/proc/PID/smaps_rollup) summed over the
     app and every descendant (WebKitWebProcess, WebKitNetworkProcess, ...), and per process name.
 One warm-up run of each first (sandbox keys generated, caches cold) is shown apart and not
@@ -113,9 +115,11 @@ def memory(pid: int) -> tuple[str, int, int] | None:
         return None
 
 
-# The apps' own milestones (src-tauri/src/lib.rs and state.rs, bench/bare-window), in the order
-# of a start.
-MILESTONES = ("app built", "page load started", "page loaded", "kiosk started")
+# The apps' own milestones (src-tauri/src/lib.rs and state.rs, bench/bare-window; the kiosk's
+# screens' marks, src-tauri/src/startup.rs and ui/src/main.ts), about in the order of a start.
+MILESTONES = ("app built", "kiosk started", "page load started", "ui script started",
+              "page loaded", "ui listening", "ui answered", "ui staff checked", "ui first screen",
+              "ui painted")
 MILESTONE_LINE = re.compile(r"(" + "|".join(MILESTONES) + r") at (\d+) ms")
 
 

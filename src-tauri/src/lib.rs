@@ -13,6 +13,7 @@ pub mod instance;
 mod logging;
 pub mod mode;
 pub mod navigation;
+pub mod startup;
 pub mod state;
 
 use std::time::Instant;

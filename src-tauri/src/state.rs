@@ -427,6 +427,15 @@ impl AppState {
         self.started
     }
 
+    /// The wall clock at the process's start, in milliseconds since the Unix epoch: the
+    /// screens' clock is the wall clock ([`crate::startup`]).
+    pub fn started_unix_ms(&self) -> f64 {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        now.saturating_sub(self.started.elapsed()).as_secs_f64() * 1000.0
+    }
+
     /// True the first time only: the UI painted once; later calls are reloads.
     pub fn first_ui_ready(&self) -> bool {
         !self.ui_ready.swap(true, Ordering::SeqCst)

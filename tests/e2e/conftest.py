@@ -6,7 +6,7 @@ per test, in demo mode with its in-process sandbox on a free loopback port. A wi
 (matchbox, also a direct child) makes `fullscreen: true` fill the 1280x800 Xvfb screen.
 
 Run by `cargo xtask test` (step e2e) as
-    dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" \\
+    dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24 -noreset" \\
         target/py-venv/bin/python -m pytest -q tests/e2e
 with FACEKIOSK_APP (the binary) and TAURI_DRIVER (its path) in the environment; both have
 defaults, so the same command works by hand after `cargo build -p facekiosk-app`.

@@ -29,6 +29,8 @@ export interface AppOptions {
   announcer?: HTMLElement | null;
   /** Called once, after the first screen other than "loading" is in the DOM. */
   onFirstScreen?: () => void;
+  /** Notes a moment of the start (the cold start's milestones: `ui_ready` hands them over). */
+  mark?: (name: string) => void;
 }
 
 export class App {
@@ -83,7 +85,9 @@ export class App {
       if (s.status === "fulfilled") this.cleanups.push(s.value);
       else console.warn("facekiosk-ui: cannot listen:", asAppError(s.reason).code);
     }
+    this.options.mark?.("listening");
     const [info, view] = await Promise.allSettled([this.ipc.appInfo(), this.ipc.sessionView()]);
+    this.options.mark?.("answered");
     if (info.status === "fulfilled") {
       this.info = info.value;
       // The first status event may have gone out before we listened.
@@ -104,6 +108,7 @@ export class App {
     }
     // The screens reloaded while staff were in: back to their home, not to the patient screens.
     await this.checkStaff();
+    this.options.mark?.("staff checked");
     this.render();
   }
 

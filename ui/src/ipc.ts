@@ -12,9 +12,10 @@ import type {
 } from "./types";
 import type { ExportView } from "./bindings/ExportView";
 import type { KeyFileView } from "./bindings/KeyFileView";
+import type { UiMark } from "./bindings/UiMark";
 
 export { COMMANDS, EVENTS };
-export type { ExportView, KeyFileView, UnlistenFn };
+export type { ExportView, KeyFileView, UiMark, UnlistenFn };
 
 type Command = keyof Commands;
 type Args<C extends Command> = Commands[C]["args"];
@@ -41,8 +42,9 @@ export interface Ipc {
   demoPresentFace(persona: string): Promise<void>;
   demoWechatScreen(confirm: boolean): Promise<void>;
   /** Tells the shell the first screen is painted: it logs the start-up time (and writes it to
-   *  `$FACEKIOSK_READY_FILE`). It does not show the window: that is visible from the start. */
-  uiReady(): Promise<void>;
+   *  `$FACEKIOSK_READY_FILE`) and the moments of the screens' own start (`marks`). It does not
+   *  show the window: that is visible from the start. */
+  uiReady(marks: UiMark[]): Promise<void>;
   onView(handler: (view: SessionView) => void): Promise<UnlistenFn>;
   onTerminalStatus(handler: (status: TerminalStatus) => void): Promise<UnlistenFn>;
   staff: StaffIpc;
@@ -116,8 +118,8 @@ export const tauriIpc: Ipc = {
   demoWechatScreen: async (confirm) => {
     await call("demo_wechat_screen", { confirm });
   },
-  uiReady: async () => {
-    await call("ui_ready");
+  uiReady: async (marks) => {
+    await call("ui_ready", { marks });
   },
   onView: (handler) => on(EVENTS.SESSION_VIEW, handler),
   onTerminalStatus: (handler) => on(EVENTS.TERMINAL_STATUS, handler),

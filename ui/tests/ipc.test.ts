@@ -23,7 +23,7 @@ describe("the IPC seam", () => {
     expect(await tauriIpc.demoPersonas()).toEqual([{ id: "a", label: "A" }]);
     await tauriIpc.demoPresentFace("a");
     await tauriIpc.demoWechatScreen(false);
-    await tauriIpc.uiReady();
+    await tauriIpc.uiReady([{ name: "painted", at: 1.5 }]);
     expect(calls.map(([cmd]) => cmd)).toEqual([
       "app_info", "session_intent", "session_intent", "demo_personas", "demo_present_face", "demo_wechat_screen", "ui_ready",
     ]);
@@ -31,6 +31,7 @@ describe("the IPC seam", () => {
     expect(calls[2]![1]).toEqual({ intent: { type: "setLanguage", language: "en" } });
     expect(calls[4]![1]).toEqual({ persona: "a" });
     expect(calls[5]![1]).toEqual({ confirm: false });
+    expect(calls[6]![1]).toEqual({ marks: [{ name: "painted", at: 1.5 }] });
     expect(Object.values(COMMANDS).sort()).toEqual([
       "app_info", "demo_personas", "demo_present_face", "demo_wechat_screen", "session_intent", "session_view",
       "staff_audit", "staff_bundle", "staff_bundle_targets", "staff_diagnostics", "staff_enter", "staff_export_audit",

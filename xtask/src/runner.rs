@@ -156,8 +156,11 @@ pub fn which(name: &str) -> Option<PathBuf> {
         })
 }
 
-/// The virtual screen of the E2E tests: the kiosk's 1280x800.
-pub const XVFB_SCREEN: &str = "-screen 0 1280x800x24";
+/// The virtual X server of the E2E tests (`xvfb-run -s`): the kiosk's 1280x800 screen, and no
+/// reset when the last client leaves: the fixtures' `xprop -root` probes connect and leave, and
+/// the window manager started next failed with "can't open display" while the server reset
+/// (seen on a loaded machine).
+pub const XVFB_SCREEN: &str = "-screen 0 1280x800x24 -noreset";
 
 /// The target directory cargo builds into (`$CARGO_TARGET_DIR`, else target/).
 pub fn target_dir(ctx: &Ctx) -> PathBuf {

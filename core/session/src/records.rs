@@ -211,6 +211,9 @@ impl Records {
         })
     }
 
+    /// The statements every session runs are taken with `prepare_cached`: compiled once per
+    /// connection, where compiling them at each call was about a tenth of a session's CPU
+    /// time (perf, `cargo xtask bench --compare`'s session).
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -351,11 +354,13 @@ impl Records {
 
     /// Writes a new receipt (the consent screen was shown).
     pub fn open_receipt(&self, r: &ConsentReceipt) -> Result<(), RecordsError> {
-        self.conn().execute(
-            "INSERT INTO consent_receipt (session_id, consent_version, consent_language,
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO consent_receipt (session_id, consent_version, consent_language,
                consent_sha256, shown_at, decided_at, decision, outcome)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
+            )?
+            .execute(params![
                 r.session_id,
                 r.consent_version,
                 r.consent_language,
@@ -364,8 +369,7 @@ impl Records {
                 r.decided_at,
                 decision_name(r.decision),
                 r.outcome
-            ],
-        )?;
+            ])?;
         Ok(())
     }
 
@@ -377,28 +381,28 @@ impl Records {
         decision: Decision,
         shown: &ConsentDocument,
     ) -> Result<(), RecordsError> {
-        self.conn().execute(
-            "UPDATE consent_receipt SET decision = ?2, decided_at = ?3, consent_version = ?4,
+        self.conn()
+            .prepare_cached(
+                "UPDATE consent_receipt SET decision = ?2, decided_at = ?3, consent_version = ?4,
                consent_language = ?5, consent_sha256 = ?6
              WHERE session_id = ?1 AND decision = 'pending'",
-            params![
+            )?
+            .execute(params![
                 session_id,
                 decision_name(decision),
                 now(),
                 shown.version,
                 shown.language.tag(),
                 shown.sha256
-            ],
-        )?;
+            ])?;
         Ok(())
     }
 
     /// Records how the session ended.
     pub fn finish(&self, session_id: &str, outcome: &str) -> Result<(), RecordsError> {
-        self.conn().execute(
-            "UPDATE consent_receipt SET outcome = ?2 WHERE session_id = ?1",
-            params![session_id, outcome],
-        )?;
+        self.conn()
+            .prepare_cached("UPDATE consent_receipt SET outcome = ?2 WHERE session_id = ?1")?
+            .execute(params![session_id, outcome])?;
         Ok(())
     }
 
@@ -465,22 +469,19 @@ fn prepare(conn: &Connection) -> Result<(), RecordsError> {
 }
 
 fn linked_ref(conn: &Connection, openid_mac: &[u8]) -> rusqlite::Result<Option<String>> {
-    conn.query_row(
-        "SELECT patient_ref FROM patient_link WHERE openid_mac = ?1",
-        params![openid_mac],
-        |row| row.get(0),
-    )
-    .optional()
+    conn.prepare_cached("SELECT patient_ref FROM patient_link WHERE openid_mac = ?1")?
+        .query_row(params![openid_mac], |row| row.get(0))
+        .optional()
 }
 
 /// `last_seen_at` is written once, with the link: the column stays for the files of earlier
 /// versions, which require it, but a visit is no longer noted (a read does not write).
 fn insert_link(conn: &Connection, openid_mac: &[u8], patient: &str) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO patient_link (openid_mac, patient_ref, linked_at, last_seen_at)
          VALUES (?1, ?2, ?3, ?3)",
-        params![openid_mac, patient, today()],
-    )?;
+    )?
+    .execute(params![openid_mac, patient, today()])?;
     Ok(())
 }
 

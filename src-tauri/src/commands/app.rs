@@ -2,6 +2,7 @@ use tauri::State;
 
 use crate::error::AppError;
 use crate::events::TerminalStatus;
+use crate::startup::{self, UiMark};
 use crate::state::{AppInfo, AppState};
 
 #[tauri::command]
@@ -24,15 +25,17 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
 }
 
 /// The UI calls this after its first paint: the startup measurement (scripts parse the log
-/// line; `FACEKIOSK_READY_FILE` gets the number alone). Never refused (async, as every
-/// command is, hence the `Result`).
+/// line; `FACEKIOSK_READY_FILE` gets the number alone), with the moments of the UI's own start
+/// (`marks`, logged on the app's clock). Never refused (async, as every command is, hence the
+/// `Result`).
 #[tauri::command]
-pub async fn ui_ready(state: State<'_, AppState>) -> Result<(), AppError> {
+pub async fn ui_ready(marks: Vec<UiMark>, state: State<'_, AppState>) -> Result<(), AppError> {
     let ms = state.started().elapsed().as_millis();
     if !state.first_ui_ready() {
         tracing::debug!("ui ready again (a reload) after {ms} ms");
         return Ok(());
     }
+    startup::log_marks(&marks, state.started_unix_ms());
     tracing::info!("ui ready in {ms} ms");
     if let Some(path) = std::env::var_os("FACEKIOSK_READY_FILE")
         && let Err(error) = std::fs::write(&path, format!("{ms}\n"))

@@ -10,7 +10,7 @@ macro_rules! for_each_command {
     ($then:ident) => {
         $then! {
             app::app_info() -> AppInfo,
-            app::ui_ready() -> (),
+            app::ui_ready(marks: Vec<UiMark>) -> (),
             session::session_view() -> SessionView,
             session::session_intent(intent: Intent) -> (),
             demo::demo_personas() -> Vec<DemoPersona>,

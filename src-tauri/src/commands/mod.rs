@@ -18,6 +18,7 @@ use tauri::{Runtime, State};
 use ts_rs::TS;
 
 use crate::error::AppError;
+use crate::startup::UiMark;
 use crate::state::{AppInfo, AppState, DemoPersona};
 
 include!("list.rs");

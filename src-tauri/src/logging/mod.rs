@@ -86,24 +86,32 @@ fn third_parties_at_warn() -> FilterFn<impl Fn(&Metadata<'_>) -> bool> {
     filter_fn(|meta| meta.target().starts_with(OURS) || *meta.level() <= Level::WARN)
 }
 
+/// What the tests log, kept to read back.
+#[cfg(test)]
+#[derive(Clone, Default)]
+pub(crate) struct Buffer(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+#[cfg(test)]
+impl Buffer {
+    pub fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+#[cfg(test)]
+impl std::io::Write for Buffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
-
     use super::*;
-
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Buffer {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
 
     #[test]
     fn other_crates_log_at_warn_at_most_even_when_rust_log_asks_for_more() {
@@ -117,7 +125,7 @@ mod tests {
             tracing::warn!(target: "rustls::conn", "a warning of theirs");
             tracing::debug!(target: "facekiosk_session::flow", "a debug line of ours");
         });
-        let logged = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        let logged = out.text();
         assert!(
             !logged.contains("SID-A") && !logged.contains("SID-B"),
             "{logged}"

@@ -59,7 +59,10 @@ fn every_registered_command_reaches_its_handler_from_the_main_window() {
         let unknown = matches!(&answer, Err(Value::String(m)) if m.contains("not found"));
         assert!(!unknown, "{command}: {answer:?}");
     }
-    assert_eq!(kiosk.invoke("ui_ready", json!({})), Ok(Value::Null));
+    assert_eq!(
+        kiosk.invoke("ui_ready", json!({ "marks": [] })),
+        Ok(Value::Null)
+    );
 }
 
 #[test]

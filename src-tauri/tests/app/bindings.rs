@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use facekiosk_app::commands::{COMMAND_SPECS, COMMANDS};
 use facekiosk_app::error::AppError;
 use facekiosk_app::events::{EVENTS, TerminalStatus};
+use facekiosk_app::startup::UiMark;
 use facekiosk_app::state::{AppInfo, DemoPersona};
 use facekiosk_console::settings::{ChangeView, Edit, FieldView, Preview};
 use facekiosk_console::{AuditLine, Entry, ExportView, KeyFileView};
@@ -30,6 +31,7 @@ fn export_all(dir: &Path) {
     SessionView::export_all_to(dir).expect("SessionView");
     Intent::export_all_to(dir).expect("Intent");
     AppInfo::export_all_to(dir).expect("AppInfo");
+    UiMark::export_all_to(dir).expect("UiMark");
     AppError::export_all_to(dir).expect("AppError");
     TerminalStatus::export_all_to(dir).expect("TerminalStatus");
     DemoPersona::export_all_to(dir).expect("DemoPersona");

@@ -15,6 +15,7 @@ import type { SessionView } from "./SessionView";
 import type { StaffView } from "./StaffView";
 import type { SuspensionView } from "./SuspensionView";
 import type { TerminalStatus } from "./TerminalStatus";
+import type { UiMark } from "./UiMark";
 
 /**
  * Every command: its arguments, by the names the screens send, and what it answers.
@@ -22,7 +23,7 @@ import type { TerminalStatus } from "./TerminalStatus";
  */
 export type Commands = {
   app_info: { args: Record<never, never>, answer: AppInfo },
-  ui_ready: { args: Record<never, never>, answer: null },
+  ui_ready: { args: { marks: Array<UiMark> }, answer: null },
   session_view: { args: Record<never, never>, answer: SessionView },
   session_intent: { args: { intent: Intent }, answer: null },
   demo_personas: { args: Record<never, never>, answer: Array<DemoPersona> },

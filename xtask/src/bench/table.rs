@@ -94,9 +94,13 @@ fn milestones(r: &Results, who: &str) -> String {
     };
     [
         ("app built", "app_built"),
-        ("page load started", "page_load_started"),
-        ("page loaded", "page_loaded"),
         ("kiosk started", "kiosk_started"),
+        ("page load started", "page_load_started"),
+        ("script started", "ui_script_started"),
+        ("page loaded", "page_loaded"),
+        ("listening", "ui_listening"),
+        ("first answers", "ui_answered"),
+        ("first screen", "ui_first_screen"),
         ("first paint", "own"),
     ]
     .iter()
@@ -308,7 +312,7 @@ mod tests {
         );
         let t = render(&r, Duration::from_secs(3));
         assert!(
-            t.contains("page loaded 300 / 200, kiosk started - / -, first paint 350 / - ms"),
+            t.contains("page loaded 300 / 200, listening - / -, first answers - / -, first screen - / -, first paint 350 / - ms"),
             "{t}"
         );
     }
