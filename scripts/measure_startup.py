@@ -118,7 +118,7 @@ def memory(pid: int) -> tuple[str, int, int] | None:
 # The apps' own milestones (src-tauri/src/lib.rs and state.rs, bench/bare-window; the kiosk's
 # screens' marks, src-tauri/src/startup.rs and ui/src/main.ts), about in the order of a start.
 MILESTONES = ("app built", "kiosk started", "page load started", "ui script started",
-              "page loaded", "ui listening", "ui answered", "ui staff checked", "ui first screen",
+              "page loaded", "ui loading shown", "ui listening", "ui answered", "ui staff checked", "ui first screen",
               "ui painted")
 MILESTONE_LINE = re.compile(r"(" + "|".join(MILESTONES) + r") at (\d+) ms")
 

@@ -77,6 +77,7 @@ export class App {
   /** Subscribes to the events, then asks for the current state. */
   async start(): Promise<void> {
     this.render();
+    this.options.mark?.("loading shown");
     const subscriptions = await Promise.allSettled([
       this.ipc.onView((view) => this.applyView(view)),
       this.ipc.onTerminalStatus((status) => this.applyTerminalStatus(status)),

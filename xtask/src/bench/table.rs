@@ -98,6 +98,7 @@ fn milestones(r: &Results, who: &str) -> String {
         ("page load started", "page_load_started"),
         ("script started", "ui_script_started"),
         ("page loaded", "page_loaded"),
+        ("loading screen in the DOM", "ui_loading_shown"),
         ("listening", "ui_listening"),
         ("first answers", "ui_answered"),
         ("first screen", "ui_first_screen"),
@@ -312,7 +313,7 @@ mod tests {
         );
         let t = render(&r, Duration::from_secs(3));
         assert!(
-            t.contains("page loaded 300 / 200, listening - / -, first answers - / -, first screen - / -, first paint 350 / - ms"),
+            t.contains("page loaded 300 / 200, loading screen in the DOM - / -, listening - / -, first answers - / -, first screen - / -, first paint 350 / - ms"),
             "{t}"
         );
     }
