@@ -131,6 +131,8 @@ export interface Mounted {
   root: HTMLElement;
   announcer: HTMLElement;
   firstScreens: number;
+  /** The start's moments the app noted, in order (`AppOptions.mark`). */
+  marks: string[];
   $<T extends Element = HTMLElement>(selector: string): T | null;
   $$<T extends Element = HTMLElement>(selector: string): T[];
 }
@@ -155,10 +157,15 @@ export async function mount(setup: (ipc: FakeIpc) => void = () => {}): Promise<M
     root,
     announcer,
     firstScreens: 0,
+    marks: [],
     $: (s) => root.querySelector(s),
     $$: (s) => Array.from(root.querySelectorAll(s)),
   };
-  mounted.app = new App(root, ipc, { announcer, onFirstScreen: () => void (mounted.firstScreens += 1) });
+  mounted.app = new App(root, ipc, {
+    announcer,
+    onFirstScreen: () => void (mounted.firstScreens += 1),
+    mark: (name) => void mounted.marks.push(name),
+  });
   previous = mounted.app;
   await mounted.app.start();
   return mounted;

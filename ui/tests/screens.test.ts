@@ -203,6 +203,8 @@ describe.each(LANGUAGES)("every screen in %s", (language) => {
     expect(m.$$("li[data-problem]").map((li) => li.textContent)).toEqual(INFO.misconfigured.problems);
     expect(m.$$("[data-action]").map((b) => b.dataset.action)).toEqual(["language"]);
     expect(m.firstScreens).toBe(1);
+    // The start's moments, in the order the cold-start measure reads them.
+    expect(m.marks).toEqual(["loading shown", "listening", "answered", "staff checked"]);
     // No session to hold the language: the switch works locally.
     click(m.$("button[data-action='language']"));
     expect(document.documentElement.lang).toBe("en");
